@@ -1,0 +1,44 @@
+// Per-device health counters, exposed through the station's /metrics and telemetry.
+
+export class DeviceCounters {
+  requests = 0;
+  responses = 0;
+  timeouts = 0;
+  crcErrors = 0;
+  /** Candidate frames that failed for a reason other than the checksum (bad length, bad end marker). */
+  frameErrors = 0;
+  resyncs = 0;
+  garbageBytes = 0;
+  /** The device answered with an error status or a Modbus exception. */
+  deviceErrors = 0;
+  reconnects = 0;
+  lastAnswerAt: number | null = null;
+
+  snapshot(): DeviceCountersSnapshot {
+    return {
+      requests: this.requests,
+      responses: this.responses,
+      timeouts: this.timeouts,
+      crcErrors: this.crcErrors,
+      frameErrors: this.frameErrors,
+      resyncs: this.resyncs,
+      garbageBytes: this.garbageBytes,
+      deviceErrors: this.deviceErrors,
+      reconnects: this.reconnects,
+      lastAnswerAt: this.lastAnswerAt,
+    };
+  }
+}
+
+export type DeviceCountersSnapshot = {
+  requests: number;
+  responses: number;
+  timeouts: number;
+  crcErrors: number;
+  frameErrors: number;
+  resyncs: number;
+  garbageBytes: number;
+  deviceErrors: number;
+  reconnects: number;
+  lastAnswerAt: number | null;
+};
