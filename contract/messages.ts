@@ -1,0 +1,103 @@
+// The MQTT payloads every part of rikscha agrees on: station, broker and dashboard import these zod schemas
+// and infer their types from them, so a field changes in one place only.
+
+import { z } from 'zod';
+
+export const STATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const stationIdSchema = z.string().regex(STATION_ID, 'station id: lower-case letters, digits and dashes, up to 63');
+
+export const DOCK_STATES = ['empty', 'idle', 'charging', 'balancing', 'full', 'fault', 'maintenance'] as const;
+export const dockStateSchema = z.enum(DOCK_STATES);
+export type DockState = z.infer<typeof dockStateSchema>;
+
+const envelope = {
+  stationId: stationIdSchema,
+  ts: z.number().int().nonnegative().describe('epoch ms when the station produced the message'),
+  seq: z.number().int().nonnegative().describe('per-station sequence over telemetry and events; persisted across restarts'),
+};
+
+export const batterySchema = z.object({
+  id: z.string().min(1).max(64),
+  socPct: z.number().min(0).max(100),
+  voltageV: z.number(),
+  currentA: z.number(),
+  cellsV: z.array(z.number()).max(32),
+  tempsC: z.array(z.number()).max(8),
+  cycles: z.number().int().nonnegative(),
+  protection: z.array(z.string()),
+  remainingAh: z.number().optional(),
+  nominalAh: z.number().optional(),
+  chargeFetOn: z.boolean().optional(),
+});
+export type BatteryTelemetry = z.infer<typeof batterySchema>;
+
+export const chargerSchema = z.object({
+  online: z.boolean(),
+  outputOn: z.boolean(),
+  voltageV: z.number(),
+  currentA: z.number(),
+  setCurrentA: z.number(),
+  setVoltageV: z.number().optional(),
+});
+export type ChargerTelemetry = z.infer<typeof chargerSchema>;
+
+export const dockSchema = z.object({
+  dock: z.number().int().min(1).max(512),
+  state: dockStateSchema,
+  battery: batterySchema.nullable(),
+  charger: chargerSchema,
+  /** Why the dock is in fault or held in quarantine; absent otherwise. */
+  reason: z.string().optional(),
+  /** Set when the battery must not be taken out for a ride. */
+  doNotDispatch: z.boolean().optional(),
+});
+export type DockTelemetry = z.infer<typeof dockSchema>;
+
+export const telemetrySchema = z.object({ ...envelope, docks: z.array(dockSchema).max(512) });
+export type Telemetry = z.infer<typeof telemetrySchema>;
+
+export const statusSchema = z.object({
+  ...envelope,
+  online: z.boolean(),
+  version: z.string().optional(),
+  startedAt: z.number().int().optional(),
+});
+export type Status = z.infer<typeof statusSchema>;
+
+export const SEVERITIES = ['info', 'warning', 'fault'] as const;
+export const eventSchema = z.object({
+  ...envelope,
+  type: z.string().min(1).max(64),
+  severity: z.enum(SEVERITIES),
+  dock: z.number().int().min(1).max(512).optional(),
+  message: z.string().max(1000),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type StationEvent = z.infer<typeof eventSchema>;
+
+export const ackSchema = z.object({
+  stationId: stationIdSchema,
+  ts: z.number().int().nonnegative(),
+  seq: z.number().int().nonnegative().describe('every message of the station with seq <= this is stored centrally'),
+});
+export type Ack = z.infer<typeof ackSchema>;
+
+export const commandSchema = z.object({
+  id: z.string().min(1).max(64).describe('request id, echoed in the result'),
+  dock: z.number().int().min(1).max(512).optional(),
+  args: z.record(z.string(), z.unknown()).optional(),
+});
+export type Command = z.infer<typeof commandSchema>;
+
+export const commandResultSchema = z.object({
+  stationId: stationIdSchema,
+  ts: z.number().int().nonnegative(),
+  id: z.string(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+  result: z.unknown().optional(),
+});
+export type CommandResult = z.infer<typeof commandResultSchema>;
+
+/** Largest payload the broker accepts on any topic; larger ones are rejected and counted. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
