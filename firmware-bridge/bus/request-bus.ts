@@ -19,6 +19,7 @@ export interface BusRequest<F, T> {
   /**
    * Picks the reply out of decoded frames: a value ends the exchange, `undefined` means "not mine, keep waiting"
    * (an echo, another device's answer), and a CodecError ends it as a device-reported failure.
+   * So a reply that carries no value must map to something other than `undefined` (e.g. `true`).
    */
   match: (frame: F) => T | CodecError | undefined;
   timeoutMs: number;

@@ -62,7 +62,7 @@ export class JbdBmsDriver implements BmsDriver {
   }
 
   async setChargeFet(on: boolean, dischargeOn = true): Promise<void> {
-    await this.exchange(`write 0xE1 charge ${on ? 'on' : 'off'}`, JbdReg.mosControl, encodeWrite(JbdReg.mosControl, encodeMosControl(on, dischargeOn)), () => ({ ok: true, value: undefined }), 'safety');
+    await this.exchange(`write 0xE1 charge ${on ? 'on' : 'off'}`, JbdReg.mosControl, encodeWrite(JbdReg.mosControl, encodeMosControl(on, dischargeOn)), () => ({ ok: true, value: true }), 'safety');
   }
 
   async read(): Promise<BmsReading> {

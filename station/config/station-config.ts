@@ -1,0 +1,108 @@
+// The station's config file (JSON), validated by one zod schema: units, defaults and ranges live in the descriptions,
+// and every problem is reported with the path of its field.
+
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { stationIdSchema } from '../../contract/messages.ts';
+
+/** `/dev/ttyUSB0`, `/dev/serial/by-id/...`, a socat pty path, `tcp://host:port` (ser2net) or `mock:<name>`. */
+const portSchema = z.string().min(1).describe('serial device path, tcp://host:port, or mock:<name> for the simulator');
+
+export const bmsConfigSchema = z.object({
+  type: z.literal('jbd').describe('BMS protocol; JBD/Xiaoxiang UART'),
+  port: portSchema,
+  baudRate: z.number().int().positive().default(9600).describe('baud; JBD UART default 9600'),
+  timeoutMs: z.number().int().min(20).max(5000).default(300).describe('reply timeout per request, ms'),
+});
+
+export const chargerConfigSchema = z.object({
+  type: z.enum(['riden', 'generic', 'none']).default('none').describe('charger driver; none = dock without a controllable charger'),
+  port: portSchema.optional(),
+  baudRate: z.number().int().positive().default(115200).describe('baud; Riden RD60xx default 115200'),
+  unit: z.number().int().min(1).max(247).default(1).describe('Modbus slave address'),
+  model: z.string().optional().describe('generic driver: path of the charger model file'),
+  maxCurrentA: z.number().positive().max(100).default(10).describe('largest current this charger may be asked for, A'),
+  timeoutMs: z.number().int().min(20).max(5000).default(200).describe('reply timeout per request, ms'),
+});
+
+export const dockConfigSchema = z.object({
+  dock: z.number().int().min(1).max(512).describe('dock number as printed on the station'),
+  series: z.union([z.literal(13), z.literal(14)]).default(13).describe('cells in series the dock is wired for (voltage class)'),
+  bms: bmsConfigSchema,
+  charger: chargerConfigSchema.default({ type: 'none', baudRate: 115200, unit: 1, maxCurrentA: 10, timeoutMs: 200 }),
+});
+
+export const mqttConfigSchema = z.object({
+  url: z.string().url().describe('broker URL, mqtt://host:port or mqtts://host:port'),
+  username: z.string().optional().describe('defaults to the station id'),
+  password: z.string().optional(),
+  passwordFile: z.string().optional().describe('file holding the password (preferred over password in the config)'),
+  ca: z.string().optional().describe('CA certificate file for mqtts'),
+  keepaliveS: z.number().int().min(5).max(600).default(30),
+  ackTimeoutMs: z.number().int().min(1000).max(600_000).default(15_000).describe('resend a message not acknowledged by the central store after this long, ms'),
+});
+
+export const stationConfigSchema = z
+  .object({
+    stationId: stationIdSchema,
+    dataDir: z.string().default('./data/station').describe('directory for the station database (history and outbox)'),
+    mqtt: mqttConfigSchema,
+    telemetryIntervalMs: z.number().int().min(100).max(600_000).default(1000).describe('telemetry period, ms'),
+    pollIntervalMs: z.number().int().min(50).max(60_000).default(500).describe('device poll period, ms'),
+    tickMs: z.number().int().min(10).max(10_000).default(100).describe('charge loop period, ms'),
+    docks: z.array(dockConfigSchema).min(1).max(512),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<number>();
+    cfg.docks.forEach((d, i) => {
+      if (seen.has(d.dock)) ctx.addIssue({ code: 'custom', path: ['docks', i, 'dock'], message: `dock ${d.dock} appears twice` });
+      seen.add(d.dock);
+      if (d.charger.type !== 'none' && !d.charger.port) {
+        ctx.addIssue({ code: 'custom', path: ['docks', i, 'charger', 'port'], message: 'required when the charger type is not none' });
+      }
+    });
+  });
+
+export type StationConfig = z.infer<typeof stationConfigSchema>;
+export type StationConfigInput = z.input<typeof stationConfigSchema>;
+export type DockConfig = z.infer<typeof dockConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Renders zod issues as `docks[2].charger.unit: expected number` lines. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+    return `${path || '(root)'}: ${i.message}`;
+  });
+}
+
+export function parseStationConfig(input: unknown, file = 'config'): StationConfig {
+  const r = stationConfigSchema.safeParse(input);
+  if (!r.success) throw new ConfigError(file, formatIssues(r.error.issues));
+  return r.data;
+}
+
+export function loadStationConfig(file: string): StationConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [`(file): cannot read: ${(err as Error).message}`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, [`(file): not valid JSON: ${(err as Error).message}`]);
+  }
+  return parseStationConfig(json, file);
+}

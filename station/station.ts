@@ -1,0 +1,141 @@
+// The station daemon composed: device lines and pollers per dock, the telemetry clock, the outbox and the MQTT link.
+// Everything it needs (clock, logger, credentials) comes in through `startStation`, so tests and the demo run it as is.
+
+import type { Logger } from 'pino';
+import type Database from 'better-sqlite3';
+import { topics } from '../contract/topics.ts';
+import type { DockTelemetry, StationEvent, Telemetry } from '../contract/messages.ts';
+import { RequestBus } from '../firmware-bridge/bus/request-bus.ts';
+import { LineKeeper } from '../firmware-bridge/bus/line-keeper.ts';
+import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
+import { JbdBmsDriver } from '../firmware-bridge/jbd/jbd-driver.ts';
+import { createTransport } from '../firmware-bridge/transports/transport-factory.ts';
+import type { DockConfig, StationConfig } from './config/station-config.ts';
+import { BmsPoller } from './devices/bms-poller.ts';
+import { StationLink } from './mqtt/station-link.ts';
+import { Outbox } from './store/outbox.ts';
+import { openStationDb } from './store/station-db.ts';
+import { dockTelemetry } from './telemetry/dock-telemetry.ts';
+
+export const STATION_VERSION = '0.1.0';
+
+export interface StationDeps {
+  clock: Clock;
+  log: Logger;
+  /** MQTT password (from the config, its password file, or the demo). */
+  password: string;
+}
+
+interface Dock {
+  config: DockConfig;
+  line: LineKeeper;
+  bus: RequestBus;
+  bms: JbdBmsDriver;
+  poller: BmsPoller;
+}
+
+export interface StationHandle {
+  readonly stationId: string;
+  readonly link: StationLink;
+  readonly outbox: Outbox;
+  /** Latest dock objects, as the next telemetry message will carry them. */
+  docks(): DockTelemetry[];
+  /** Stores an event in the outbox with its seq and sends it. */
+  raise(event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number;
+  stop(): Promise<void>;
+}
+
+export async function startStation(config: StationConfig, deps: StationDeps): Promise<StationHandle> {
+  const { clock, log } = deps;
+  const db: Database.Database = openStationDb(config.dataDir, config.stationId);
+  const outbox = new Outbox(db, { maxMessages: 200_000 });
+
+  const docks: Dock[] = config.docks.map((dc) => {
+    const dlog = log.child({ dock: dc.dock });
+    const transport = createTransport(dc.bms.port, { baudRate: dc.bms.baudRate });
+    const line = new LineKeeper(transport, { clock, log: dlog });
+    const bus = new RequestBus(transport, { clock });
+    const bms = new JbdBmsDriver(bus, { device: `dock-${dc.dock}/bms`, timeoutMs: dc.bms.timeoutMs });
+    const poller = new BmsPoller(bms, { clock, log: dlog, periodMs: config.pollIntervalMs });
+    line.onChange((open) => {
+      if (!open) {
+        poller.liveness.lineLost('line closed');
+        bms.forgetIdentity();
+      }
+    });
+    return { config: dc, line, bus, bms, poller };
+  });
+
+  const freshnessMs = 3 * config.pollIntervalMs;
+  const docksNow = (): DockTelemetry[] => docks.map((d) => dockTelemetry(d.config.dock, d.poller.latest, clock.now(), freshnessMs));
+
+  const link = new StationLink(
+    {
+      stationId: config.stationId,
+      url: config.mqtt.url,
+      username: config.mqtt.username ?? config.stationId,
+      password: deps.password,
+      keepaliveS: config.mqtt.keepaliveS,
+      ackTimeoutMs: config.mqtt.ackTimeoutMs,
+      version: STATION_VERSION,
+      clock,
+      log: log.child({ component: 'mqtt' }),
+    },
+    outbox,
+    async (name) => {
+      throw new Error(`unknown command ${name}`);
+    },
+  );
+
+  const publishTelemetry = (): void => {
+    outbox.append((seq) => {
+      const msg: Telemetry = { stationId: config.stationId, ts: clock.now(), seq, docks: docksNow() };
+      return { topic: topics.telemetry(config.stationId), payload: JSON.stringify(msg), kind: 'telemetry' };
+    });
+    link.pump();
+  };
+
+  const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => {
+    const seq = outbox.append((s) => {
+      const msg: StationEvent = { ...event, stationId: config.stationId, ts: clock.now(), seq: s };
+      return { topic: topics.event(config.stationId), payload: JSON.stringify(msg), kind: 'event' };
+    });
+    link.pump();
+    return seq;
+  };
+
+  for (const d of docks) {
+    d.line.start();
+    d.poller.start();
+  }
+  link.start();
+
+  let telemetryTimer: TimerHandle | null = null;
+  const scheduleTelemetry = (): void => {
+    telemetryTimer = clock.setTimeout(() => {
+      publishTelemetry();
+      scheduleTelemetry();
+    }, config.telemetryIntervalMs);
+  };
+  scheduleTelemetry();
+  log.info({ stationId: config.stationId, docks: docks.length }, 'station started');
+
+  return {
+    stationId: config.stationId,
+    link,
+    outbox,
+    docks: docksNow,
+    raise,
+    async stop() {
+      telemetryTimer?.cancel();
+      for (const d of docks) d.poller.stop();
+      await link.stop();
+      for (const d of docks) {
+        d.bus.dispose();
+        await d.line.stop();
+      }
+      db.close();
+      log.info({ stationId: config.stationId }, 'station stopped');
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// The station's durable outbox: every telemetry and event message gets its persistent seq and is stored here
+// before it is published; it leaves only when the central store's ack covers it (a broker PUBACK is not enough).
+
+import type Database from 'better-sqlite3';
+
+export interface OutboxRow {
+  seq: number;
+  topic: string;
+  payload: string;
+  kind: 'telemetry' | 'event';
+  sentAt: number | null;
+}
+
+export interface OutboxLimits {
+  /** Most messages kept; beyond it the oldest telemetry is thinned, events are never dropped. */
+  maxMessages: number;
+}
+
+export class Outbox {
+  private readonly insert: Database.Statement;
+  private readonly getSeq: Database.Statement;
+  private readonly setSeq: Database.Statement;
+  private readonly deleteUpTo: Database.Statement;
+  private readonly due: Database.Statement;
+  private readonly markSent: Database.Statement;
+  private readonly count: Database.Statement;
+  private readonly thin: Database.Statement;
+  private readonly unsend: Database.Statement;
+  private readonly appendTx: (build: (seq: number) => { topic: string; payload: string; kind: 'telemetry' | 'event' }) => number;
+  /** Telemetry messages thinned away because the outbox was full. */
+  dropped = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly limits: OutboxLimits,
+  ) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS outbox (
+        seq INTEGER PRIMARY KEY,
+        topic TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sent_at INTEGER
+      );
+    `);
+    this.insert = db.prepare('INSERT INTO outbox (seq, topic, payload, kind, sent_at) VALUES (?, ?, ?, ?, NULL)');
+    this.getSeq = db.prepare("SELECT value FROM meta WHERE key = 'seq'").pluck();
+    this.setSeq = db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    this.deleteUpTo = db.prepare('DELETE FROM outbox WHERE seq <= ?');
+    this.due = db.prepare('SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL OR sent_at < ? ORDER BY seq LIMIT ?');
+    this.markSent = db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ?');
+    this.count = db.prepare('SELECT count(*) FROM outbox').pluck();
+    // Thin the oldest telemetry: every other one among the oldest, so the history keeps its span at lower resolution.
+    this.thin = db.prepare(
+      "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE kind = 'telemetry' ORDER BY seq LIMIT ?) AND seq % 2 = 0",
+    );
+    this.unsend = db.prepare('UPDATE outbox SET sent_at = NULL');
+    this.appendTx = db.transaction((build) => {
+      const seq = this.lastSeq() + 1;
+      const m = build(seq);
+      this.insert.run(seq, m.topic, m.payload, m.kind);
+      this.setSeq.run(seq);
+      return seq;
+    });
+  }
+
+  /** Highest seq ever given out; survives restarts, so a seq is never reused. */
+  lastSeq(): number {
+    return (this.getSeq.get() as number | undefined) ?? 0;
+  }
+
+  /** Allocates the next seq and stores the message built with it, in one transaction. */
+  append(build: (seq: number) => { topic: string; payload: string; kind: 'telemetry' | 'event' }): number {
+    const seq = this.appendTx(build);
+    if (this.size() > this.limits.maxMessages) this.makeRoom();
+    return seq;
+  }
+
+  private makeRoom(): void {
+    const over = this.size() - this.limits.maxMessages;
+    const before = this.size();
+    this.thin.run(Math.max(2, over * 2));
+    const removed = before - this.size();
+    this.dropped += removed;
+  }
+
+  /** The central store has everything up to `seq`: forget it. */
+  acknowledge(seq: number): number {
+    return this.deleteUpTo.run(seq).changes;
+  }
+
+  /** Messages never sent, or sent before `resendBefore` and still unacknowledged, oldest first. */
+  dueMessages(resendBefore: number, limit: number): OutboxRow[] {
+    return this.due.all(resendBefore, limit) as OutboxRow[];
+  }
+
+  markPublished(seq: number, at: number): void {
+    this.markSent.run(at, seq);
+  }
+
+  /** After a reconnect nothing in flight can be trusted to arrive: send everything again (the ingester dedups). */
+  resendAll(): void {
+    this.unsend.run();
+  }
+
+  size(): number {
+    return this.count.get() as number;
+  }
+}
