@@ -12,6 +12,8 @@ export class DeviceCounters {
   /** The device answered with an error status or a Modbus exception. */
   deviceErrors = 0;
   reconnects = 0;
+  /** Well-formed frames that answered nothing in flight: late replies after a timeout, or other devices' frames. */
+  unmatchedFrames = 0;
   lastAnswerAt: number | null = null;
 
   snapshot(): DeviceCountersSnapshot {
@@ -25,6 +27,7 @@ export class DeviceCounters {
       garbageBytes: this.garbageBytes,
       deviceErrors: this.deviceErrors,
       reconnects: this.reconnects,
+      unmatchedFrames: this.unmatchedFrames,
       lastAnswerAt: this.lastAnswerAt,
     };
   }
@@ -40,5 +43,6 @@ export type DeviceCountersSnapshot = {
   garbageBytes: number;
   deviceErrors: number;
   reconnects: number;
+  unmatchedFrames: number;
   lastAnswerAt: number | null;
 };

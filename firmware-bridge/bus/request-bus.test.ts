@@ -111,6 +111,28 @@ describe('RequestBus', () => {
     expect(seen).toEqual([1, 2]);
   });
 
+  it('never runs two exchanges at once when the line is reset during the gap', async () => {
+    const { bus, req, clock, seen, answer } = await setup(5);
+    const a = bus.request(req(1));
+    await tick();
+    await answer(1);
+    await a;
+    bus.failAll('CLOSED', 'reset');
+    const b = bus.request(req(2));
+    const c = bus.request(req(3));
+    await tick();
+    clock.advance(5);
+    await tick();
+    // Only request 2 may be on the wire: the step scheduled before the reset must not start another.
+    expect(seen).toEqual([1, 2]);
+    await answer(2);
+    await expect(b).resolves.toBe(2);
+    clock.advance(5);
+    await tick();
+    await answer(3);
+    await expect(c).resolves.toBe(3);
+  });
+
   it('rejects everything when the line closes', async () => {
     const { bus, req, link } = await setup();
     const a = bus.request(req(1)).catch((e: unknown) => e);

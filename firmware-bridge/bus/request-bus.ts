@@ -28,7 +28,7 @@ export interface BusRequest<F, T> {
   noReply?: boolean;
 }
 
-export type BusErrorCode = 'TIMEOUT' | 'DEVICE_ERROR' | 'WRITE_FAILED' | 'CLOSED';
+export type BusErrorCode = 'TIMEOUT' | 'DEVICE_ERROR' | 'BAD_REPLY' | 'WRITE_FAILED' | 'CLOSED';
 
 export class BusError extends Error {
   constructor(
@@ -60,6 +60,8 @@ export class RequestBus {
   private readonly normal: Queued[] = [];
   private current: { q: Queued; timer: TimerHandle } | null = null;
   private busy = false;
+  // Bumped whenever the bus is reset, so a "next exchange" step scheduled before the reset does nothing after it.
+  private generation = 0;
   private readonly counters = new Map<string, DeviceCounters>();
   private readonly unsubscribe: Unsubscribe[] = [];
   private unsolicited = 0;
@@ -121,6 +123,7 @@ export class RequestBus {
       q.reject(new BusError(code, q.req.device, q.req.label, why));
     }
     this.busy = false;
+    this.generation++;
   }
 
   private pump(): void {
@@ -171,12 +174,18 @@ export class RequestBus {
         else c.frameErrors++;
       } else {
         const m = q.req.match(ev.frame);
-        if (m === undefined) continue;
+        if (m === undefined) {
+          // A late answer to an earlier request, or another device's frame.
+          c.unmatchedFrames++;
+          continue;
+        }
         cur.timer.cancel();
         this.current = null;
         if (m instanceof Error) {
-          c.deviceErrors++;
-          this.finish(q, new BusError('DEVICE_ERROR', q.req.device, q.req.label, m.message, { cause: m }));
+          const reported = (m as CodecError).code === 'BAD_STATUS';
+          if (reported) c.deviceErrors++;
+          else c.frameErrors++;
+          this.finish(q, new BusError(reported ? 'DEVICE_ERROR' : 'BAD_REPLY', q.req.device, q.req.label, m.message, { cause: m }));
         } else {
           c.responses++;
           c.lastAnswerAt = this.opts.clock.now();
@@ -202,7 +211,9 @@ export class RequestBus {
     if (ok) q.resolve(result);
     else q.reject(result as Error);
     const gap = this.opts.gapMs ?? 0;
+    const gen = this.generation;
     const next = () => {
+      if (gen !== this.generation) return;
       this.busy = false;
       this.pump();
     };
