@@ -13,6 +13,7 @@ import { createTransport } from '../firmware-bridge/transports/transport-factory
 import type { DockConfig, StationConfig } from './config/station-config.ts';
 import { BmsPoller } from './devices/bms-poller.ts';
 import { StationLink } from './mqtt/station-link.ts';
+import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
 import { openStationDb } from './store/station-db.ts';
 import { dockTelemetry } from './telemetry/dock-telemetry.ts';
@@ -49,6 +50,8 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const { clock, log } = deps;
   const db: Database.Database = openStationDb(config.dataDir, config.stationId);
   const outbox = new Outbox(db, { maxMessages: 200_000 });
+  const history = new History(db);
+  let lastPrune = 0;
 
   const docks: Dock[] = config.docks.map((dc) => {
     const dlog = log.child({ dock: dc.dock });
@@ -88,11 +91,20 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   );
 
   const publishTelemetry = (): void => {
+    const ts = clock.now();
+    const current = docksNow();
     outbox.append((seq) => {
-      const msg: Telemetry = { stationId: config.stationId, ts: clock.now(), seq, docks: docksNow() };
+      const msg: Telemetry = { stationId: config.stationId, ts, seq, docks: current };
       return { topic: topics.telemetry(config.stationId), payload: JSON.stringify(msg), kind: 'telemetry' };
     });
     link.pump();
+    // One history transaction per telemetry period, off the charge loop's tick.
+    history.record(ts, current);
+    history.flush();
+    if (ts - lastPrune > 3600_000) {
+      lastPrune = ts;
+      history.prune(ts);
+    }
   };
 
   const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => {
@@ -129,6 +141,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     async stop() {
       telemetryTimer?.cancel();
       for (const d of docks) d.poller.stop();
+      history.flush();
       await link.stop();
       for (const d of docks) {
         d.bus.dispose();

@@ -26,6 +26,7 @@ export class Outbox {
   private readonly count: Database.Statement;
   private readonly thin: Database.Statement;
   private readonly unsend: Database.Statement;
+  private readonly deleteOne: Database.Statement;
   private readonly appendTx: (build: (seq: number) => { topic: string; payload: string; kind: 'telemetry' | 'event' }) => number;
   /** Telemetry messages thinned away because the outbox was full. */
   dropped = 0;
@@ -51,11 +52,9 @@ export class Outbox {
     this.due = db.prepare('SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL OR sent_at < ? ORDER BY seq LIMIT ?');
     this.markSent = db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ?');
     this.count = db.prepare('SELECT count(*) FROM outbox').pluck();
-    // Thin the oldest telemetry: every other one among the oldest, so the history keeps its span at lower resolution.
-    this.thin = db.prepare(
-      "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE kind = 'telemetry' ORDER BY seq LIMIT ?) AND seq % 2 = 0",
-    );
+    this.thin = db.prepare("SELECT seq FROM outbox WHERE kind = 'telemetry' ORDER BY seq LIMIT ?").pluck();
     this.unsend = db.prepare('UPDATE outbox SET sent_at = NULL');
+    this.deleteOne = db.prepare('DELETE FROM outbox WHERE seq = ?');
     this.appendTx = db.transaction((build) => {
       const seq = this.lastSeq() + 1;
       const m = build(seq);
@@ -77,12 +76,17 @@ export class Outbox {
     return seq;
   }
 
+  /**
+   * Thins the oldest telemetry: every other one among the oldest, so what remains still spans the outage,
+   * at lower resolution. Events are never dropped.
+   */
   private makeRoom(): void {
-    const over = this.size() - this.limits.maxMessages;
-    const before = this.size();
-    this.thin.run(Math.max(2, over * 2));
-    const removed = before - this.size();
-    this.dropped += removed;
+    // Make room for a tenth of the limit at once, so thinning runs rarely and spreads evenly over the old part.
+    const over = this.size() - Math.floor(this.limits.maxMessages * 0.9);
+    const oldest = this.thin.all(over * 2) as number[];
+    const victims = oldest.filter((_, i) => i % 2 === 1);
+    for (const seq of victims) this.deleteOne.run(seq);
+    this.dropped += victims.length;
   }
 
   /** The central store has everything up to `seq`: forget it. */
