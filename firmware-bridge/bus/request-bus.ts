@@ -183,8 +183,12 @@ export class RequestBus {
         this.current = null;
         if (m instanceof Error) {
           const reported = (m as CodecError).code === 'BAD_STATUS';
-          if (reported) c.deviceErrors++;
-          else c.frameErrors++;
+          if (reported) {
+            // An error reply is still an answer: the device is alive, it just refused.
+            c.deviceErrors++;
+            c.responses++;
+            c.lastAnswerAt = this.opts.clock.now();
+          } else c.frameErrors++;
           this.finish(q, new BusError(reported ? 'DEVICE_ERROR' : 'BAD_REPLY', q.req.device, q.req.label, m.message, { cause: m }));
         } else {
           c.responses++;
