@@ -8,10 +8,11 @@ import type { DockTelemetry, StationEvent, Telemetry } from '../contract/message
 import { RequestBus } from '../firmware-bridge/bus/request-bus.ts';
 import { LineKeeper } from '../firmware-bridge/bus/line-keeper.ts';
 import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
+import type { BmsReading } from '../firmware-bridge/bms/bms.ts';
 import { JbdBmsDriver } from '../firmware-bridge/jbd/jbd-driver.ts';
 import { createTransport } from '../firmware-bridge/transports/transport-factory.ts';
 import type { DockConfig, StationConfig } from './config/station-config.ts';
-import { BmsPoller } from './devices/bms-poller.ts';
+import { DevicePoller } from './devices/device-poller.ts';
 import { StationLink } from './mqtt/station-link.ts';
 import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
@@ -32,7 +33,7 @@ interface Dock {
   line: LineKeeper;
   bus: RequestBus;
   bms: JbdBmsDriver;
-  poller: BmsPoller;
+  poller: DevicePoller<BmsReading>;
 }
 
 export interface StationHandle {
@@ -59,7 +60,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     const line = new LineKeeper(transport, { clock, log: dlog });
     const bus = new RequestBus(transport, { clock });
     const bms = new JbdBmsDriver(bus, { device: `dock-${dc.dock}/bms`, timeoutMs: dc.bms.timeoutMs });
-    const poller = new BmsPoller(bms, { clock, log: dlog, periodMs: config.pollIntervalMs });
+    const poller = new DevicePoller(bms.device, () => bms.read(), { clock, log: dlog, periodMs: config.pollIntervalMs });
     line.onChange((open) => {
       if (!open) {
         poller.liveness.lineLost('line closed');

@@ -2,7 +2,7 @@
 
 import type { DockState, DockTelemetry } from '../../contract/messages.ts';
 import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
-import type { Fresh } from '../devices/bms-poller.ts';
+import type { Fresh } from '../devices/device-poller.ts';
 
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;

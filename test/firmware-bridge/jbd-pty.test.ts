@@ -10,7 +10,7 @@ import { systemClock } from '../../firmware-bridge/clock/clock.ts';
 import { JbdBmsDriver } from '../../firmware-bridge/jbd/jbd-driver.ts';
 import { SerialTransport } from '../../firmware-bridge/transports/serial-transport.ts';
 import { SimDock } from '../../hardware/station-sim/sim-dock.ts';
-import { BmsPoller } from '../../station/devices/bms-poller.ts';
+import { DevicePoller } from '../../station/devices/device-poller.ts';
 import { ptyPair } from '../support/socat.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -37,7 +37,7 @@ describe('JBD over a socat pty pair', () => {
     const bus = new RequestBus(hostLine, { clock: systemClock });
     const driver = new JbdBmsDriver(bus, { device: 'dock-1/bms', timeoutMs: 150 });
     const periodMs = 100;
-    const poller = new BmsPoller(driver, { clock: systemClock, log, periodMs });
+    const poller = new DevicePoller(driver.device, () => driver.read(), { clock: systemClock, log, periodMs });
     const transitions: { state: Liveness; at: number }[] = [];
     poller.liveness.onChange((state) => transitions.push({ state, at: Date.now() }));
     hostKeeper.onChange((open) => {

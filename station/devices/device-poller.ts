@@ -1,8 +1,7 @@
-// Polls one dock's BMS at a fixed period and keeps the freshest reading with the time it arrived,
+// Polls one device at a fixed period and keeps the freshest reading with the time it arrived,
 // so the charge loop never waits on the wire: it reads what is here and judges its age.
 
 import type { Logger } from 'pino';
-import type { BmsDriver, BmsReading } from '../../firmware-bridge/bms/bms.ts';
 import { DeviceLiveness } from '../../firmware-bridge/bus/device-liveness.ts';
 import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
 
@@ -12,18 +11,19 @@ export interface Fresh<T> {
   at: number;
 }
 
-export class BmsPoller {
-  latest: Fresh<BmsReading> | null = null;
+export class DevicePoller<T> {
+  latest: Fresh<T> | null = null;
   readonly liveness: DeviceLiveness;
   private timer: TimerHandle | null = null;
   private running = false;
   polls = 0;
 
   constructor(
-    private readonly driver: BmsDriver,
+    readonly device: string,
+    private readonly read: () => Promise<T>,
     private readonly opts: { clock: Clock; log: Logger; periodMs: number },
   ) {
-    this.liveness = new DeviceLiveness(driver.device, opts.log);
+    this.liveness = new DeviceLiveness(device, opts.log);
   }
 
   start(): void {
@@ -45,7 +45,7 @@ export class BmsPoller {
     const started = this.opts.clock.monotonic();
     this.polls++;
     try {
-      const value = await this.driver.read();
+      const value = await this.read();
       const at = this.opts.clock.now();
       this.latest = { value, at };
       this.liveness.success(at);
