@@ -5,14 +5,9 @@ import type { Logger } from 'pino';
 import type Database from 'better-sqlite3';
 import { topics } from '../contract/topics.ts';
 import type { DockTelemetry, StationEvent, Telemetry } from '../contract/messages.ts';
-import { RequestBus } from '../firmware-bridge/bus/request-bus.ts';
-import { LineKeeper } from '../firmware-bridge/bus/line-keeper.ts';
 import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
-import type { BmsReading } from '../firmware-bridge/bms/bms.ts';
-import { JbdBmsDriver } from '../firmware-bridge/jbd/jbd-driver.ts';
-import { createTransport } from '../firmware-bridge/transports/transport-factory.ts';
-import type { DockConfig, StationConfig } from './config/station-config.ts';
-import { DevicePoller } from './devices/device-poller.ts';
+import type { StationConfig } from './config/station-config.ts';
+import { createStationDevices } from './devices/dock-devices.ts';
 import { StationLink } from './mqtt/station-link.ts';
 import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
@@ -26,14 +21,6 @@ export interface StationDeps {
   log: Logger;
   /** MQTT password (from the config, its password file, or the demo). */
   password: string;
-}
-
-interface Dock {
-  config: DockConfig;
-  line: LineKeeper;
-  bus: RequestBus;
-  bms: JbdBmsDriver;
-  poller: DevicePoller<BmsReading>;
 }
 
 export interface StationHandle {
@@ -54,24 +41,10 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const history = new History(db);
   let lastPrune = 0;
 
-  const docks: Dock[] = config.docks.map((dc) => {
-    const dlog = log.child({ dock: dc.dock });
-    const transport = createTransport(dc.bms.port, { baudRate: dc.bms.baudRate });
-    const line = new LineKeeper(transport, { clock, log: dlog });
-    const bus = new RequestBus(transport, { clock });
-    const bms = new JbdBmsDriver(bus, { device: `dock-${dc.dock}/bms`, timeoutMs: dc.bms.timeoutMs });
-    const poller = new DevicePoller(bms.device, () => bms.read(), { clock, log: dlog, periodMs: config.pollIntervalMs });
-    line.onChange((open) => {
-      if (!open) {
-        poller.liveness.lineLost('line closed');
-        bms.forgetIdentity();
-      }
-    });
-    return { config: dc, line, bus, bms, poller };
-  });
-
+  const devices = await createStationDevices(config, { clock, log });
   const freshnessMs = 3 * config.pollIntervalMs;
-  const docksNow = (): DockTelemetry[] => docks.map((d) => dockTelemetry(d.config.dock, d.poller.latest, clock.now(), freshnessMs));
+  const docksNow = (): DockTelemetry[] =>
+    devices.docks.map((d) => dockTelemetry(d.config.dock, d.bmsPoller.latest, d.chargerPoller?.latest ?? null, clock.now(), freshnessMs));
 
   const link = new StationLink(
     {
@@ -117,10 +90,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     return seq;
   };
 
-  for (const d of docks) {
-    d.line.start();
-    d.poller.start();
-  }
+  devices.start();
   link.start();
 
   let telemetryTimer: TimerHandle | null = null;
@@ -131,7 +101,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     }, config.telemetryIntervalMs);
   };
   scheduleTelemetry();
-  log.info({ stationId: config.stationId, docks: docks.length }, 'station started');
+  log.info({ stationId: config.stationId, docks: devices.docks.length, lines: devices.lines.length }, 'station started');
 
   return {
     stationId: config.stationId,
@@ -141,13 +111,9 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     raise,
     async stop() {
       telemetryTimer?.cancel();
-      for (const d of docks) d.poller.stop();
       history.flush();
       await link.stop();
-      for (const d of docks) {
-        d.bus.dispose();
-        await d.line.stop();
-      }
+      await devices.stop();
       db.close();
       log.info({ stationId: config.stationId }, 'station stopped');
     },

@@ -2,6 +2,7 @@
 
 import type { DockState, DockTelemetry } from '../../contract/messages.ts';
 import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
+import type { ChargerReading } from '../../firmware-bridge/charger/charger.ts';
 import type { Fresh } from '../devices/device-poller.ts';
 
 const round = (x: number, digits: number) => {
@@ -10,8 +11,15 @@ const round = (x: number, digits: number) => {
 };
 
 /** A dock whose BMS reading is older than `freshnessMs` shows no battery: what is not known is not reported. */
-export function dockTelemetry(dock: number, bms: Fresh<BmsReading> | null, now: number, freshnessMs: number): DockTelemetry {
+export function dockTelemetry(
+  dock: number,
+  bms: Fresh<BmsReading> | null,
+  charger: Fresh<ChargerReading> | null,
+  now: number,
+  freshnessMs: number,
+): DockTelemetry {
   const fresh = bms !== null && now - bms.at <= freshnessMs ? bms.value : null;
+  const ch = charger !== null && now - charger.at <= freshnessMs ? charger.value : null;
   let state: DockState = 'empty';
   if (fresh) state = fresh.protection.length > 0 ? 'fault' : fresh.currentA > 0.05 ? 'charging' : 'idle';
   return {
@@ -33,6 +41,15 @@ export function dockTelemetry(dock: number, bms: Fresh<BmsReading> | null, now: 
           chargeFetOn: fresh.chargeFetOn,
         }
       : null,
-    charger: { online: false, outputOn: false, voltageV: 0, currentA: 0, setCurrentA: 0 },
+    charger: ch
+      ? {
+          online: true,
+          outputOn: ch.outputOn,
+          voltageV: round(ch.voltageV, 2),
+          currentA: round(ch.currentA, 2),
+          setCurrentA: round(ch.setCurrentA, 2),
+          setVoltageV: round(ch.setVoltageV, 2),
+        }
+      : { online: false, outputOn: false, voltageV: 0, currentA: 0, setCurrentA: 0 },
   };
 }
