@@ -1,0 +1,145 @@
+// The central side as one library call: store, credentials, embedded MQTT broker (or an external one), ingester,
+// HTTP API and dashboard. The CLI's `broker` and `demo` commands call startCentral; close() shuts it all down.
+// Not yet here (follow-up): retention and down-sampling of the central store (see broker/README.md).
+
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../firmware-bridge/clock/clock.ts';
+import { startHttpServer, type ExtraRoutes } from './http/http-server.ts';
+import { Ingester } from './ingest/ingester.ts';
+import { Rejections } from './ingest/rejections.ts';
+import { ExternalSource, embeddedSource, redact, type IngestSink, type IngestSource } from './ingest/sources.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { AccessControl } from './mqtt/access-control.ts';
+import { startMqttServer, type MqttServer } from './mqtt/mqtt-server.ts';
+import { CentralDb } from './store/central-db.ts';
+import { Credentials } from './store/credentials.ts';
+import { ReadQueries } from './store/read-queries.ts';
+
+export interface CentralOptions {
+  /** Directory for central.sqlite (created if missing). */
+  dataDir: string;
+  /** Embedded Aedes on host:port (port 0 = free port), or an external broker by URL (credentials in the URL or given). */
+  mqtt: { host: string; port: number; websocketPath?: string | null } | { url: string; username?: string; password?: string; shareGroup?: string | null };
+  http: { host: string; port: number };
+  /** Dashboard files; not served when absent. */
+  dashboardDir?: string;
+  logger: Logger;
+  extraRoutes?: ExtraRoutes;
+  clock?: Clock;
+  /** A station silent this long shows offline (ms). Default 60 000. */
+  staleAfterMs?: number;
+  ingest?: { flushIntervalMs?: number; maxBatch?: number; batterySampleMs?: number };
+}
+
+export interface Central {
+  /** Set for the embedded broker: the port it listens on. */
+  readonly mqttPort?: number;
+  readonly httpPort: number;
+  /**
+   * Registers a station and returns its MQTT password (shown once; generated unless given). An existing station
+   * gets the new password and its old one stops working: check hasStation() first to keep it.
+   */
+  addStation(stationId: string, opts?: { password?: string }): string;
+  hasStation(stationId: string): boolean;
+  /** Creates a read-only MQTT user (or gives an existing one a new password) and returns the password. */
+  addViewer(username: string, opts?: { password?: string }): string;
+  /** Declares where a station's seq history starts, for a station whose earlier seqs will never arrive. */
+  setFirstSeq(stationId: string, firstSeq: number): void;
+  readonly metrics: Metrics;
+  readonly db: CentralDb;
+  readonly ingester: Ingester;
+  /** The embedded broker, when there is one (tests and the demo's in-process station use it). */
+  readonly mqttServer?: MqttServer;
+  close(): Promise<void>;
+}
+
+export async function startCentral(opts: CentralOptions): Promise<Central> {
+  const clock = opts.clock ?? systemClock;
+  // The caller may already have bound a `component` (the demo binds 'central'): then the parts go under `part`,
+  // so no log line carries the key twice.
+  const bound = 'component' in opts.logger.bindings();
+  const child = (name: string): Logger => opts.logger.child(bound ? { part: name } : { component: name });
+  const log = bound ? opts.logger : child('central');
+  const metrics = new Metrics();
+  const db = new CentralDb(opts.dataDir);
+  // Shut-down order: no more API requests, last batch written and acked, then the MQTT side, then SQLite.
+  const parts: { http?: { close(): Promise<void> }; ingester?: Ingester; source?: IngestSource; mqtt?: MqttServer } = {};
+  const closeAll = async (): Promise<void> => {
+    const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
+      ['http', parts.http && (() => parts.http?.close())],
+      ['ingester', parts.ingester && (() => parts.ingester?.close())],
+      ['ingest source', parts.source && (() => parts.source?.close())],
+      ['mqtt', parts.mqtt && (() => parts.mqtt?.close())],
+      ['store', () => db.close()],
+    ];
+    for (const [name, fn] of steps) {
+      try {
+        await fn?.();
+      } catch (err) {
+        log.warn({ part: name, err: (err as Error).message }, 'error while shutting down');
+      }
+    }
+  };
+  try {
+    const credentials = new Credentials(db, () => clock.now());
+    const rejections = new Rejections(metrics, child('validation'), clock);
+    const ingester = new Ingester({ db, clock, log: child('ingester'), metrics, ...opts.ingest });
+    parts.ingester = ingester;
+
+    let mqttServer: MqttServer | undefined;
+    let source: IngestSource;
+    if ('url' in opts.mqtt) {
+      const m = opts.mqtt;
+      source = new ExternalSource({ url: m.url, username: m.username, password: m.password, shareGroup: m.shareGroup, log: child('ingest-mqtt'), rejections });
+    } else {
+      let handler: IngestSink = () => undefined;
+      // The in-process ingester needs no MQTT identity; this one is for ingester processes connecting as clients.
+      const access = new AccessControl(credentials, { username: `rikscha-ingest-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url') });
+      mqttServer = await startMqttServer({
+        host: opts.mqtt.host, port: opts.mqtt.port, access, metrics, rejections,
+        log: child('mqtt'),
+        onMessage: (v, raw) => handler(v, raw),
+      });
+      parts.mqtt = mqttServer;
+      source = embeddedSource(mqttServer, (h) => (handler = h));
+    }
+    parts.source = source;
+    await source.start((v, raw) => ingester.offer(v, raw));
+    ingester.setAckPublisher((topic, payload) => source.publishAck(topic, payload));
+
+    const staleAfterMs = opts.staleAfterMs ?? 60_000;
+    const queries = new ReadQueries(db);
+    metrics.gauge('rikscha_stations_online', 'Stations whose last status is online and that were heard from recently', () => queries.onlineCount(clock.now(), staleAfterMs));
+    metrics.gauge('rikscha_stations_known', 'Stations in the central store', () => db.listStations().length);
+    const http = await startHttpServer({
+      host: opts.http.host, port: opts.http.port, metrics, dashboardDir: opts.dashboardDir, extraRoutes: opts.extraRoutes,
+      log: child('http'),
+      api: { queries, now: () => clock.now(), staleAfterMs },
+    });
+    parts.http = http;
+    if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null) mqttServer.attachWebSocket(http.server, opts.mqtt.websocketPath ?? '/mqtt');
+
+    log.info(
+      { mqttPort: mqttServer?.port, mqttUrl: 'url' in opts.mqtt ? redact(opts.mqtt.url) : undefined, httpPort: http.port, dataDir: opts.dataDir, ingest: source.name },
+      'central started',
+    );
+    let closing: Promise<void> | null = null;
+    return {
+      mqttPort: mqttServer?.port,
+      httpPort: http.port,
+      metrics, db, ingester, mqttServer,
+      addStation: (id, o) => credentials.addStation(id, o),
+      hasStation: (id) => credentials.hasStation(id),
+      addViewer: (user, o) => credentials.addViewer(user, o),
+      setFirstSeq: (id, seq) => db.setFirstSeq(id, seq, clock.now()),
+      close() {
+        closing ??= closeAll().then(() => log.info('central stopped'));
+        return closing;
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,79 @@
+// The broker process's HTTP server (node:http): /healthz, /metrics, the JSON API, a hook for routes mounted by
+// the caller (the demo's /api/sim/*), and the dashboard's static files. Port 0 picks a free port.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.ts';
+import { sendError, sendJson, sendText } from './respond.ts';
+import { handleApi, type ApiDeps } from './routes-api.ts';
+import { serveStatic } from './routes-static.ts';
+
+/** Returns true when it answered the request; false passes it on to the API and static files. */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  log: Logger;
+  metrics: Metrics;
+  api: ApiDeps;
+  /** Directory of the dashboard (index.html etc.); no static files when absent. */
+  dashboardDir?: string;
+  extraRoutes?: ExtraRoutes;
+}
+
+export interface HttpServer {
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  const { log, metrics } = opts;
+  metrics.counter('rikscha_http_requests_total', 'HTTP requests answered, by status class', [{ status: '2xx' }, { status: '4xx' }, { status: '5xx' }]);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+    if (url.pathname === '/metrics') return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+    if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
+    if (handleApi(req, res, url, opts.api)) return;
+    if (url.pathname.startsWith('/api/')) return sendError(res, 404, 'not found');
+    if (opts.dashboardDir && (await serveStatic(req, res, url, opts.dashboardDir))) return;
+    sendError(res, 404, 'not found');
+  }
+
+  const server = createServer((req, res) => {
+    res.on('finish', () => {
+      const cls = `${Math.floor(res.statusCode / 100)}xx`;
+      if (cls === '2xx' || cls === '4xx' || cls === '5xx') metrics.inc('rikscha_http_requests_total', { status: cls });
+    });
+    route(req, res).catch((err: unknown) => {
+      log.error({ err, method: req.method, url: req.url }, 'http request failed');
+      if (!res.headersSent) sendError(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  let closing: Promise<void> | null = null;
+  return {
+    port,
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections (browsers, the dashboard's polling) would otherwise hold close() open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// The read-only JSON API for the dashboard: stations with their latest docks and seq bookkeeping, batteries with
+// a health summary, and a battery's history. Lists answer { items: [...] }.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReadQueries } from '../store/read-queries.ts';
+import { sendError, sendJson } from './respond.ts';
+
+export interface ApiDeps {
+  queries: ReadQueries;
+  now: () => number;
+  /** A station silent for longer than this counts as offline even if its last status said online (ms). */
+  staleAfterMs: number;
+}
+
+const HISTORY_DEFAULT_LIMIT = 1000;
+const HISTORY_MAX_LIMIT = 10_000;
+
+/** Handles /api/stations and /api/batteries...; false when the path is not one of these. */
+export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): boolean {
+  const path = url.pathname.replace(/\/+$/, '');
+  const parts = path.split('/').slice(1); // ['api', 'batteries', id, 'history']
+  if (parts[0] !== 'api' || (parts[1] !== 'stations' && parts[1] !== 'batteries')) return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    sendError(res, 405, 'method not allowed');
+    return true;
+  }
+  if (parts[1] === 'stations') {
+    if (parts.length === 2) {
+      sendJson(res, 200, { items: deps.queries.stations(deps.now(), deps.staleAfterMs) });
+      return true;
+    }
+    const station = parts.length === 3 ? deps.queries.stations(deps.now(), deps.staleAfterMs).find((s) => s.stationId === decodeURIComponent(parts[2] ?? '')) : undefined;
+    if (station) sendJson(res, 200, station);
+    else sendError(res, 404, 'no such station');
+    return true;
+  }
+  if (parts.length === 2) {
+    sendJson(res, 200, { items: deps.queries.batteriesList() });
+    return true;
+  }
+  const id = decodeURIComponent(parts[2] ?? '');
+  const battery = deps.queries.batteryById(id);
+  if (!battery || parts.length > 4 || (parts.length === 4 && parts[3] !== 'history')) {
+    sendError(res, 404, battery ? 'not found' : 'no such battery');
+    return true;
+  }
+  if (parts.length === 3) {
+    sendJson(res, 200, battery);
+    return true;
+  }
+  const from = intParam(url, 'from', 0);
+  const to = intParam(url, 'to', Number.MAX_SAFE_INTEGER);
+  const limit = Math.min(HISTORY_MAX_LIMIT, Math.max(1, intParam(url, 'limit', HISTORY_DEFAULT_LIMIT) ?? HISTORY_DEFAULT_LIMIT));
+  if (from === null || to === null) {
+    sendError(res, 400, 'from and to must be epoch milliseconds');
+    return true;
+  }
+  sendJson(res, 200, { batteryId: id, from, to, points: deps.queries.history(id, from, to, limit) });
+  return true;
+}
+
+function intParam(url: URL, name: string, fallback: number): number | null {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : null;
+}

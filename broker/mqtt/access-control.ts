@@ -1,0 +1,86 @@
+// Who may connect to the embedded broker and what each identity may publish and subscribe to. Pure decisions,
+// no Aedes types, so the rules are tested directly and read in one place.
+//
+//   station  (username = client id = station id): publishes only its own status, telemetry, event and
+//            cmd/<name>/result; subscribes only to its own ack and cmd/...
+//   viewer   (read-only user): subscribes under rikscha/v1/, publishes nothing.
+//   ingester (internal identity, for an ingester process connecting as a client): subscribes under rikscha/v1/,
+//            publishes acks only.
+// Anonymous clients are refused; nothing may publish under $SYS/; over WebSocket only viewers are let in.
+
+import { timingSafeEqual } from 'node:crypto';
+import { TOPIC_ROOT, parseTopic } from '../../contract/topics.ts';
+import type { Credentials } from '../store/credentials.ts';
+
+export type Identity = { role: 'station'; stationId: string } | { role: 'viewer'; username: string } | { role: 'ingester'; username: string };
+
+/** CONNACK return codes of MQTT 3.1.1 (Aedes's AuthErrorCode is a type-only const enum, so the numbers live here). */
+export const CONNACK = { IDENTIFIER_REJECTED: 2, BAD_USERNAME_OR_PASSWORD: 4, NOT_AUTHORIZED: 5 } as const;
+
+export type AuthResult =
+  | { ok: true; identity: Identity }
+  | { ok: false; returnCode: (typeof CONNACK)[keyof typeof CONNACK]; reason: 'anonymous' | 'bad_credentials' | 'client_id_mismatch' | 'role_not_allowed_on_transport' };
+
+export interface InternalUser {
+  username: string;
+  password: string;
+}
+
+const ROOT = `${TOPIC_ROOT}/`;
+
+export class AccessControl {
+  constructor(
+    private readonly credentials: Credentials,
+    private readonly internal: InternalUser | null = null,
+  ) {}
+
+  async authenticate(clientId: string, username: string | undefined, password: Buffer | undefined, transport: 'tcp' | 'ws'): Promise<AuthResult> {
+    if (!username) return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'anonymous' };
+    const pw = password?.toString('utf8') ?? '';
+    let identity: Identity | null = null;
+    if (this.internal && username === this.internal.username) {
+      const a = Buffer.from(pw);
+      const b = Buffer.from(this.internal.password);
+      identity = a.length === b.length && timingSafeEqual(a, b) ? { role: 'ingester', username } : null;
+    } else {
+      const principal = await this.credentials.verify(username, pw);
+      identity = principal ? (principal.role === 'station' ? { role: 'station', stationId: principal.stationId } : { role: 'viewer', username }) : null;
+    }
+    if (!identity) return { ok: false, returnCode: CONNACK.BAD_USERNAME_OR_PASSWORD, reason: 'bad_credentials' };
+    // A station is its client id: that is what makes the broker drop a stale second session of the same station.
+    if (identity.role === 'station' && clientId !== identity.stationId) {
+      return { ok: false, returnCode: CONNACK.IDENTIFIER_REJECTED, reason: 'client_id_mismatch' };
+    }
+    if (transport === 'ws' && identity.role !== 'viewer') return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'role_not_allowed_on_transport' };
+    return { ok: true, identity };
+  }
+
+  canPublish(identity: Identity, topic: string): boolean {
+    if (topic.startsWith('$')) return false; // $SYS/ and any other broker-reserved tree
+    const t = parseTopic(topic);
+    if (!t) return false;
+    switch (identity.role) {
+      case 'station':
+        return t.stationId === identity.stationId && (t.kind === 'status' || t.kind === 'telemetry' || t.kind === 'event' || t.kind === 'cmdResult');
+      case 'ingester':
+        return t.kind === 'ack';
+      case 'viewer':
+        return false;
+    }
+  }
+
+  canSubscribe(identity: Identity, filter: string): boolean {
+    if (filter.startsWith('$')) return false; // $SYS/ and $share/ (Aedes has no shared subscriptions)
+    switch (identity.role) {
+      case 'station': {
+        const own = `${ROOT}${identity.stationId}/`;
+        if (filter === `${own}ack`) return true;
+        // cmd/#, cmd/+ or one command: wildcards are fine below the station's own cmd level, never above it.
+        return filter.startsWith(`${own}cmd/`) && filter.length > `${own}cmd/`.length;
+      }
+      case 'viewer':
+      case 'ingester':
+        return filter === `${TOPIC_ROOT}/#` || (filter.startsWith(ROOT) && filter.length > ROOT.length);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+// The embedded MQTT broker: Aedes (MQTT 3.1.1) on a TCP listener, optionally on a WebSocket path of an HTTP
+// server, with authentication, ACLs and payload validation in its hooks. Valid messages (and rejections that
+// settle a seq) are handed to `onMessage` from the published hook, in process, without an MQTT client.
+
+import { createServer, type Server as NetServer } from 'node:net';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { Logger } from 'pino';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { MAX_PAYLOAD_BYTES } from '../../contract/messages.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Rejections } from '../ingest/rejections.ts';
+import { validatePayload, type Validated } from '../ingest/validate.ts';
+import type { AccessControl, Identity } from './access-control.ts';
+
+export interface MqttServerOptions {
+  host: string;
+  /** 0 picks a free port; the chosen one is `MqttServer.port`. */
+  port: number;
+  access: AccessControl;
+  log: Logger;
+  metrics: Metrics;
+  rejections: Rejections;
+  onMessage?: (v: Validated, raw: Buffer) => void;
+  maxPayloadBytes?: number;
+}
+
+export interface MqttServer {
+  readonly port: number;
+  readonly aedes: Aedes;
+  /** Publishes on behalf of the broker (bypasses the ACL: used for acks). */
+  publish(topic: string, payload: string, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
+  /** Serves MQTT over WebSocket on `path` of an HTTP server (read-only viewers only). */
+  attachWebSocket(server: HttpServer, path?: string): void;
+  close(): Promise<void>;
+}
+
+/** Rejected payloads are re-routed here and so dropped quietly: the PUBACK still goes out and the client stays
+ *  connected (MQTT 3.1.1 has no per-message refusal; disconnecting would make the client re-send it forever).
+ *  No identity may subscribe to a `$` topic, so nobody receives them. */
+const REJECTED_SINK = '$rikscha/rejected';
+
+const M = {
+  authFailures: 'rikscha_mqtt_auth_failures_total',
+  aclDenied: 'rikscha_mqtt_acl_denied_total',
+  clients: 'rikscha_mqtt_clients_connected',
+} as const;
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  // returnCode is Aedes's AuthErrorCode, a type-only const enum: the numbers are MQTT 3.1.1's CONNACK codes.
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServer> {
+  const { access, log, metrics, rejections } = opts;
+  const maxBytes = opts.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const identities = new WeakMap<Client, Identity>();
+  // The published hook sees a copy of the packet, but the same payload Buffer: the validation result rides on it.
+  const validated = new WeakMap<Buffer, Validated>();
+  metrics.counter(M.authFailures, 'MQTT connections refused at authentication, by reason');
+  metrics.counter(M.aclDenied, 'MQTT publishes and subscriptions refused by the ACL, by action');
+
+  const aedes = await Aedes.createBroker({
+    // Station ids may be up to 63 characters (contract); 3.1.1 clients are not limited, 3.1.0 ones are by default.
+    maxClientsIdLength: 64,
+    authenticate(client, username, password, done) {
+      const transport = client.req ? 'ws' : 'tcp';
+      access.authenticate(client.id, username, password, transport).then(
+        (r) => {
+          if (r.ok) {
+            identities.set(client, r.identity);
+            done(null, true);
+            return;
+          }
+          metrics.inc(M.authFailures, { reason: r.reason });
+          log.warn({ clientId: client.id, username, reason: r.reason, transport }, 'mqtt connection refused');
+          done(authError(r.reason, r.returnCode), false);
+        },
+        (err: unknown) => {
+          log.error({ err, clientId: client.id }, 'authentication failed unexpectedly');
+          done(authError('server unavailable', 3), false);
+        },
+      );
+    },
+    authorizePublish(client, packet, done) {
+      if (!client) {
+        // A will left over from a previous broker run (only with persistent storage): only status may go out.
+        return packet.topic.endsWith('/status') && check(packet, undefined) ? done(null) : done(new Error('not authorised'));
+      }
+      const identity = identities.get(client);
+      if (!identity || !access.canPublish(identity, packet.topic)) {
+        metrics.inc(M.aclDenied, { action: 'publish' });
+        log.warn({ clientId: client.id, topic: packet.topic.slice(0, 200) }, 'publish refused by ACL; disconnecting');
+        return done(new Error(`not authorised to publish to ${packet.topic.slice(0, 200)}`));
+      }
+      check(packet, client.id);
+      done(null);
+    },
+    authorizeSubscribe(client, sub, done) {
+      const identity = identities.get(client);
+      if (identity && access.canSubscribe(identity, sub.topic)) return done(null, sub);
+      metrics.inc(M.aclDenied, { action: 'subscribe' });
+      log.warn({ clientId: client.id, topic: sub.topic.slice(0, 200) }, 'subscription refused by ACL');
+      // null refuses this one topic (SUBACK 0x80) and keeps the client connected; an error would disconnect it.
+      done(null, null as unknown as Subscription);
+    },
+    published(packet: AedesPublishPacket, _client, done) {
+      const v = Buffer.isBuffer(packet.payload) ? validated.get(packet.payload) : undefined;
+      if (v && opts.onMessage && (v.ok || v.seq !== undefined)) {
+        try {
+          opts.onMessage(v, packet.payload as Buffer);
+        } catch (err) {
+          log.error({ err, topic: packet.topic }, 'ingest hand-off failed');
+        }
+      }
+      done(null);
+    },
+  });
+
+  /** Validates a publish; an invalid one is counted, logged and re-routed to the sink. True if valid. */
+  function check(packet: PublishPacket, clientId: string | undefined): boolean {
+    const raw = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    packet.payload = raw;
+    const v = validatePayload(packet.topic, raw, maxBytes);
+    validated.set(raw, v);
+    if (v.ok) return true;
+    rejections.record(v, clientId);
+    packet.topic = `${REJECTED_SINK}/${v.reason}`;
+    packet.retain = false;
+    return false;
+  }
+
+  metrics.gauge(M.clients, 'MQTT clients connected to the embedded broker', () => aedes.connectedClients);
+  aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
+  aedes.on('connectionError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt connection error'));
+
+  const tcp: NetServer = createServer((socket) => aedes.handle(socket));
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(opts.port, opts.host, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
+  });
+  const address = tcp.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const wsServers: WebSocketServer[] = [];
+  let closing: Promise<void> | null = null;
+
+  return {
+    port,
+    aedes,
+    publish(topic, payload, o) {
+      return new Promise((resolve, reject) => {
+        aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: o.qos, retain: o.retain, dup: false }, (err) =>
+          err ? reject(err) : resolve(),
+        );
+      });
+    },
+    attachWebSocket(server, path = '/mqtt') {
+      const wss = new WebSocketServer({ noServer: true });
+      wsServers.push(wss);
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+        wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(createWebSocketStream(ws), req));
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        const tcpClosed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+        for (const wss of wsServers) {
+          for (const c of wss.clients) c.terminate();
+          wss.close();
+        }
+        await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        await tcpClosed;
+      })();
+      return closing;
+    },
+  };
+}

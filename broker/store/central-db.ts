@@ -1,0 +1,193 @@
+// The central SQLite store (better-sqlite3, WAL): opens the file under the data dir, creates the schema and keeps
+// every statement prepared. Writers call these inside `tx()`, so a whole ingest batch is one transaction.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+
+export interface StationRow {
+  stationId: string;
+  createdAt: number;
+  firstSeq: number;
+  ackSeq: number;
+  highestSeq: number | null;
+  settledCount: number;
+  rejectedCount: number;
+  lastSeen: number | null;
+}
+
+export interface SecretRow {
+  salt: Buffer;
+  hash: Buffer;
+  params: string;
+}
+
+export type MessageKind = 'telemetry' | 'event' | 'rejected';
+
+export interface BatterySampleRow {
+  batteryId: string;
+  ts: number;
+  stationId: string;
+  dock: number;
+  socPct: number;
+  voltageV: number;
+  currentA: number;
+  cellMinV: number | null;
+  cellMaxV: number | null;
+  tempMaxC: number | null;
+  cycles: number;
+}
+
+const STATION_COLS = `station_id AS stationId, created_at AS createdAt, first_seq AS firstSeq, ack_seq AS ackSeq,
+  highest_seq AS highestSeq, settled_count AS settledCount, rejected_count AS rejectedCount, last_seen AS lastSeen`;
+
+export class CentralDb {
+  readonly db: Db;
+  readonly path: string;
+  private readonly s: Record<string, Statement>;
+  private closed = false;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.path = join(dataDir, 'central.sqlite');
+    this.db = new Database(this.path);
+    // WAL lets the HTTP readers run while the ingester writes; NORMAL sync is safe with WAL (a power cut may lose
+    // the last commits but never corrupts), and the end-to-end ack means the stations still hold anything lost.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA_SQL);
+    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    const p = (sql: string): Statement => this.db.prepare(sql);
+    this.s = {
+      ensureStation: p('INSERT OR IGNORE INTO stations (station_id, created_at) VALUES (?, ?)'),
+      getStation: p(`SELECT ${STATION_COLS} FROM stations WHERE station_id = ?`),
+      listStations: p(`SELECT ${STATION_COLS} FROM stations ORDER BY station_id`),
+      updateStation: p(`UPDATE stations SET ack_seq = @ackSeq, highest_seq = @highestSeq, settled_count = @settledCount,
+        rejected_count = @rejectedCount, last_seen = @lastSeen WHERE station_id = @stationId`),
+      setFirstSeq: p('UPDATE stations SET first_seq = ?, ack_seq = ? - 1, settled_count = (SELECT count(*) FROM messages WHERE station_id = ? AND seq >= ?) WHERE station_id = ?'),
+      getStationSecret: p('SELECT salt, hash, params FROM station_credentials WHERE station_id = ?'),
+      setStationSecret: p(`INSERT INTO station_credentials (station_id, salt, hash, params, created_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(station_id) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, params = excluded.params, created_at = excluded.created_at`),
+      getUserSecret: p('SELECT salt, hash, params, role FROM users WHERE username = ?'),
+      setUserSecret: p(`INSERT INTO users (username, role, salt, hash, params, created_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(username) DO UPDATE SET role = excluded.role, salt = excluded.salt, hash = excluded.hash, params = excluded.params`),
+      insertMessage: p('INSERT OR IGNORE INTO messages (station_id, seq, kind, ts, received_at, payload) VALUES (?, ?, ?, ?, ?, ?)'),
+      // A valid copy of a seq that was first seen broken replaces the rejected row (the station fixed and re-sent it).
+      upgradeRejected: p("UPDATE messages SET kind = ?, ts = ?, received_at = ?, payload = ? WHERE station_id = ? AND seq = ? AND kind = 'rejected'"),
+      seqsAfter: p('SELECT seq FROM messages WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
+      upsertLatest: p(`INSERT INTO latest_telemetry (station_id, seq, ts, received_at, payload) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(station_id) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, received_at = excluded.received_at,
+        payload = excluded.payload WHERE excluded.seq > latest_telemetry.seq`),
+      // Status: the last one received wins, not the newest ts: a last will carries the ts of the connect.
+      upsertStatus: p(`INSERT INTO station_status (station_id, online, ts, received_at, payload) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(station_id) DO UPDATE SET online = excluded.online, ts = excluded.ts, received_at = excluded.received_at,
+        payload = excluded.payload`),
+      upsertBattery: p(`INSERT INTO batteries (battery_id, station_id, dock, ts, seq, payload, max_temp_c) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(battery_id) DO UPDATE SET
+          station_id = CASE WHEN excluded.ts >= batteries.ts THEN excluded.station_id ELSE batteries.station_id END,
+          dock = CASE WHEN excluded.ts >= batteries.ts THEN excluded.dock ELSE batteries.dock END,
+          seq = CASE WHEN excluded.ts >= batteries.ts THEN excluded.seq ELSE batteries.seq END,
+          payload = CASE WHEN excluded.ts >= batteries.ts THEN excluded.payload ELSE batteries.payload END,
+          max_temp_c = max(coalesce(batteries.max_temp_c, excluded.max_temp_c), coalesce(excluded.max_temp_c, batteries.max_temp_c)),
+          ts = max(batteries.ts, excluded.ts)`),
+      insertSample: p(`INSERT OR IGNORE INTO battery_samples (battery_id, ts, station_id, dock, soc_pct, voltage_v, current_a,
+        cell_min_v, cell_max_v, temp_max_c, cycles) VALUES (@batteryId, @ts, @stationId, @dock, @socPct, @voltageV, @currentA,
+        @cellMinV, @cellMaxV, @tempMaxC, @cycles)`),
+    };
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (taking the write lock up front, so two writers never deadlock). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  ensureStation(stationId: string, now: number): void {
+    this.s.ensureStation!.run(stationId, now);
+  }
+
+  getStation(stationId: string): StationRow | undefined {
+    return this.s.getStation!.get(stationId) as StationRow | undefined;
+  }
+
+  listStations(): StationRow[] {
+    return this.s.listStations!.all() as StationRow[];
+  }
+
+  updateStation(row: StationRow): void {
+    this.s.updateStation!.run(row);
+  }
+
+  /** Declares where a station's history starts (for a station whose earlier seqs the central store will never get). */
+  setFirstSeq(stationId: string, firstSeq: number, now: number): void {
+    this.tx(() => {
+      this.ensureStation(stationId, now);
+      this.s.setFirstSeq!.run(firstSeq, firstSeq, stationId, firstSeq, stationId);
+    });
+  }
+
+  getStationSecret(stationId: string): SecretRow | undefined {
+    return this.s.getStationSecret!.get(stationId) as SecretRow | undefined;
+  }
+
+  setStationSecret(stationId: string, secret: SecretRow, now: number): void {
+    this.tx(() => {
+      this.ensureStation(stationId, now);
+      this.s.setStationSecret!.run(stationId, secret.salt, secret.hash, secret.params, now);
+    });
+  }
+
+  getUserSecret(username: string): (SecretRow & { role: 'viewer' }) | undefined {
+    return this.s.getUserSecret!.get(username) as (SecretRow & { role: 'viewer' }) | undefined;
+  }
+
+  setUserSecret(username: string, role: 'viewer', secret: SecretRow, now: number): void {
+    this.s.setUserSecret!.run(username, role, secret.salt, secret.hash, secret.params, now);
+  }
+
+  /** Inserts one message; 'inserted' for a new seq, 'upgraded' when it replaced a rejected row, else 'duplicate'. */
+  insertMessage(stationId: string, seq: number, kind: MessageKind, ts: number, receivedAt: number, payload: string): 'inserted' | 'upgraded' | 'duplicate' {
+    if (this.s.insertMessage!.run(stationId, seq, kind, ts, receivedAt, payload).changes === 1) return 'inserted';
+    if (kind !== 'rejected' && this.s.upgradeRejected!.run(kind, ts, receivedAt, payload, stationId, seq).changes === 1) return 'upgraded';
+    return 'duplicate';
+  }
+
+  /** Seqs of a station above `after`, ascending, at most `limit` (walks the contiguous run for the ack). */
+  seqsAfter(stationId: string, after: number, limit: number): number[] {
+    return this.s.seqsAfter!.all(stationId, after, limit) as number[];
+  }
+
+  upsertLatestTelemetry(stationId: string, seq: number, ts: number, receivedAt: number, payload: string): void {
+    this.s.upsertLatest!.run(stationId, seq, ts, receivedAt, payload);
+  }
+
+  upsertStatus(stationId: string, online: boolean, ts: number, receivedAt: number, payload: string): void {
+    this.s.upsertStatus!.run(stationId, online ? 1 : 0, ts, receivedAt, payload);
+  }
+
+  upsertBattery(batteryId: string, stationId: string, dock: number, ts: number, seq: number, payload: string, maxTempC: number | null): void {
+    this.s.upsertBattery!.run(batteryId, stationId, dock, ts, seq, payload, maxTempC);
+  }
+
+  insertBatterySample(row: BatterySampleRow): void {
+    this.s.insertSample!.run(row);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Checkpoints the WAL into the main file and closes; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+}

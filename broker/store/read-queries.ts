@@ -1,0 +1,150 @@
+// Read side of the central store for the HTTP API: stations with their counters, status and latest docks,
+// batteries with a health summary, and a battery's sample series. Read-only statements, prepared once.
+
+import type { Statement } from 'better-sqlite3';
+import type { BatteryTelemetry, DockTelemetry } from '../../contract/messages.ts';
+import type { BatterySampleRow, CentralDb, StationRow } from './central-db.ts';
+
+export interface StationView {
+  stationId: string;
+  online: boolean;
+  /** Central receive time (epoch ms) of the station's last message of any kind; null if never heard from. */
+  lastSeen: number | null;
+  /** Highest seq received (telemetry and events); null if none yet. */
+  lastSeq: number | null;
+  /** Every seq from the station's first seq up to this one is settled centrally (what the ack says). */
+  ackSeq: number;
+  /** Seqs below lastSeq the central store lacks. */
+  missingSeqs: number;
+  /** Seqs whose payload failed validation (settled, not stored as data). */
+  rejectedSeqs: number;
+  status: { online: boolean; ts: number; receivedAt: number; version?: string; startedAt?: number } | null;
+  /** ts of the latest telemetry; its docks follow. */
+  telemetryTs: number | null;
+  docks: DockTelemetry[];
+}
+
+export interface BatteryAlert {
+  code: string;
+  severity: 'warning' | 'fault';
+  message: string;
+}
+
+export interface BatteryHealth {
+  /** State of health %: not estimated yet (needs capacity tracking over full cycles). */
+  stateOfHealthPct: number | null;
+  cycles: number;
+  cellSpreadMv: number | null;
+  maxTempC: number | null;
+  maxTempEverC: number | null;
+  /** Internal resistance: not estimated yet (needs current steps, see the station's estimator). */
+  internalResistanceMOhm: number | null;
+  alerts: BatteryAlert[];
+}
+
+export interface BatteryView {
+  batteryId: string;
+  stationId: string;
+  dock: number;
+  ts: number;
+  latest: BatteryTelemetry;
+  health: BatteryHealth;
+}
+
+export type BatteryPoint = Omit<BatterySampleRow, 'batteryId'>;
+
+/** Placeholder thresholds until the battery specs per model are configured. */
+export const HEALTH_LIMITS = { cellSpreadWarnMv: 50, cellSpreadFaultMv: 150, tempWarnC: 45, tempFaultC: 55 };
+
+export function batteryHealth(b: BatteryTelemetry, maxTempEverC: number | null): BatteryHealth {
+  const cellSpreadMv = b.cellsV.length ? Math.round((Math.max(...b.cellsV) - Math.min(...b.cellsV)) * 1000) : null;
+  const maxTempC = b.tempsC.length ? Math.max(...b.tempsC) : null;
+  const alerts: BatteryAlert[] = [];
+  const L = HEALTH_LIMITS;
+  if (cellSpreadMv !== null && cellSpreadMv > L.cellSpreadWarnMv) {
+    const severity = cellSpreadMv > L.cellSpreadFaultMv ? 'fault' : 'warning';
+    alerts.push({ code: 'cell-imbalance', severity, message: `cell spread ${cellSpreadMv} mV` });
+  }
+  if (maxTempC !== null && maxTempC > L.tempWarnC) {
+    const severity = maxTempC > L.tempFaultC ? 'fault' : 'warning';
+    alerts.push({ code: 'over-temperature', severity, message: `max temperature ${maxTempC} °C` });
+  }
+  for (const flag of b.protection) alerts.push({ code: `protection:${flag}`, severity: 'fault', message: `BMS protection ${flag}` });
+  return { stateOfHealthPct: null, cycles: b.cycles, cellSpreadMv, maxTempC, maxTempEverC, internalResistanceMOhm: null, alerts };
+}
+
+interface StatusRow { stationId: string; online: number; ts: number; receivedAt: number; payload: string }
+interface LatestRow { stationId: string; ts: number; payload: string }
+interface BatteryRow { batteryId: string; stationId: string; dock: number; ts: number; payload: string; maxTempC: number | null }
+
+export class ReadQueries {
+  private readonly statuses: Statement;
+  private readonly latest: Statement;
+  private readonly batteries: Statement;
+  private readonly battery: Statement;
+  private readonly samples: Statement;
+
+  constructor(private readonly store: CentralDb) {
+    const db = store.db;
+    this.statuses = db.prepare('SELECT station_id AS stationId, online, ts, received_at AS receivedAt, payload FROM station_status');
+    this.latest = db.prepare('SELECT station_id AS stationId, ts, payload FROM latest_telemetry');
+    const bcols = 'battery_id AS batteryId, station_id AS stationId, dock, ts, payload, max_temp_c AS maxTempC';
+    this.batteries = db.prepare(`SELECT ${bcols} FROM batteries ORDER BY battery_id`);
+    this.battery = db.prepare(`SELECT ${bcols} FROM batteries WHERE battery_id = ?`);
+    this.samples = db.prepare(`SELECT * FROM (SELECT ts, station_id AS stationId, dock, soc_pct AS socPct, voltage_v AS voltageV,
+      current_a AS currentA, cell_min_v AS cellMinV, cell_max_v AS cellMaxV, temp_max_c AS tempMaxC, cycles
+      FROM battery_samples WHERE battery_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT ?) ORDER BY ts`);
+  }
+
+  /** Stations with counters and latest docks; `staleAfterMs`: a station silent that long counts as offline. */
+  stations(now: number, staleAfterMs: number): StationView[] {
+    const statuses = new Map((this.statuses.all() as StatusRow[]).map((r) => [r.stationId, r]));
+    const latest = new Map((this.latest.all() as LatestRow[]).map((r) => [r.stationId, r]));
+    return this.store.listStations().map((row) => toView(row, statuses.get(row.stationId), latest.get(row.stationId), now, staleAfterMs));
+  }
+
+  onlineCount(now: number, staleAfterMs: number): number {
+    return this.stations(now, staleAfterMs).filter((s) => s.online).length;
+  }
+
+  batteriesList(): BatteryView[] {
+    return (this.batteries.all() as BatteryRow[]).map(toBattery);
+  }
+
+  batteryById(id: string): BatteryView | undefined {
+    const row = this.battery.get(id) as BatteryRow | undefined;
+    return row ? toBattery(row) : undefined;
+  }
+
+  history(id: string, from: number, to: number, limit: number): BatteryPoint[] {
+    return this.samples.all(id, from, to, limit) as BatteryPoint[];
+  }
+}
+
+function toView(row: StationRow, status: StatusRow | undefined, latest: LatestRow | undefined, now: number, staleAfterMs: number): StationView {
+  let statusView: StationView['status'] = null;
+  if (status) {
+    const p = JSON.parse(status.payload) as { version?: string; startedAt?: number };
+    statusView = { online: status.online === 1, ts: status.ts, receivedAt: status.receivedAt, version: p.version, startedAt: p.startedAt };
+  }
+  const fresh = row.lastSeen !== null && now - row.lastSeen <= staleAfterMs;
+  const span = row.highestSeq === null || row.highestSeq < row.firstSeq ? 0 : row.highestSeq - row.firstSeq + 1;
+  const docks = latest ? (JSON.parse(latest.payload) as { docks: DockTelemetry[] }).docks : [];
+  return {
+    stationId: row.stationId,
+    online: (statusView?.online ?? false) && fresh,
+    lastSeen: row.lastSeen,
+    lastSeq: row.highestSeq,
+    ackSeq: row.ackSeq,
+    missingSeqs: Math.max(0, span - row.settledCount),
+    rejectedSeqs: row.rejectedCount,
+    status: statusView,
+    telemetryTs: latest?.ts ?? null,
+    docks,
+  };
+}
+
+function toBattery(row: BatteryRow): BatteryView {
+  const latest = JSON.parse(row.payload) as BatteryTelemetry;
+  return { batteryId: row.batteryId, stationId: row.stationId, dock: row.dock, ts: row.ts, latest, health: batteryHealth(latest, row.maxTempC) };
+}

@@ -1,0 +1,96 @@
+// The central store's tables. Messages are keyed by (station_id, seq) so a re-sent message is dropped by the key;
+// per-station counters live beside them so /api/stations and the ack need no scan of the message table.
+
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- One row per station known to the central side: created by add-station or by its first message.
+-- first_seq: the lowest seq the station's history has (1 unless set otherwise, see README);
+-- ack_seq: every seq in [first_seq, ack_seq] is settled (stored or rejected with a reason);
+-- highest_seq: highest seq seen; settled_count: settled rows with seq >= first_seq (so missing = span - settled).
+CREATE TABLE IF NOT EXISTS stations (
+  station_id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL DEFAULT 1,
+  ack_seq INTEGER NOT NULL DEFAULT 0,
+  highest_seq INTEGER,
+  settled_count INTEGER NOT NULL DEFAULT 0,
+  rejected_count INTEGER NOT NULL DEFAULT 0,
+  last_seen INTEGER
+);
+
+-- scrypt(password, salt, keylen, {N, r, p}); the parameters are stored so they can be raised later.
+CREATE TABLE IF NOT EXISTS station_credentials (
+  station_id TEXT PRIMARY KEY REFERENCES stations(station_id),
+  salt BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  params TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS users (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('viewer')),
+  salt BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  params TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+-- kind: telemetry | event | rejected (a message whose envelope was readable but whose body failed validation:
+-- kept with its reason so the seq counts as settled and the station's outbox is not blocked by it forever).
+CREATE TABLE IF NOT EXISTS messages (
+  station_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (station_id, seq)
+); -- a rowid table on purpose: WITHOUT ROWID is slow for rows of a few kB like these
+
+CREATE TABLE IF NOT EXISTS latest_telemetry (
+  station_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS station_status (
+  station_id TEXT PRIMARY KEY,
+  online INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+
+-- Latest reading of each battery wherever it was last docked; max_temp_c is the highest ever seen.
+CREATE TABLE IF NOT EXISTS batteries (
+  battery_id TEXT PRIMARY KEY,
+  station_id TEXT NOT NULL,
+  dock INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  max_temp_c REAL
+);
+
+-- Down-sampled per-battery series derived from telemetry (one sample per battery per sample interval).
+CREATE TABLE IF NOT EXISTS battery_samples (
+  battery_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  station_id TEXT NOT NULL,
+  dock INTEGER NOT NULL,
+  soc_pct REAL NOT NULL,
+  voltage_v REAL NOT NULL,
+  current_a REAL NOT NULL,
+  cell_min_v REAL,
+  cell_max_v REAL,
+  temp_max_c REAL,
+  cycles INTEGER NOT NULL,
+  PRIMARY KEY (battery_id, ts)
+) WITHOUT ROWID;
+`;

@@ -1,0 +1,82 @@
+// `rikscha demo` (what `npm start` runs): the central side, a simulated station's hardware and the real station
+// daemon, in one process, wired over the real paths (serial mock binding, MQTT, SQLite, HTTP).
+
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startCentral } from '../broker/central.ts';
+import { systemClock } from '../firmware-bridge/clock/clock.ts';
+import { SimStation } from '../hardware/station-sim/sim-station.ts';
+import { parseStationConfig } from '../station/config/station-config.ts';
+import { startStation } from '../station/station.ts';
+import { createLogger } from './logger.ts';
+import { portOption, stringOption, UsageError } from './options.ts';
+import { onShutdown } from './shutdown.ts';
+
+export const DEMO_STATION = 'demo-1';
+const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
+
+/** Four packs at different states, so the dashboard shows a station mid-day. */
+const DEMO_DOCKS = [
+  { dock: 1, batteryId: 'RIK-13S-0001', pack: { series: 13 as const, capacityAh: 14, socPct: 22, ageCycles: 80, seed: 11 } },
+  { dock: 2, batteryId: 'RIK-13S-0002', pack: { series: 13 as const, capacityAh: 14, socPct: 48, ageCycles: 310, seed: 12 } },
+  { dock: 3, batteryId: 'RIK-13S-0003', pack: { series: 13 as const, capacityAh: 14, socPct: 71, ageCycles: 640, seed: 13 } },
+  { dock: 4, batteryId: 'RIK-13S-0004', pack: { series: 13 as const, capacityAh: 14, socPct: 93, ageCycles: 15, seed: 14 } },
+];
+
+export async function runDemo(opts: Record<string, string | undefined>): Promise<void> {
+  const log = createLogger();
+  const mqttPort = portOption('--mqtt-port', opts.mqttPort, 'RIKSCHA_MQTT_PORT', 1883);
+  const httpPort = portOption('--http-port', opts.httpPort, 'RIKSCHA_HTTP_PORT', 8080);
+  const dataDir = stringOption(opts.dataDir, 'RIKSCHA_DATA_DIR', './data');
+  const speed = Number(opts.speed ?? '10');
+  if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed: expected a number in (0, 1000], got "${opts.speed}"`);
+  const external = opts.mqttUrl;
+  if (external && !/^mqtts?:\/\//.test(external)) throw new UsageError(`--mqtt-url: expected mqtt://host:port, got "${external}"`);
+
+  const central = await startCentral({
+    dataDir: join(dataDir, 'central'),
+    mqtt: external
+      ? { url: external, username: opts.mqttUser ?? DEMO_STATION, password: opts.mqttPassword ?? '' }
+      : { host: '127.0.0.1', port: mqttPort },
+    http: { host: '127.0.0.1', port: httpPort },
+    dashboardDir: DASHBOARD_DIR,
+    logger: log.child({ component: 'central' }),
+  });
+
+  let stationPassword: string;
+  let mqttUrl: string;
+  if (external) {
+    stationPassword = opts.mqttPassword ?? '';
+    mqttUrl = external;
+  } else {
+    stationPassword = central.addStation(DEMO_STATION);
+    const viewerPassword = central.addViewer('viewer');
+    mqttUrl = `mqtt://127.0.0.1:${central.mqttPort}`;
+    log.info({ url: `mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}` }, `read-only viewer: mosquitto_sub -L 'mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}/rikscha/v1/#' -v`);
+  }
+
+  const sim = new SimStation({
+    stationId: DEMO_STATION,
+    docks: DEMO_DOCKS.map((d) => ({ ...d, standaloneCharger: { voltageV: 54.6, currentA: 4 } })),
+    clock: systemClock,
+    speed,
+    seed: 42,
+  });
+  await sim.start();
+
+  const config = parseStationConfig({
+    stationId: DEMO_STATION,
+    dataDir: join(dataDir, 'station'),
+    mqtt: { url: mqttUrl, ...(external && opts.mqttUser ? { username: opts.mqttUser } : {}) },
+    docks: DEMO_DOCKS.map((d) => ({ dock: d.dock, bms: { type: 'jbd', port: sim.bmsAddress(d.dock) } })),
+  }, 'demo');
+  const station = await startStation(config, { clock: systemClock, log: log.child({ component: 'station' }), password: stationPassword });
+
+  log.info({ http: `http://127.0.0.1:${central.httpPort}`, mqttPort: central.mqttPort ?? null, dataDir }, 'rikscha demo running: open the dashboard in a browser');
+
+  onShutdown(log, async () => {
+    await station.stop();
+    await sim.stop();
+    await central.close();
+  });
+}

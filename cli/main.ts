@@ -1,0 +1,59 @@
+// The `rikscha` command line: one binary with a subcommand per role (demo, station, broker, sim, check-config).
+// Each role is imported when chosen, so `check-config` and `--help` start fast and load no broker or serial code.
+
+import { Command, CommanderError } from 'commander';
+import { checkConfig } from './check-config.ts';
+import { UsageError } from './options.ts';
+
+const program = new Command();
+program
+  .name('rikscha')
+  .description('Station controller for an e-rickshaw fleet: battery charging, safety interlocks, telemetry and a mechanics\' dashboard.')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('demo')
+  .description('Run everything in one process on simulated hardware: MQTT broker, central store, dashboard and station demo-1 with 4 docks.')
+  .option('--mqtt-port <port>', 'MQTT port of the embedded broker, 0 = pick a free one (env RIKSCHA_MQTT_PORT, default 1883)')
+  .option('--http-port <port>', 'HTTP port of API and dashboard, 0 = pick a free one (env RIKSCHA_HTTP_PORT, default 8080)')
+  .option('--data-dir <dir>', 'directory for the databases (env RIKSCHA_DATA_DIR, default ./data)')
+  .option('--mqtt-url <url>', 'use this external broker (mqtt://host:port, e.g. Mosquitto) instead of the embedded one')
+  .option('--mqtt-user <user>', 'with --mqtt-url: user the central ingester and the demo station log in as (default: the station id)')
+  .option('--mqtt-password <password>', 'with --mqtt-url: password for --mqtt-user')
+  .option('--speed <factor>', 'simulated seconds per real second', '10')
+  .action(async (opts: Record<string, string | undefined>) => {
+    const { runDemo } = await import('./demo.ts');
+    await runDemo(opts);
+  });
+
+program
+  .command('station')
+  .description('Run a station daemon against the devices named in its config file.')
+  .requiredOption('--config <file>', 'station config (JSON); check it with `rikscha check-config`')
+  .action(async (opts: { config: string }) => {
+    const { runStation } = await import('./station-command.ts');
+    await runStation(opts.config);
+  });
+
+program
+  .command('check-config')
+  .description('Validate a station config file: exit 0 when valid, 2 with every problem and its field path when not.')
+  .argument('<file>', 'station config (JSON)')
+  .action((file: string) => {
+    process.exitCode = checkConfig(file);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof UsageError) {
+    process.stderr.write(`rikscha: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`rikscha: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

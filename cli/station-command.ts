@@ -1,0 +1,29 @@
+// `rikscha station --config F`: the station daemon for real (or simulated) devices named in the config.
+
+import { readFileSync } from 'node:fs';
+import { systemClock } from '../firmware-bridge/clock/clock.ts';
+import { ConfigError, loadStationConfig, type StationConfig } from '../station/config/station-config.ts';
+import { startStation } from '../station/station.ts';
+import { createLogger } from './logger.ts';
+import { UsageError } from './options.ts';
+import { onShutdown } from './shutdown.ts';
+
+function mqttPassword(cfg: StationConfig): string {
+  if (cfg.mqtt.passwordFile) return readFileSync(cfg.mqtt.passwordFile, 'utf8').trim();
+  const p = cfg.mqtt.password ?? process.env.RIKSCHA_MQTT_PASSWORD;
+  if (!p) throw new UsageError('mqtt.password: no password (set mqtt.passwordFile, mqtt.password or RIKSCHA_MQTT_PASSWORD)');
+  return p;
+}
+
+export async function runStation(file: string): Promise<void> {
+  let cfg: StationConfig;
+  try {
+    cfg = loadStationConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const log = createLogger();
+  const station = await startStation(cfg, { clock: systemClock, log: log.child({ component: 'station' }), password: mqttPassword(cfg) });
+  onShutdown(log, () => station.stop());
+}

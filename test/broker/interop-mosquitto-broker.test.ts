@@ -1,0 +1,81 @@
+// Interop: the central side against a real Mosquitto broker (Debian mosquitto, no persistence, no anonymous),
+// started by the test on a free port. The ingester subscribes with $share/ingest/..., validates, stores and acks.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { startCentral, type Central } from '../../broker/central.ts';
+import { ExternalSource } from '../../broker/ingest/sources.ts';
+import { Rejections } from '../../broker/ingest/rejections.ts';
+import { Metrics } from '../../broker/metrics/metrics.ts';
+import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { collect, status, telemetry, tempDir, waitFor } from './helpers.ts';
+import { startMosquitto } from './processes.ts';
+
+const USERS = { 'st-a': 'station-a-pw', ingest: 'ingest-pw', ingest2: 'ingest2-pw' };
+const dir = tempDir('rikscha-mosquitto-');
+let broker: Awaited<ReturnType<typeof startMosquitto>>;
+let central: Central;
+const url = () => `mqtt://127.0.0.1:${broker.port}`;
+const quiet = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  broker = await startMosquitto(dir.path, USERS);
+  await waitFor('mosquitto accepting connections', async () => {
+    if (broker.proc.child.exitCode !== null) throw new Error(`mosquitto exited: ${broker.proc.stderr()}`);
+    const c = await mqtt.connectAsync(url(), { protocolVersion: 4, reconnectPeriod: 0, username: 'ingest', password: USERS.ingest, connectTimeout: 1000 });
+    await c.endAsync();
+    return true;
+  }, 10_000, 50);
+  central = await startCentral({
+    dataDir: dir.path,
+    mqtt: { url: url(), username: 'ingest', password: USERS.ingest },
+    http: { host: '127.0.0.1', port: 0 },
+    logger: quiet,
+    ingest: { flushIntervalMs: 20 },
+  });
+});
+afterAll(async () => {
+  await central?.close();
+  await broker?.stop();
+  dir.remove();
+});
+
+describe('shared-subscription ingester against mosquitto', () => {
+  it('stores a station’s messages once and acks them through mosquitto', async () => {
+    expect(central.mqttPort).toBeUndefined();
+    const st = await mqtt.connectAsync(url(), { protocolVersion: 4, reconnectPeriod: 0, clientId: 'st-a', username: 'st-a', password: USERS['st-a'] });
+    const got = collect(st);
+    await st.subscribeAsync('rikscha/v1/st-a/ack', { qos: 1 });
+    await st.publishAsync('rikscha/v1/st-a/status', status('st-a', true), { qos: 1, retain: true });
+    for (const seq of [1, 2, 3, 3, 4, 5]) await st.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
+    await st.publishAsync('rikscha/v1/st-a/telemetry', '{broken', { qos: 1 });
+    await waitFor('ack 5 via mosquitto', () => got.find((m) => (m.json as { seq?: number } | undefined)?.seq === 5));
+    expect(central.db.getStation('st-a')).toMatchObject({ highestSeq: 5, ackSeq: 5, settledCount: 5 });
+    expect(central.metrics.get('rikscha_duplicates_dropped_total')).toBe(1);
+    await waitFor('invalid JSON counted', () => central.metrics.get('rikscha_messages_rejected_total', { reason: 'invalid_json' }) === 1);
+    const res = await fetch(`http://127.0.0.1:${central.httpPort}/api/stations`);
+    const items = ((await res.json()) as { items: Array<Record<string, unknown>> }).items;
+    expect(items[0]).toMatchObject({ stationId: 'st-a', online: true, lastSeq: 5, missingSeqs: 0 });
+    await st.endAsync();
+  });
+
+  it('splits the load between two ingesters in the same share group', async () => {
+    const counts = [0, 0];
+    const sources = [0, 1].map(
+      () => new ExternalSource({ url: url(), username: 'ingest2', password: USERS.ingest2, shareGroup: 'split-test', log: quiet, rejections: new Rejections(new Metrics(), quiet, systemClock) }),
+    );
+    // Telemetry only: mosquitto 2.0 also hands each shared subscriber the retained status once.
+    await Promise.all(sources.map((s, i) => s.start((v) => void (v.ok && v.kind === 'telemetry' && (counts[i] = (counts[i] ?? 0) + 1)))));
+    expect(sources[0]?.filters).toContain('$share/split-test/rikscha/v1/+/telemetry');
+    const st = await mqtt.connectAsync(url(), { protocolVersion: 4, reconnectPeriod: 0, clientId: 'st-a', username: 'st-a', password: USERS['st-a'] });
+    for (let seq = 100; seq < 140; seq++) await st.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
+    await waitFor('all 40 delivered once across the group', () => counts[0]! + counts[1]! === 40).catch((e: Error) => {
+      throw new Error(`${e.message}; counts ${JSON.stringify(counts)}`);
+    });
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBeGreaterThan(0);
+    await st.endAsync();
+    await Promise.all(sources.map((s) => s.close()));
+  });
+});

@@ -1,0 +1,93 @@
+// Security of the embedded broker over real sockets: who may connect, publish and subscribe.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { collect, connackCode, startTestCentral, telemetry, waitFor } from './helpers.ts';
+
+let t: Awaited<ReturnType<typeof startTestCentral>>;
+beforeAll(async () => {
+  t = await startTestCentral();
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('embedded broker security', () => {
+  it('refuses a wrong password (CONNACK 4)', async () => {
+    expect(await connackCode(t.mqttPort, { clientId: 'st-a', username: 'st-a', password: 'wrong' })).toBe(4);
+    expect(t.central.metrics.get('rikscha_mqtt_auth_failures_total', { reason: 'bad_credentials' })).toBeGreaterThan(0);
+  });
+
+  it('refuses anonymous clients (CONNACK 5)', async () => {
+    expect(await connackCode(t.mqttPort, { clientId: 'anon' })).toBe(5);
+  });
+
+  it('refuses a station connecting under another client id (CONNACK 2)', async () => {
+    expect(await connackCode(t.mqttPort, { clientId: 'st-b', username: 'st-a', password: t.password('st-a') })).toBe(2);
+  });
+
+  it("refuses station A publishing to B's topic: not delivered, not stored, A disconnected", async () => {
+    const viewer = await t.viewer();
+    const seen = collect(viewer);
+    await viewer.subscribeAsync('rikscha/v1/#', { qos: 1 });
+    const a = await t.station('st-a');
+    const closed = new Promise<void>((r) => a.once('close', () => r()));
+    a.publish('rikscha/v1/st-b/telemetry', JSON.stringify(telemetry('st-b', 99)), { qos: 1 });
+    await closed;
+    // A valid message afterwards proves the viewer is live; the forged one never arrived before it.
+    const b = await t.station('st-b');
+    await b.publishAsync('rikscha/v1/st-b/telemetry', JSON.stringify(telemetry('st-b', 1)), { qos: 1 });
+    await waitFor('the genuine message', () => seen.find((m) => m.topic === 'rikscha/v1/st-b/telemetry'));
+    expect(seen.filter((m) => m.topic === 'rikscha/v1/st-b/telemetry')).toHaveLength(1);
+    await waitFor('st-b stored', () => t.central.db.getStation('st-b')?.highestSeq === 1);
+    expect(t.central.metrics.get('rikscha_mqtt_acl_denied_total', { action: 'publish' })).toBeGreaterThan(0);
+    await Promise.all([viewer.endAsync(), b.endAsync(), a.endAsync(true)]);
+  });
+
+  it("refuses station A subscribing to B's cmd/#, allows its own", async () => {
+    const a = await t.station('st-a');
+    // MQTT.js rejects a subscribe call when the broker answers 0x80 (refused) for any topic in it.
+    await expect(a.subscribeAsync('rikscha/v1/st-b/cmd/#', { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    const granted = await a.subscribeAsync(['rikscha/v1/st-a/cmd/#', 'rikscha/v1/st-a/ack'], { qos: 1 });
+    expect(granted.map((g) => g.qos)).toEqual([1, 1]);
+    expect(t.central.metrics.get('rikscha_mqtt_acl_denied_total', { action: 'subscribe' })).toBeGreaterThan(0);
+    expect(a.connected).toBe(true);
+    await a.endAsync();
+  });
+
+  it('lets a viewer subscribe to rikscha/v1/# but publish nothing', async () => {
+    const viewer = await t.viewer();
+    const granted = await viewer.subscribeAsync('rikscha/v1/#', { qos: 0 });
+    expect(granted[0]?.qos).toBe(0);
+    const other = await t.viewer({ clientId: 'watcher' });
+    const seen = collect(other);
+    await other.subscribeAsync('rikscha/v1/#');
+    const closed = new Promise<void>((r) => viewer.once('close', () => r()));
+    viewer.publish('rikscha/v1/st-a/cmd/stop', JSON.stringify({ id: 'x' }), { qos: 1 });
+    await closed;
+    const a = await t.station('st-a');
+    await a.publishAsync('rikscha/v1/st-a/status', JSON.stringify({ stationId: 'st-a', ts: 1, seq: 0, online: true }), { qos: 1, retain: true });
+    await waitFor('the station status', () => seen.find((m) => m.topic === 'rikscha/v1/st-a/status'));
+    expect(seen.find((m) => m.topic.includes('/cmd/'))).toBeUndefined();
+    await Promise.all([viewer.endAsync(true), other.endAsync(), a.endAsync()]);
+  });
+
+  it('blocks $SYS publishes', async () => {
+    const a = await t.station('st-a');
+    const closed = new Promise<void>((r) => a.once('close', () => r()));
+    a.publish('$SYS/fake', 'x', { qos: 1 });
+    await closed;
+    await a.endAsync(true);
+  });
+
+  it('serves read-only viewers over WebSocket, and refuses stations there', async () => {
+    const url = `ws://127.0.0.1:${t.central.httpPort}/mqtt`;
+    const wsViewer = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, username: 'viewer', password: t.viewerPassword });
+    expect((await wsViewer.subscribeAsync('rikscha/v1/#'))[0]?.qos).toBe(0);
+    await wsViewer.endAsync();
+    const refused = await mqtt
+      .connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, clientId: 'st-a', username: 'st-a', password: t.password('st-a') })
+      .then(async (c) => (await c.endAsync(), 0), (err: { code?: number }) => err.code);
+    expect(refused).toBe(5);
+  });
+});
