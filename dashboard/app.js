@@ -1,0 +1,231 @@
+// Entry point of the mechanics' dashboard: holds the state, polls the HTTP API every 2 s, routes on the URL hash
+// (`#/` overview, `#/battery/<id>`) and patches the page after every change. When the API fails the last data stays
+// on screen under a "no connection" banner; the page is never blanked.
+import { ApiError, clearFaults, getBattery, getBatteryHistory, getSim, getStations, injectFault } from './api.js';
+import { h, morphChildren } from './dom.js';
+import { ago } from './format.js';
+import { getLang, setLang, t } from './i18n.js';
+import { renderBattery } from './render-battery.js';
+import { renderOverview } from './render-station.js';
+import { renderTraining } from './render-training.js';
+
+/** How often the API is polled, in ms. */
+const POLL_MS = 2000;
+/** How often relative times ("vor 3 s") are redrawn between polls, in ms. */
+const TICK_MS = 1000;
+
+/**
+ * @typedef {{ name: 'overview' } | { name: 'battery', id: string }} Route
+ * @typedef {{ key: string, params?: Record<string, string | number>, ok: boolean }} Notice
+ */
+
+const state = {
+  /** @type {any[] | null} null until the first good answer */
+  stations: null,
+  /** @type {string | null} why the last poll failed; null when it worked */
+  error: null,
+  /** @type {number} epoch ms of the last good answer from /api/stations */
+  lastOk: 0,
+  /** @type {Record<string, any> | null} */
+  sim: null,
+  /** @type {boolean | undefined} undefined until /api/sim has answered once */
+  simAvailable: undefined,
+  /** @type {import('./render-battery.js').BatteryView | null} */
+  battery: null,
+  /** @type {Notice | null} */
+  notice: null,
+  /** @type {string | null} */
+  pending: null,
+};
+
+/** @returns {Route} */
+function currentRoute() {
+  const match = /^#\/battery\/(.+)$/.exec(location.hash);
+  if (match?.[1]) {
+    try {
+      return { name: 'battery', id: decodeURIComponent(match[1]) };
+    } catch {
+      return { name: 'battery', id: match[1] };
+    }
+  }
+  return { name: 'overview' };
+}
+
+/** @param {unknown} err */
+function describe(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function loadStations() {
+  try {
+    state.stations = await getStations();
+    state.lastOk = Date.now();
+    state.error = null;
+  } catch (err) {
+    state.error = describe(err);
+  }
+}
+
+async function loadSim() {
+  try {
+    const sim = await getSim();
+    state.simAvailable = sim !== null;
+    state.sim = sim;
+  } catch {
+    // server unreachable: the banner says so; keep the last simulator view
+  }
+}
+
+/** @param {string} id */
+async function loadBattery(id) {
+  if (state.battery?.id !== id) state.battery = { id, detail: null, history: null, notFound: false };
+  const view = state.battery;
+  const [detail, history] = await Promise.allSettled([getBattery(id), getBatteryHistory(id)]);
+  if (state.battery !== view) return; // the reader moved on meanwhile
+  if (detail.status === 'fulfilled') {
+    view.detail = detail.value ?? {};
+    view.notFound = false;
+  } else if (detail.reason instanceof ApiError && detail.reason.status === 404) {
+    view.notFound = true;
+  }
+  if (history.status === 'fulfilled') view.history = history.value;
+}
+
+async function refresh() {
+  const route = currentRoute();
+  const jobs = [loadStations()];
+  if (route.name === 'battery') jobs.push(loadBattery(route.id));
+  // A server without a simulator answers 404 once and is not asked again.
+  if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
+  await Promise.allSettled(jobs);
+}
+
+function renderBanner() {
+  if (!state.error) return null;
+  return h(
+    'div',
+    { class: 'banner', role: 'alert', 'data-testid': 'error-banner' },
+    h('strong', null, t('banner.offline')),
+    h('span', { class: 'banner-detail' }, state.lastOk ? t('banner.lastData', { ago: ago(state.lastOk) }) : t('banner.noData')),
+  );
+}
+
+function renderHeader() {
+  const other = getLang() === 'de' ? 'en' : 'de';
+  return h(
+    'header',
+    { class: 'topbar' },
+    h('a', { class: 'brand', href: '#/', 'data-testid': 'home-link' }, t('app.title')),
+    h(
+      'button',
+      { type: 'button', class: 'button lang', 'data-action': 'lang', 'data-lang': other, 'data-testid': 'lang-toggle', 'aria-label': t('lang.switchLabel'), lang: other },
+      t('lang.switch'),
+    ),
+  );
+}
+
+function renderMain() {
+  const route = currentRoute();
+  if (route.name === 'battery') {
+    const view = state.battery?.id === route.id ? state.battery : { id: route.id, detail: null, history: null, notFound: false };
+    return h('main', { class: 'page', 'data-testid': 'page-battery' }, renderBattery(view, state.stations));
+  }
+  const notice = state.notice ? { text: t(state.notice.key, state.notice.params), ok: state.notice.ok } : null;
+  return h(
+    'main',
+    { class: 'page', 'data-testid': 'page-overview' },
+    renderOverview(state.stations, Date.now()),
+    state.simAvailable && state.sim && renderTraining(state.sim, state.stations, notice, state.pending),
+  );
+}
+
+function render() {
+  const root = document.getElementById('app');
+  if (!root) return;
+  document.title = t('app.title');
+  morphChildren(root, [renderHeader(), renderBanner() ?? h('div', { class: 'banner-slot', 'aria-hidden': 'true' }), renderMain()]);
+}
+
+// ---- polling --------------------------------------------------------------------------------------------------
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let timer;
+let running = false;
+let again = false;
+
+/** Polls now (or right after the poll in flight) and schedules the next one. */
+async function poll() {
+  if (running) {
+    again = true;
+    return;
+  }
+  running = true;
+  clearTimeout(timer);
+  try {
+    // A phone with the page in the background should not keep the radio busy.
+    if (!document.hidden) await refresh();
+  } finally {
+    running = false;
+    render();
+    if (again) {
+      again = false;
+      void poll();
+    } else {
+      timer = setTimeout(poll, POLL_MS);
+    }
+  }
+}
+
+// ---- actions (one delegated listener: buttons are rebuilt, the listener is not) --------------------------------
+
+/**
+ * @param {string} key
+ * @param {() => Promise<unknown>} send
+ * @param {Notice} success
+ */
+async function act(key, send, success) {
+  state.pending = key;
+  render();
+  try {
+    await send();
+    state.notice = success;
+  } catch (err) {
+    const forbidden = err instanceof ApiError && (err.status === 401 || err.status === 403);
+    state.notice = forbidden ? { key: 'training.forbidden', ok: false } : { key: 'training.failed', params: { error: describe(err) }, ok: false };
+  } finally {
+    state.pending = null;
+  }
+  await loadSim();
+  render();
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof window.Element ? event.target.closest('[data-action]') : null;
+  if (!target || target.hasAttribute('disabled')) return;
+  const action = target.getAttribute('data-action');
+  if (action === 'lang') {
+    setLang(getLang() === 'de' ? 'en' : 'de');
+    render();
+  } else if (action === 'sim-fault') {
+    const dock = Number(target.getAttribute('data-dock'));
+    const fault = String(target.getAttribute('data-fault'));
+    void act(`sim-fault:${dock}:${fault}`, () => injectFault(dock, fault), { key: 'training.sent', params: { dock, fault: t(`fault.${fault}`) }, ok: true });
+  } else if (action === 'sim-clear') {
+    void act('sim-clear', () => clearFaults(), { key: 'training.cleared', ok: true });
+  }
+});
+
+window.addEventListener('hashchange', () => {
+  window.scrollTo(0, 0);
+  render();
+  void poll();
+});
+
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void poll();
+});
+
+setLang(getLang());
+render();
+void poll();
+setInterval(render, TICK_MS);

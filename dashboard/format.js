@@ -1,0 +1,60 @@
+// Number, unit and time formatting in the reader's language (German uses a decimal comma: "54,2 V").
+import { locale, t } from './i18n.js';
+
+export const DASH = '—';
+
+/** @param {unknown} v @returns {v is number} */
+export function isNum(v) {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/**
+ * Formats a number with a fixed count of decimals and a unit, or "—" when the value is missing.
+ * @param {unknown} value
+ * @param {string} unit
+ * @param {number} [digits]
+ */
+export function num(value, unit, digits = 1) {
+  if (!isNum(value)) return DASH;
+  const text = new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return unit ? `${text}\u00a0${unit}` : text;
+}
+
+/** @param {unknown} value */
+export function pct(value) {
+  return num(value, '%', 0);
+}
+
+/**
+ * "vor 3 s" / "3 s ago" for an epoch-ms time. Clock skew between phone and server can make the age negative;
+ * that is shown as 0 s.
+ * @param {unknown} epochMs
+ * @param {number} [now]
+ */
+export function ago(epochMs, now = Date.now()) {
+  if (!isNum(epochMs) || epochMs <= 0) return DASH;
+  const s = Math.max(0, Math.round((now - epochMs) / 1000));
+  if (s < 120) return t('time.s', { n: s });
+  const min = Math.round(s / 60);
+  if (min < 120) return t('time.min', { n: min });
+  const hours = Math.round(min / 60);
+  if (hours < 48) return t('time.h', { n: hours });
+  return t('time.d', { n: Math.round(hours / 24) });
+}
+
+/** @param {number} epochMs */
+export function clock(epochMs) {
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(new Date(epochMs));
+}
+
+/** @param {unknown} list @returns {number | null} */
+export function maxOf(list) {
+  const nums = Array.isArray(list) ? list.filter(isNum) : [];
+  return nums.length ? Math.max(...nums) : null;
+}
+
+/** Difference between the highest and lowest cell, in millivolts. @param {unknown} cellsV */
+export function spreadMv(cellsV) {
+  const nums = Array.isArray(cellsV) ? cellsV.filter(isNum) : [];
+  return nums.length >= 2 ? (Math.max(...nums) - Math.min(...nums)) * 1000 : null;
+}
