@@ -53,7 +53,12 @@ export const dockSchema = z.object({
 });
 export type DockTelemetry = z.infer<typeof dockSchema>;
 
-export const telemetrySchema = z.object({ ...envelope, docks: z.array(dockSchema).max(512) });
+export const telemetrySchema = z.object({
+  ...envelope,
+  docks: z.array(dockSchema).max(512),
+  /** Set on a placeholder whose readings the station's full outbox dropped: the seq arrives, the data is gone. */
+  thinned: z.boolean().optional(),
+});
 export type Telemetry = z.infer<typeof telemetrySchema>;
 
 export const statusSchema = z.object({

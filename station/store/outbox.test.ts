@@ -8,7 +8,7 @@ import { Outbox } from './outbox.ts';
 import { openStationDb } from './station-db.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'rikscha-outbox-'));
-const msg = (kind: 'telemetry' | 'event') => (seq: number) => ({ topic: `t/${kind}`, payload: JSON.stringify({ seq }), kind });
+const msg = (kind: 'telemetry' | 'event') => (seq: number) => ({ topic: `t/${kind}`, payload: JSON.stringify({ stationId: 's', ts: seq, seq, docks: [1, 2, 3] }), kind });
 
 describe('Outbox', () => {
   it('gives out seqs that keep growing across a reopen', () => {
@@ -40,7 +40,7 @@ describe('Outbox', () => {
     db.close();
   });
 
-  it('thins the oldest telemetry when full and never drops an event', () => {
+  it('thins the oldest telemetry to placeholders when full, keeping every seq, and never touches an event', () => {
     const db = openStationDb(dir(), 's3');
     const box = new Outbox(db, { maxMessages: 50 });
     const events: number[] = [];
@@ -48,13 +48,19 @@ describe('Outbox', () => {
       if (i % 10 === 0) events.push(box.append(msg('event')));
       else box.append(msg('telemetry'));
     }
-    expect(box.size()).toBeLessThanOrEqual(52);
+    expect(box.size()).toBeLessThanOrEqual(50);
     expect(box.dropped).toBeGreaterThan(0);
     const left = box.dueMessages(0, 1000);
-    const leftEvents = left.filter((r) => r.kind === 'event').map((r) => r.seq);
-    expect(leftEvents).toEqual(events);
+    // Every seq still goes out, so the central ack can move past the thinned ones.
+    expect(left.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    const leftEvents = left.filter((r) => r.kind === 'event');
+    expect(leftEvents.map((r) => r.seq)).toEqual(events);
+    for (const e of leftEvents) expect(JSON.parse(e.payload)).toMatchObject({ docks: [1, 2, 3] });
+    const thinned = left.filter((r) => r.kind === 'thinned');
+    expect(thinned).toHaveLength(box.dropped);
+    for (const t of thinned) expect(JSON.parse(t.payload)).toEqual({ stationId: 's', ts: t.seq, seq: t.seq, docks: [], thinned: true });
     // The newest telemetry is kept whole.
-    expect(left.at(-1)?.seq).toBe(200);
+    expect(JSON.parse(left.at(-1)?.payload ?? '{}')).toMatchObject({ seq: 200, docks: [1, 2, 3] });
     db.close();
   });
 });

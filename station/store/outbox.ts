@@ -7,12 +7,13 @@ export interface OutboxRow {
   seq: number;
   topic: string;
   payload: string;
-  kind: 'telemetry' | 'event';
+  /** `thinned`: telemetry whose readings were dropped to make room; a small placeholder keeps its seq. */
+  kind: 'telemetry' | 'event' | 'thinned';
   sentAt: number | null;
 }
 
 export interface OutboxLimits {
-  /** Most messages kept; beyond it the oldest telemetry is thinned, events are never dropped. */
+  /** Most full messages kept; beyond it the oldest telemetry is thinned to placeholders, events are never touched. */
   maxMessages: number;
 }
 
@@ -26,7 +27,8 @@ export class Outbox {
   private readonly count: Database.Statement;
   private readonly thin: Database.Statement;
   private readonly unsend: Database.Statement;
-  private readonly deleteOne: Database.Statement;
+  private readonly thinOne: Database.Statement;
+  private readonly getPayload: Database.Statement;
   private readonly appendTx: (build: (seq: number) => { topic: string; payload: string; kind: 'telemetry' | 'event' }) => number;
   /** Telemetry messages thinned away because the outbox was full. */
   dropped = 0;
@@ -51,10 +53,11 @@ export class Outbox {
     this.deleteUpTo = db.prepare('DELETE FROM outbox WHERE seq <= ?');
     this.due = db.prepare('SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL OR sent_at < ? ORDER BY seq LIMIT ?');
     this.markSent = db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ?');
-    this.count = db.prepare('SELECT count(*) FROM outbox').pluck();
+    this.count = db.prepare("SELECT count(*) FROM outbox WHERE kind != 'thinned'").pluck();
     this.thin = db.prepare("SELECT seq FROM outbox WHERE kind = 'telemetry' ORDER BY seq LIMIT ?").pluck();
     this.unsend = db.prepare('UPDATE outbox SET sent_at = NULL');
-    this.deleteOne = db.prepare('DELETE FROM outbox WHERE seq = ?');
+    this.thinOne = db.prepare("UPDATE outbox SET kind = 'thinned', payload = ? WHERE seq = ?");
+    this.getPayload = db.prepare('SELECT payload FROM outbox WHERE seq = ?').pluck();
     this.appendTx = db.transaction((build) => {
       const seq = this.lastSeq() + 1;
       const m = build(seq);
@@ -85,7 +88,13 @@ export class Outbox {
     const over = this.size() - Math.floor(this.limits.maxMessages * 0.9);
     const oldest = this.thin.all(over * 2) as number[];
     const victims = oldest.filter((_, i) => i % 2 === 1);
-    for (const seq of victims) this.deleteOne.run(seq);
+    // The seq must still reach the central store, or its ack would stop there for good: keep a placeholder.
+    this.db.transaction(() => {
+      for (const seq of victims) {
+        const { stationId, ts } = JSON.parse(this.getPayload.get(seq) as string) as { stationId: string; ts: number };
+        this.thinOne.run(JSON.stringify({ stationId, ts, seq, docks: [], thinned: true }), seq);
+      }
+    })();
     this.dropped += victims.length;
   }
 
