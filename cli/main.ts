@@ -36,6 +36,31 @@ program
     await runStation(opts.config);
   });
 
+const broker = program
+  .command('broker')
+  .description('Run the central side: MQTT broker with credentials and ACLs, central store, HTTP API and dashboard.')
+  .option('--config <file>', 'broker config (JSON): dataDir, mqtt {host, port}, http {host, port}; defaults without it')
+  .action(async (opts: { config?: string }) => {
+    const { runBroker } = await import('./broker-command.ts');
+    await runBroker(opts.config);
+  });
+
+for (const kind of ['station', 'viewer'] as const) {
+  broker
+    .command(`add-${kind}`)
+    .description(kind === 'station' ? 'Create the MQTT credentials of a station (prints its password once).' : 'Create a read-only MQTT user (prints its password once).')
+    .argument(kind === 'station' ? '<stationId>' : '<user>')
+    .option('--config <file>', 'broker config naming the data dir')
+    .option('--data-dir <dir>', 'data dir of the central store (overrides the config)')
+    .option('--reset', 'replace the password of a station that already has one')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      // `--config` is also an option of `broker` itself, so commander may file it there: read both levels.
+      const opts = cmd.optsWithGlobals<{ config?: string; dataDir?: string; reset?: boolean }>();
+      const { addCredentials } = await import('./broker-command.ts');
+      addCredentials(kind, name, opts);
+    });
+}
+
 program
   .command('check-config')
   .description('Validate a station config file: exit 0 when valid, 2 with every problem and its field path when not.')

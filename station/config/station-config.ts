@@ -3,7 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ConfigError, formatIssues } from '../../contract/config-error.ts';
 import { stationIdSchema } from '../../contract/messages.ts';
+
+export { ConfigError };
 
 /** `/dev/ttyUSB0`, `/dev/serial/by-id/...`, a socat pty path, `tcp://host:port` (ser2net) or `mock:<name>`. */
 const portSchema = z.string().min(1).describe('serial device path, tcp://host:port, or mock:<name> for the simulator');
@@ -66,24 +69,6 @@ export const stationConfigSchema = z
 export type StationConfig = z.infer<typeof stationConfigSchema>;
 export type StationConfigInput = z.input<typeof stationConfigSchema>;
 export type DockConfig = z.infer<typeof dockConfigSchema>;
-
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** Renders zod issues as `docks[2].charger.unit: expected number` lines. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => {
-    const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
-    return `${path || '(root)'}: ${i.message}`;
-  });
-}
 
 export function parseStationConfig(input: unknown, file = 'config'): StationConfig {
   const r = stationConfigSchema.safeParse(input);

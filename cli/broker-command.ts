@@ -1,0 +1,60 @@
+// `rikscha broker --config F` runs the central side; `rikscha broker add-station <id>` and `add-viewer <user>`
+// create MQTT credentials in the central store (the password is printed once; only its scrypt hash is kept).
+
+import { fileURLToPath } from 'node:url';
+import { ZodError } from 'zod';
+import { ConfigError } from '../contract/config-error.ts';
+import { brokerConfigSchema, loadBrokerConfig, type BrokerConfig } from '../broker/broker-config.ts';
+import { startCentral } from '../broker/central.ts';
+import { CentralDb } from '../broker/store/central-db.ts';
+import { Credentials } from '../broker/store/credentials.ts';
+import { createLogger } from './logger.ts';
+import { UsageError } from './options.ts';
+import { onShutdown } from './shutdown.ts';
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
+
+function configFrom(file: string | undefined): BrokerConfig {
+  try {
+    return file ? loadBrokerConfig(file) : brokerConfigSchema.parse({});
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export async function runBroker(file: string | undefined): Promise<void> {
+  const cfg = configFrom(file);
+  const log = createLogger();
+  const central = await startCentral({
+    dataDir: cfg.dataDir,
+    mqtt: cfg.mqtt,
+    http: cfg.http,
+    dashboardDir: DASHBOARD_DIR,
+    staleAfterMs: cfg.staleAfterMs,
+    logger: log,
+  });
+  onShutdown(log, () => central.close());
+}
+
+/** Creates credentials; refuses to replace an existing station's password unless `reset` is set. */
+export function addCredentials(kind: 'station' | 'viewer', name: string, opts: { config?: string; dataDir?: string; reset?: boolean }): void {
+  const cfg = configFrom(opts.config);
+  const db = new CentralDb(opts.dataDir ?? cfg.dataDir);
+  try {
+    const creds = new Credentials(db, () => Date.now());
+    if (kind === 'station' && creds.hasStation(name) && !opts.reset) {
+      throw new UsageError(`station ${name} already has credentials; add --reset to replace its password`);
+    }
+    let password: string;
+    try {
+      password = kind === 'station' ? creds.addStation(name) : creds.addViewer(name);
+    } catch (err) {
+      if (err instanceof ZodError) throw new UsageError(`${kind} id "${name}": ${err.issues.map((i) => i.message).join('; ')}`);
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    process.stdout.write(`${kind} ${name}\npassword: ${password}\n(shown once; only its hash is stored)\n`);
+  } finally {
+    db.close();
+  }
+}

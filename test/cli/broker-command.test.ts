@@ -1,0 +1,73 @@
+// `rikscha broker` as an operator runs it: credentials made by `add-station` let that station in, others stay out.
+
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../support/demo-process.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function canConnect(port: number, username: string, password: string): Promise<boolean> {
+  const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, { username, password, clientId: username, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 });
+  const ok = await new Promise<boolean>((resolve) => {
+    c.once('connect', () => resolve(true));
+    c.once('error', () => resolve(false));
+    c.once('close', () => resolve(false));
+  });
+  await c.endAsync(true);
+  return ok;
+}
+
+describe('rikscha broker', () => {
+  it('adds a station once, refuses to silently replace it, and lets exactly that password in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rikscha-broker-'));
+    const cfg = join(dir, 'broker.json');
+    writeFileSync(cfg, JSON.stringify({ dataDir: join(dir, 'central'), mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 } }));
+    const add = await cli(['broker', 'add-station', 'kiez-nord', '--config', cfg]);
+    expect(add.code).toBe(0);
+    const password = /password: (\S+)/.exec(add.stdout)?.[1] ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const again = await cli(['broker', 'add-station', 'kiez-nord', '--config', cfg]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--reset');
+
+    const proc = spawn(process.execPath, [BIN, 'broker', '--config', cfg], { env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const started = await waitFor(
+        () => out.split('\n').map((l) => { try { return JSON.parse(l) as { msg?: string; mqttPort?: number; httpPort?: number }; } catch { return null; } }).find((l) => l?.msg === 'central started'),
+        { what: 'the broker to start', timeoutMs: 20_000 },
+      );
+      const port = Number(started.mqttPort);
+      expect(await canConnect(port, 'kiez-nord', password)).toBe(true);
+      expect(await canConnect(port, 'kiez-nord', `${password}x`)).toBe(false);
+      expect(await canConnect(port, 'kiez-sued', password)).toBe(false);
+      const health = await fetch(`http://127.0.0.1:${started.httpPort}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it('names the field of a bad broker config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rikscha-broker-'));
+    const cfg = join(dir, 'broker.json');
+    writeFileSync(cfg, JSON.stringify({ mqtt: { port: 'eighteen' } }));
+    const r = await cli(['broker', '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mqtt.port:');
+  });
+});
