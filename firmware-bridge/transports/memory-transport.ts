@@ -1,17 +1,18 @@
 // An in-process pair of connected transports: what one side writes, the other receives (asynchronously, like a wire).
 // Tests and the embedded simulator plug a fake device in here, at the same seam a serial port uses.
 
-import { TransportError, type ByteTransport, type Unsubscribe } from './transport.ts';
+import { TransportEvents } from './transport-events.ts';
+import { TransportError, type ByteTransport } from './transport.ts';
 
-class MemoryEnd implements ByteTransport {
+class MemoryEnd extends TransportEvents implements ByteTransport {
   peer: MemoryEnd | null = null;
   private open_ = false;
-  private readonly dataListeners = new Set<(chunk: Buffer) => void>();
-  private readonly closeListeners = new Set<(err?: Error) => void>();
   /** When false, open() fails as if the device were unplugged. */
   present = true;
 
-  constructor(readonly address: string) {}
+  constructor(readonly address: string) {
+    super();
+  }
 
   get isOpen(): boolean {
     return this.open_;
@@ -36,18 +37,9 @@ class MemoryEnd implements ByteTransport {
     });
   }
 
-  onData(listener: (chunk: Buffer) => void): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (err?: Error) => void): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
 
   deliver(chunk: Buffer): void {
-    for (const l of this.dataListeners) l(chunk);
+    this.emitData(chunk);
   }
 
   /** Simulates the cable being pulled: this end closes by itself and reports it. */
@@ -55,7 +47,7 @@ class MemoryEnd implements ByteTransport {
     if (!this.open_) return;
     this.open_ = false;
     const err = new TransportError('CLOSED', this.address, why);
-    for (const l of this.closeListeners) l(err);
+    this.emitClose(err);
   }
 }
 

@@ -2,7 +2,8 @@
 // station's real SerialTransport opens `mock:<name>`, so the same driver code runs as on a real UART.
 
 import { SerialPortMock } from 'serialport';
-import { TransportError, type ByteTransport, type Unsubscribe } from './transport.ts';
+import { TransportEvents } from './transport-events.ts';
+import { TransportError, type ByteTransport } from './transport.ts';
 
 interface MockBinding {
   isOpen: boolean;
@@ -22,15 +23,14 @@ export function attachMockDevice(path: string, port: SerialPortMock): boolean {
   return true;
 }
 
-export class MockSerialDevice implements ByteTransport {
+export class MockSerialDevice extends TransportEvents implements ByteTransport {
   readonly address: string;
   private binding: MockBinding | null = null;
   private hostPort: SerialPortMock | null = null;
   private open_ = false;
-  private readonly dataListeners = new Set<(chunk: Buffer) => void>();
-  private readonly closeListeners = new Set<(err?: Error) => void>();
 
   constructor(readonly path: string) {
+    super();
     this.address = `mock:${path}#device`;
   }
 
@@ -57,7 +57,7 @@ export class MockSerialDevice implements ByteTransport {
     this.binding = null;
     this.hostPort = null;
     if (host?.isOpen) host.close();
-    for (const l of this.closeListeners) l();
+    this.emitClose();
   }
 
   attach(port: SerialPortMock): void {
@@ -70,7 +70,7 @@ export class MockSerialDevice implements ByteTransport {
       await write(buffer);
       const copy = Buffer.from(buffer);
       setImmediate(() => {
-        for (const l of this.dataListeners) l(copy);
+        this.emitData(copy);
       });
     };
   }
@@ -82,13 +82,4 @@ export class MockSerialDevice implements ByteTransport {
     if (b?.isOpen) b.emitData(Buffer.from(data));
   }
 
-  onData(listener: (chunk: Buffer) => void): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (err?: Error) => void): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
 }

@@ -3,7 +3,8 @@
 
 import { SerialPort, SerialPortMock } from 'serialport';
 import { attachMockDevice } from './serial-mock-device.ts';
-import { TransportError, type ByteTransport, type Unsubscribe } from './transport.ts';
+import { TransportEvents } from './transport-events.ts';
+import { TransportError, type ByteTransport } from './transport.ts';
 
 export interface SerialOptions {
   baudRate: number;
@@ -14,16 +15,16 @@ export interface SerialOptions {
 
 type AnyPort = SerialPort | SerialPortMock;
 
-export class SerialTransport implements ByteTransport {
+export class SerialTransport extends TransportEvents implements ByteTransport {
   private port: AnyPort | null = null;
-  private readonly dataListeners = new Set<(chunk: Buffer) => void>();
-  private readonly closeListeners = new Set<(err?: Error) => void>();
   private closingOnPurpose = false;
 
   constructor(
     readonly address: string,
     private readonly opts: SerialOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   get isOpen(): boolean {
     return this.port?.isOpen ?? false;
@@ -46,13 +47,13 @@ export class SerialTransport implements ByteTransport {
     });
     this.closingOnPurpose = false;
     port.on('data', (chunk: Buffer) => {
-      for (const l of this.dataListeners) l(chunk);
+      this.emitData(chunk);
     });
     port.on('close', (err?: Error & { disconnected?: boolean }) => {
       if (this.port === port) this.port = null;
       if (this.closingOnPurpose) return;
       const why = new TransportError('CLOSED', this.address, err?.message ?? 'port closed', { cause: err });
-      for (const l of this.closeListeners) l(why);
+      this.emitClose(why);
     });
     // A port error after open (EIO when a USB adapter is pulled) shows up as 'error' then 'close'.
     port.on('error', () => undefined);
@@ -80,13 +81,4 @@ export class SerialTransport implements ByteTransport {
     });
   }
 
-  onData(listener: (chunk: Buffer) => void): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (err?: Error) => void): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
 }

@@ -2,7 +2,8 @@
 // Address form `tcp://host:port`; a peer hang-up is reported like an unplugged adapter.
 
 import { Socket } from 'node:net';
-import { TransportError, type ByteTransport, type Unsubscribe } from './transport.ts';
+import { TransportEvents } from './transport-events.ts';
+import { TransportError, type ByteTransport } from './transport.ts';
 
 export function parseTcpAddress(address: string): { host: string; port: number } {
   const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})\/?$/.exec(address);
@@ -11,15 +12,15 @@ export function parseTcpAddress(address: string): { host: string; port: number }
   return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
 }
 
-export class TcpTransport implements ByteTransport {
+export class TcpTransport extends TransportEvents implements ByteTransport {
   private socket: Socket | null = null;
-  private readonly dataListeners = new Set<(chunk: Buffer) => void>();
-  private readonly closeListeners = new Set<(err?: Error) => void>();
 
   constructor(
     readonly address: string,
     private readonly opts: { connectTimeoutMs?: number } = {},
-  ) {}
+  ) {
+    super();
+  }
 
   get isOpen(): boolean {
     return this.socket !== null && !this.socket.destroyed && this.socket.readyState === 'open';
@@ -48,13 +49,13 @@ export class TcpTransport implements ByteTransport {
     let lastError: Error | undefined;
     socket.on('error', (err) => (lastError = err));
     socket.on('data', (chunk: Buffer) => {
-      for (const l of this.dataListeners) l(chunk);
+      this.emitData(chunk);
     });
     socket.on('close', () => {
       if (this.socket !== socket) return;
       this.socket = null;
       const why = new TransportError('CLOSED', this.address, lastError?.message ?? 'peer closed the connection', { cause: lastError });
-      for (const l of this.closeListeners) l(why);
+      this.emitClose(why);
     });
     this.socket = socket;
   }
@@ -78,13 +79,4 @@ export class TcpTransport implements ByteTransport {
     });
   }
 
-  onData(listener: (chunk: Buffer) => void): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (err?: Error) => void): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
 }
