@@ -1,4 +1,5 @@
-// The station daemon composed: device lines and pollers per dock, the telemetry clock, the outbox and the MQTT link.
+// The station daemon composed: device lines and pollers per dock, the charge loop with its safety interlocks,
+// the telemetry clock, local history, the outbox and the MQTT link with its commands.
 // Everything it needs (clock, logger, credentials) comes in through `startStation`, so tests and the demo run it as is.
 
 import type { Logger } from 'pino';
@@ -6,8 +7,14 @@ import type Database from 'better-sqlite3';
 import { topics } from '../contract/topics.ts';
 import type { DockTelemetry, StationEvent, Telemetry } from '../contract/messages.ts';
 import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
+import { ChargeController } from './charging/charge-controller.ts';
+import { chargingConfig } from './charging/charging-config.ts';
+import type { DockView } from './charging/charging-types.ts';
+import { applyCommand, nextDailyTime } from './commands/station-commands.ts';
 import type { StationConfig } from './config/station-config.ts';
-import { createStationDevices } from './devices/dock-devices.ts';
+import { createStationDevices, type StationDevices } from './devices/dock-devices.ts';
+import { ChargeLoop } from './loop/charge-loop.ts';
+import { SystemdWatchdog } from './loop/systemd-watchdog.ts';
 import { StationLink } from './mqtt/station-link.ts';
 import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
@@ -27,6 +34,9 @@ export interface StationHandle {
   readonly stationId: string;
   readonly link: StationLink;
   readonly outbox: Outbox;
+  readonly loop: ChargeLoop;
+  readonly controller: ChargeController;
+  readonly devices: StationDevices;
   /** Latest dock objects, as the next telemetry message will carry them. */
   docks(): DockTelemetry[];
   /** Stores an event in the outbox with its seq and sends it. */
@@ -42,10 +52,53 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   let lastPrune = 0;
 
   const devices = await createStationDevices(config, { clock, log });
-  const freshnessMs = 3 * config.pollIntervalMs;
-  const docksNow = (): DockTelemetry[] =>
-    devices.docks.map((d) => dockTelemetry(d.config.dock, d.bmsPoller.latest, d.chargerPoller?.latest ?? null, clock.now(), freshnessMs));
+  const policy = chargingConfig({ ...config.charging, tickMs: config.tickMs, pollPeriodMs: config.pollIntervalMs });
+  const controller = new ChargeController(policy);
+  const freshnessMs = policy.freshnessPolls * config.pollIntervalMs;
 
+  const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => {
+    const seq = outbox.append((s) => {
+      const msg: StationEvent = { ...event, stationId: config.stationId, ts: clock.now(), seq: s };
+      return { topic: topics.event(config.stationId), payload: JSON.stringify(msg), kind: 'event' };
+    });
+    link.pump();
+    return seq;
+  };
+
+  const departures = new Map<number, number>();
+  const armDepartures = (now: number): void => {
+    for (const d of config.departures) {
+      const at = departures.get(d.dock);
+      if (at !== undefined && at > now) continue;
+      const next = nextDailyTime(now, d.at, policy.budget.utcOffsetMin);
+      departures.set(d.dock, next);
+      controller.setDeparture(d.dock, next);
+    }
+  };
+  armDepartures(clock.now());
+
+  const watchdog = new SystemdWatchdog(log.child({ component: 'watchdog' }));
+  const loop = new ChargeLoop({
+    clock,
+    log: log.child({ component: 'loop' }),
+    tickMs: config.tickMs,
+    controller,
+    devices,
+    onEvents: (events) => {
+      for (const e of events) raise({ type: e.type, severity: e.severity, ...(e.dock !== undefined ? { dock: e.dock } : {}), message: e.message, data: e.data });
+    },
+    afterTick: () => watchdog.alive(clock.monotonic()),
+  });
+
+  const views = (): Map<number, DockView> => new Map(loop.views().map((v) => [v.dock, v]));
+  const docksNow = (): DockTelemetry[] => {
+    const byDock = views();
+    return devices.docks.map((d) =>
+      dockTelemetry(d.config.dock, d.bmsPoller.latest, d.chargerPoller?.latest ?? null, clock.now(), freshnessMs, byDock.get(d.config.dock)),
+    );
+  };
+
+  const knownDocks = new Set(config.docks.map((d) => d.dock));
   const link = new StationLink(
     {
       stationId: config.stationId,
@@ -59,8 +112,10 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       log: log.child({ component: 'mqtt' }),
     },
     outbox,
-    async (name) => {
-      throw new Error(`unknown command ${name}`);
+    async (name, cmd) => {
+      const result = applyCommand(controller, knownDocks, name, cmd);
+      log.info({ command: name, dock: cmd.dock ?? cmd.args?.dock }, 'command applied');
+      return result;
     },
   );
 
@@ -72,6 +127,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       return { topic: topics.telemetry(config.stationId), payload: JSON.stringify(msg), kind: 'telemetry' };
     });
     link.pump();
+    armDepartures(ts);
     // One history transaction per telemetry period, off the charge loop's tick.
     history.record(ts, current);
     history.flush();
@@ -81,17 +137,10 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     }
   };
 
-  const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => {
-    const seq = outbox.append((s) => {
-      const msg: StationEvent = { ...event, stationId: config.stationId, ts: clock.now(), seq: s };
-      return { topic: topics.event(config.stationId), payload: JSON.stringify(msg), kind: 'event' };
-    });
-    link.pump();
-    return seq;
-  };
-
   devices.start();
+  loop.start();
   link.start();
+  watchdog.ready();
 
   let telemetryTimer: TimerHandle | null = null;
   const scheduleTelemetry = (): void => {
@@ -101,16 +150,23 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     }, config.telemetryIntervalMs);
   };
   scheduleTelemetry();
-  log.info({ stationId: config.stationId, docks: devices.docks.length, lines: devices.lines.length }, 'station started');
+  log.info({ stationId: config.stationId, docks: devices.docks.length, lines: devices.lines.length, tickMs: config.tickMs }, 'station started');
 
   return {
     stationId: config.stationId,
     link,
     outbox,
+    loop,
+    controller,
+    devices,
     docks: docksNow,
     raise,
     async stop() {
+      watchdog.stopping();
+      loop.stop();
       telemetryTimer?.cancel();
+      // A station that stops leaves no charger running: every output off, on the safety lane, before the lines close.
+      await Promise.allSettled(devices.docks.map((d) => d.charger?.setOutput(false, 'safety')));
       history.flush();
       await link.stop();
       await devices.stop();

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '../../contract/config-error.ts';
 import { stationIdSchema } from '../../contract/messages.ts';
+import { chargingConfigSchema } from '../charging/charging-config.ts';
 
 export { ConfigError };
 
@@ -54,6 +55,14 @@ export const stationConfigSchema = z
     pollIntervalMs: z.number().int().min(50).max(60_000).default(500).describe('device poll period, ms'),
     tickMs: z.number().int().min(10).max(10_000).default(100).describe('charge loop period, ms'),
     docks: z.array(dockConfigSchema).min(1).max(512),
+    charging: chargingConfigSchema
+      .omit({ tickMs: true, pollPeriodMs: true })
+      .prefault({})
+      .describe('charging policy: budget, temperature window, targets (tickMs and pollIntervalMs above apply)'),
+    departures: z
+      .array(z.object({ dock: z.number().int().min(1).max(512), at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM') }))
+      .default([])
+      .describe('daily departure time per dock, local HH:MM (the charging budget utcOffsetMin applies)'),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<number>();

@@ -3,6 +3,7 @@
 import type { DockState, DockTelemetry } from '../../contract/messages.ts';
 import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
 import type { ChargerReading } from '../../firmware-bridge/charger/charger.ts';
+import type { DockView } from '../charging/charging-types.ts';
 import type { Fresh } from '../devices/device-poller.ts';
 
 const round = (x: number, digits: number) => {
@@ -10,22 +11,34 @@ const round = (x: number, digits: number) => {
   return Math.round(x * f) / f;
 };
 
-/** A dock whose BMS reading is older than `freshnessMs` shows no battery: what is not known is not reported. */
+/**
+ * A dock whose BMS reading is older than `freshnessMs` shows no battery: what is not known is not reported.
+ * State, reason and "do not dispatch" come from the charging core's view when there is one.
+ */
 export function dockTelemetry(
   dock: number,
   bms: Fresh<BmsReading> | null,
   charger: Fresh<ChargerReading> | null,
   now: number,
   freshnessMs: number,
+  view?: DockView,
 ): DockTelemetry {
   const fresh = bms !== null && now - bms.at <= freshnessMs ? bms.value : null;
   const ch = charger !== null && now - charger.at <= freshnessMs ? charger.value : null;
   let state: DockState = 'empty';
-  if (fresh) state = fresh.protection.length > 0 ? 'fault' : fresh.currentA > 0.05 ? 'charging' : 'idle';
+  let reason: string | undefined;
+  if (view) {
+    state = view.state;
+    reason = view.reason;
+  } else if (fresh) {
+    state = fresh.protection.length > 0 ? 'fault' : fresh.currentA > 0.05 ? 'charging' : 'idle';
+    if (fresh.protection.length > 0) reason = `BMS protection: ${fresh.protection.join(', ')}`;
+  }
   return {
     dock,
     state,
-    ...(fresh && fresh.protection.length > 0 ? { reason: `BMS protection: ${fresh.protection.join(', ')}` } : {}),
+    ...(reason ? { reason } : {}),
+    ...(view?.doNotDispatch ? { doNotDispatch: true } : {}),
     battery: fresh
       ? {
           id: fresh.id,

@@ -1,0 +1,74 @@
+// Commands a mechanic or the dashboard sends to a station over MQTT (`cmd/<name>`), validated with zod and
+// applied to the charging core; the result goes back on `cmd/<name>/result`.
+
+import { z } from 'zod';
+import type { Command } from '../../contract/messages.ts';
+import type { ChargeController } from '../charging/charge-controller.ts';
+
+const dock = z.number().int().min(1).max(512);
+
+export const commandArgs = {
+  'stop-charging': z.object({ dock }),
+  'resume-charging': z.object({ dock }),
+  'set-departure': z.object({ dock, at: z.number().int().positive().nullable().describe('epoch ms, null clears it') }),
+  maintenance: z.object({ dock, on: z.boolean() }),
+  acknowledge: z.object({ dock }),
+  'add-booking': z.object({ id: z.string().min(1).max(64), at: z.number().int().positive(), packs: z.number().int().min(1).max(64), minSocPct: z.number().min(1).max(100) }),
+  'remove-booking': z.object({ id: z.string().min(1).max(64) }),
+} as const;
+
+export type CommandName = keyof typeof commandArgs;
+export const COMMAND_NAMES = Object.keys(commandArgs) as CommandName[];
+
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+/** Applies one command; the dock number may come as `dock` on the command or inside `args`. */
+export function applyCommand(controller: ChargeController, knownDocks: ReadonlySet<number>, name: string, cmd: Command): unknown {
+  if (!(name in commandArgs)) throw new CommandError(`unknown command "${name}"; known: ${COMMAND_NAMES.join(', ')}`);
+  const schema = commandArgs[name as CommandName];
+  const parsed = schema.safeParse({ ...(cmd.dock !== undefined ? { dock: cmd.dock } : {}), ...cmd.args });
+  if (!parsed.success) throw new CommandError(parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; '));
+  const a = parsed.data as Record<string, unknown>;
+  if (typeof a.dock === 'number' && !knownDocks.has(a.dock)) throw new CommandError(`dock ${a.dock} does not exist at this station`);
+  switch (name as CommandName) {
+    case 'stop-charging':
+      controller.stopCharging(a.dock as number);
+      return { dock: a.dock, charging: 'stopped' };
+    case 'resume-charging':
+      controller.resumeCharging(a.dock as number);
+      return { dock: a.dock, charging: 'resumed' };
+    case 'set-departure':
+      controller.setDeparture(a.dock as number, (a.at as number | null) ?? null);
+      return { dock: a.dock, departureAt: a.at };
+    case 'maintenance':
+      controller.setMaintenance(a.dock as number, a.on as boolean);
+      return { dock: a.dock, maintenance: a.on };
+    case 'acknowledge': {
+      const r = controller.acknowledge(a.dock as number);
+      if (!r.accepted) throw new CommandError(r.message);
+      return { dock: a.dock, message: r.message };
+    }
+    case 'add-booking':
+      controller.addBooking({ id: a.id as string, at: a.at as number, packs: a.packs as number, minSocPct: a.minSocPct as number });
+      return { booking: a.id };
+    case 'remove-booking':
+      if (!controller.removeBooking(a.id as string)) throw new CommandError(`no booking ${String(a.id)}`);
+      return { booking: a.id, removed: true };
+  }
+}
+
+/** Next time (epoch ms) the local clock shows `hhmm`, given the station's offset from UTC. */
+export function nextDailyTime(now: number, hhmm: string, utcOffsetMin: number): number {
+  const [h = 0, m = 0] = hhmm.split(':').map(Number);
+  const day = 86_400_000;
+  const localNow = now + utcOffsetMin * 60_000;
+  const localMidnight = Math.floor(localNow / day) * day;
+  let t = localMidnight + (h * 60 + m) * 60_000 - utcOffsetMin * 60_000;
+  if (t <= now) t += day;
+  return t;
+}

@@ -1,0 +1,52 @@
+// Glue between the charging core's dock views and the I/O board: each station tick, compute what the LEDs and screen
+// show and hand it to the board (which sends only what changed). Kept apart so station-display.ts stays pure.
+
+import type { BatteryTelemetry } from '../../contract/messages.ts';
+import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
+import type { DockView } from '../charging/charging-types.ts';
+import { computeDisplay, type DisplayDock, type DisplayInput, type DisplayOutput } from './station-display.ts';
+
+/** The part of IoBoard the display needs; a fake in tests, the real board on the station. */
+export interface DisplaySink {
+  readonly ledNames: readonly string[];
+  setLed(name: string, setting: LedSetting): void;
+  showLines(lines: LcdLines): void;
+}
+
+/** A charging-core dock view plus its battery reading, as the screen needs it. */
+export function displayDockFrom(view: DockView, battery: BatteryTelemetry | null): DisplayDock {
+  return {
+    dock: view.dock,
+    state: view.state,
+    socPct: battery?.socPct ?? null,
+    ...(view.code !== undefined ? { code: view.code } : {}),
+    doNotDispatch: view.doNotDispatch,
+    awaitingAck: view.awaitingAck,
+    bookingId: view.bookingId,
+    maxTempC: battery && battery.tempsC.length > 0 ? Math.max(...battery.tempsC) : null,
+  };
+}
+
+export class DisplayLoop {
+  private readonly known: Set<string>;
+
+  constructor(
+    private readonly sink: DisplaySink,
+    private readonly clock: Clock,
+  ) {
+    this.known = new Set(sink.ledNames);
+  }
+
+  /**
+   * Call once per station tick (and on a link up/down change). Pages turn at the next call after a page boundary, so
+   * a 1 s tick turns them within a second of schedule. LEDs the board does not have (a station with fewer dock LEDs
+   * than docks) are skipped rather than thrown on.
+   */
+  update(input: Omit<DisplayInput, 'now'>): DisplayOutput {
+    const out = computeDisplay({ ...input, now: this.clock.monotonic() });
+    for (const { name, setting } of out.leds) if (this.known.has(name)) this.sink.setLed(name, setting);
+    this.sink.showLines(out.lines);
+    return out;
+  }
+}

@@ -1,0 +1,184 @@
+// What the station's LEDs and 20x4 screen show, in plain German for trainees: pure, from the dock views and the time.
+// Faults and blocked packs come first, then which packs to take for a ride, then every dock, paging every few seconds.
+
+import type { DockState } from '../../contract/messages.ts';
+import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
+
+export interface DisplayDock {
+  dock: number;
+  state: DockState;
+  /** State of charge, %; null without a battery or reading. */
+  socPct: number | null;
+  /** Machine-readable cause of a fault or block (the charging core's codes: temperature, stale-bms, ...). */
+  code?: string;
+  doNotDispatch: boolean;
+  /** The fault's cause is gone and waits for the acknowledge button. */
+  awaitingAck?: boolean;
+  /** The booking this pack is reserved for. */
+  bookingId?: string | null;
+  /** Hottest battery sensor, °C: says whether a temperature fault is "too hot" or "too cold". */
+  maxTempC?: number | null;
+}
+
+export interface DisplayInput {
+  docks: readonly DisplayDock[];
+  /** The station's MQTT link to the central broker. */
+  linkUp: boolean;
+  /** ms from the injected clock; picks the page. */
+  now: number;
+  /** Short names for bookings shown on the screen, e.g. the departure time "14:30"; by booking id. */
+  bookingLabels?: Readonly<Record<string, string>>;
+}
+
+export interface DisplayOutput {
+  /** One per dock ("dock1".."dockN") and "status"; names as in the I/O board config. */
+  leds: Array<{ name: string; setting: LedSetting }>;
+  lines: LcdLines;
+  page: number;
+  pages: number;
+}
+
+/** A page stays this long before the next, ms. */
+export const PAGE_MS = 3000;
+export const STATUS_LED = 'status';
+export const dockLedName = (dock: number): string => `dock${dock}`;
+
+const OFF: LedSetting = { color: 'green', pattern: 'off' };
+
+/**
+ * Dock LED: fault red blinking; do-not-dispatch red steady; maintenance amber; full green steady; charging green
+ * blinking; balancing blue; a pack waiting to charge (idle) green pulsing; empty off. The order is precedence.
+ */
+export function dockLed(d: DisplayDock): LedSetting {
+  if (d.state === 'fault') return { color: 'red', pattern: 'blink' };
+  if (d.doNotDispatch) return { color: 'red', pattern: 'on' };
+  switch (d.state) {
+    case 'maintenance':
+      return { color: 'amber', pattern: 'on' };
+    case 'full':
+      return { color: 'green', pattern: 'on' };
+    case 'charging':
+      return { color: 'green', pattern: 'blink' };
+    case 'balancing':
+      return { color: 'blue', pattern: 'on' };
+    case 'idle':
+      return { color: 'green', pattern: 'pulse' };
+    case 'empty':
+      return OFF;
+  }
+}
+
+/** Station LED: link up green steady; link down red blinking (telemetry waits in the outbox meanwhile). */
+export function statusLed(linkUp: boolean): LedSetting {
+  return linkUp ? { color: 'green', pattern: 'on' } : { color: 'red', pattern: 'blink' };
+}
+
+const STATE_WORD: Record<DockState, string> = {
+  empty: 'frei',
+  idle: 'wartet',
+  charging: 'lädt',
+  balancing: 'Ausgleich',
+  full: 'voll',
+  fault: 'STÖRUNG',
+  maintenance: 'Wartung',
+};
+
+/** Short German cause per charging-core code; each fits one 20-character line. */
+const CAUSE: Record<string, string> = {
+  'bms-protection': 'Akku-Schutz aktiv',
+  'cell-over-voltage': 'Zellspannung zu hoch',
+  'cell-under-voltage': 'Akku tiefentladen',
+  'cell-spread': 'Zellen ungleich',
+  'charger-class': 'Falsches Ladegerät',
+  'voltage-class': 'Falscher Akku-Typ',
+  'charger-not-off': 'Lader geht nicht aus',
+  'charger-over-current': 'Ladestrom zu hoch',
+  'charger-over-voltage': 'Ladespannung zu hoch',
+  'ignores-setpoint': 'Lader reagiert nicht',
+  retire: 'Akku ausmustern',
+  'stale-bms': 'Keine Akku-Daten',
+  'stale-charger': 'Keine Lader-Daten',
+};
+
+/**
+ * The cause in German. A temperature fault means outside the charging window; a reading above room temperature can
+ * only have left it at the top, so 25 °C splits "too hot" from "too cold" without knowing the configured window.
+ */
+export function causeText(d: DisplayDock): string {
+  if (d.code === 'temperature') {
+    if (d.maxTempC === null || d.maxTempC === undefined) return 'Temperatur prüfen';
+    return d.maxTempC >= 25 ? 'Akku zu heiß' : 'Akku zu kalt';
+  }
+  return (d.code !== undefined ? CAUSE[d.code] : undefined) ?? 'Details im Dashboard';
+}
+
+const line = (left: string, right = ''): string => `${left.slice(0, 20 - right.length).padEnd(20 - right.length)}${right}`;
+
+/** "Dock 1 lädt       45%": label and state left, SoC right. */
+export function overviewLine(d: DisplayDock): string {
+  const word = d.state !== 'fault' && d.doNotDispatch ? 'GESPERRT' : STATE_WORD[d.state];
+  const soc = d.socPct === null || d.state === 'empty' ? '' : ` ${Math.round(d.socPct)}%`;
+  return line(`Dock ${d.dock} ${word}`, soc);
+}
+
+function faultPage(d: DisplayDock): string[] {
+  return [
+    `Dock ${d.dock}: STÖRUNG`,
+    causeText(d),
+    d.doNotDispatch ? 'Nicht ausgeben!' : 'Laden gestoppt',
+    d.awaitingAck ? 'Taste: quittieren' : 'Mechaniker rufen',
+  ];
+}
+
+function blockedPage(d: DisplayDock): string[] {
+  return [`Dock ${d.dock}: GESPERRT`, causeText(d), 'Nicht ausgeben!', 'Mechaniker fragen'];
+}
+
+/** "Dock 1, 4, 7" over up to two lines (the second is cut at 20 by the screen). */
+function dockList(docks: number[]): [string, string] {
+  let first = '';
+  let second = '';
+  for (const [i, n] of docks.entries()) {
+    const part = i === 0 ? `Dock ${n}` : String(n);
+    if (second === '' && (first === '' || `${first}, ${part}`.length <= 20)) first = first === '' ? part : `${first}, ${part}`;
+    else second = second === '' ? part : `${second}, ${part}`;
+  }
+  return [first, second];
+}
+
+function bookingPages(docks: readonly DisplayDock[], labels: Readonly<Record<string, string>>): string[][] {
+  const byBooking = new Map<string, number[]>();
+  for (const d of docks) {
+    if (!d.bookingId || d.state === 'fault' || d.doNotDispatch) continue;
+    const list = byBooking.get(d.bookingId) ?? [];
+    list.push(d.dock);
+    byBooking.set(d.bookingId, list);
+  }
+  return [...byBooking].map(([id, list]) => {
+    const label = labels[id];
+    return [label ? `Fahrt ${label}:` : 'Für die Fahrt:', 'bitte nehmen', ...dockList(list)];
+  });
+}
+
+/** Every page, in showing order: faults, blocked packs, bookings, then all docks four to a page. */
+export function displayPages(input: Pick<DisplayInput, 'docks' | 'bookingLabels'>): string[][] {
+  const docks = [...input.docks].sort((a, b) => a.dock - b.dock);
+  const pages: string[][] = [];
+  for (const d of docks) if (d.state === 'fault') pages.push(faultPage(d));
+  for (const d of docks) if (d.state !== 'fault' && d.doNotDispatch) pages.push(blockedPage(d));
+  pages.push(...bookingPages(docks, input.bookingLabels ?? {}));
+  for (let i = 0; i < docks.length; i += 4) pages.push(docks.slice(i, i + 4).map(overviewLine));
+  if (pages.length === 0) pages.push(['Keine Docks', 'eingerichtet', '', '']);
+  return pages;
+}
+
+/** LEDs and the screen at `input.now`: page n of the rotation shows during [n, n+1) x PAGE_MS. */
+export function computeDisplay(input: DisplayInput): DisplayOutput {
+  const pages = displayPages(input);
+  const page = Math.floor(Math.max(0, input.now) / PAGE_MS) % pages.length;
+  const shown = pages[page] ?? [];
+  const lines: LcdLines = [shown[0] ?? '', shown[1] ?? '', shown[2] ?? '', shown[3] ?? ''];
+  const leds = input.docks.map((d) => ({ name: dockLedName(d.dock), setting: dockLed(d) }));
+  leds.push({ name: STATUS_LED, setting: statusLed(input.linkUp) });
+  return { leds, lines, page, pages: pages.length };
+}

@@ -1,0 +1,97 @@
+// The station's tight loop: every tick it hands the freshest readings to the charging core, writes the commands
+// that come back, raises its events, and measures itself (tick duration, lateness, overruns). The systemd
+// watchdog is fed from here, so it stops being fed the moment the loop stops ticking.
+
+import type { Logger } from 'pino';
+import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
+import type { ChargeController } from '../charging/charge-controller.ts';
+import type { ChargingEvent, DockInput, DockView, TickResult } from '../charging/charging-types.ts';
+import type { StationDevices } from '../devices/dock-devices.ts';
+import { CommandWriter } from './command-writer.ts';
+import { LoopStats } from './loop-stats.ts';
+
+export interface ChargeLoopOptions {
+  clock: Clock;
+  log: Logger;
+  tickMs: number;
+  controller: ChargeController;
+  devices: StationDevices;
+  onEvents: (events: readonly ChargingEvent[]) => void;
+  /** Called every tick after the commands went out (the watchdog, the screen). */
+  afterTick?: (result: TickResult) => void;
+}
+
+export class ChargeLoop {
+  private timer: TimerHandle | null = null;
+  private running = false;
+  private next = 0;
+  private lastResult: TickResult | null = null;
+  readonly stats = new LoopStats();
+  readonly writer: CommandWriter;
+
+  constructor(private readonly opts: ChargeLoopOptions) {
+    const byDock = new Map(opts.devices.docks.map((d) => [d.config.dock, d]));
+    this.writer = new CommandWriter(byDock, opts.log, () => opts.clock.monotonic());
+  }
+
+  start(): void {
+    this.running = true;
+    this.next = this.opts.clock.monotonic();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.timer?.cancel();
+  }
+
+  /** The dock views of the last tick (state, reason, grant), empty before the first. */
+  views(): DockView[] {
+    return this.lastResult?.docks ?? [];
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    const now = this.opts.clock.monotonic();
+    // Fixed-rate schedule: a late tick does not push every later one back; missed ticks are skipped, not bunched.
+    while (this.next <= now - this.opts.tickMs) {
+      this.next += this.opts.tickMs;
+      this.stats.skipped++;
+    }
+    this.timer = this.opts.clock.setTimeout(() => this.runTick(), Math.max(0, this.next - now));
+  }
+
+  private runTick(): void {
+    const { clock } = this.opts;
+    const started = clock.monotonic();
+    const lateness = started - this.next;
+    this.next += this.opts.tickMs;
+    try {
+      this.tickOnce();
+    } catch (err) {
+      // A bug in one tick must not stop the loop; the watchdog still sees it ticking, the log sees the error.
+      this.stats.errors++;
+      this.opts.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'charge loop tick failed');
+    }
+    const duration = clock.monotonic() - started;
+    this.stats.record(duration, lateness, this.opts.tickMs);
+    this.schedule();
+  }
+
+  /** One tick, synchronous: readings in, decisions out. Exposed for deterministic tests. */
+  tickOnce(): TickResult {
+    const { devices, controller, clock } = this.opts;
+    const inputs: DockInput[] = devices.docks.map((d) => ({
+      dock: d.config.dock,
+      config: { series: d.config.series, chargerMaxA: d.config.charger.maxCurrentA },
+      bms: d.bmsPoller.latest,
+      charger: d.chargerPoller?.latest ?? null,
+    }));
+    const result = controller.tick({ now: clock.now(), docks: inputs });
+    this.writer.write(result.commands);
+    if (result.events.length > 0) this.opts.onEvents(result.events);
+    this.lastResult = result;
+    this.opts.afterTick?.(result);
+    return result;
+  }
+}
