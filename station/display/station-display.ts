@@ -2,6 +2,7 @@
 // Faults and blocked packs come first, then which packs to take for a ride, then every dock, paging every few seconds.
 
 import type { DockState } from '../../contract/messages.ts';
+import { encodeLcdText, type LcdCharset } from '../../firmware-bridge/io-board/hd44780-charset.ts';
 import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
 
 export interface DisplayDock {
@@ -28,10 +29,12 @@ export interface DisplayInput {
   now: number;
   /** Short names for bookings shown on the screen, e.g. the departure time "14:30"; by booking id. */
   bookingLabels?: Readonly<Record<string, string>>;
+  /** The screen's charset (io-board config `lcd.charset`): Ö is two glyphs (OE), ä is two in `ascii`. Default a00. */
+  charset?: LcdCharset;
 }
 
 export interface DisplayOutput {
-  /** One per dock ("dock1".."dockN") and "status"; names as in the I/O board config. */
+  /** One per dock ("dock-1".."dock-N", as the simulator names them) and "status"; names as in the I/O board config. */
   leds: Array<{ name: string; setting: LedSetting }>;
   lines: LcdLines;
   page: number;
@@ -41,7 +44,7 @@ export interface DisplayOutput {
 /** A page stays this long before the next, ms. */
 export const PAGE_MS = 3000;
 export const STATUS_LED = 'status';
-export const dockLedName = (dock: number): string => `dock${dock}`;
+export const dockLedName = (dock: number): string => `dock-${dock}`;
 
 const OFF: LedSetting = { color: 'green', pattern: 'off' };
 
@@ -112,13 +115,27 @@ export function causeText(d: DisplayDock): string {
   return (d.code !== undefined ? CAUSE[d.code] : undefined) ?? 'Details im Dashboard';
 }
 
-const line = (left: string, right = ''): string => `${left.slice(0, 20 - right.length).padEnd(20 - right.length)}${right}`;
+/**
+ * `left` cut and padded to `width` glyphs as the screen will show them (STÖRUNG takes 8), so what is right-aligned
+ * after it stays in the last columns.
+ */
+function fitGlyphs(left: string, width: number, charset: LcdCharset): string {
+  let out = '';
+  let used = 0;
+  for (const ch of left) {
+    const w = encodeLcdText(ch, charset).length;
+    if (used + w > width) break;
+    out += ch;
+    used += w;
+  }
+  return out + ' '.repeat(width - used);
+}
 
-/** "Dock 1 lädt       45%": label and state left, SoC right. */
-export function overviewLine(d: DisplayDock): string {
+/** "Dock 1 lädt      45%": label and state left, SoC right, 20 glyphs on the screen. */
+export function overviewLine(d: DisplayDock, charset: LcdCharset = 'a00'): string {
   const word = d.state !== 'fault' && d.doNotDispatch ? 'GESPERRT' : STATE_WORD[d.state];
   const soc = d.socPct === null || d.state === 'empty' ? '' : ` ${Math.round(d.socPct)}%`;
-  return line(`Dock ${d.dock} ${word}`, soc);
+  return fitGlyphs(`Dock ${d.dock} ${word}`, 20 - soc.length, charset) + soc;
 }
 
 function faultPage(d: DisplayDock): string[] {
@@ -134,16 +151,20 @@ function blockedPage(d: DisplayDock): string[] {
   return [`Dock ${d.dock}: GESPERRT`, causeText(d), 'Nicht ausgeben!', 'Mechaniker fragen'];
 }
 
-/** "Dock 1, 4, 7" over up to two lines (the second is cut at 20 by the screen). */
+/** "Dock 1, 4, 7" over up to two lines; what does not fit ends the second line as "+N" (N more packs). */
 function dockList(docks: number[]): [string, string] {
-  let first = '';
-  let second = '';
+  const join = (xs: string[]) => xs.join(', ');
+  const first: string[] = [];
+  const second: string[] = [];
   for (const [i, n] of docks.entries()) {
     const part = i === 0 ? `Dock ${n}` : String(n);
-    if (second === '' && (first === '' || `${first}, ${part}`.length <= 20)) first = first === '' ? part : `${first}, ${part}`;
-    else second = second === '' ? part : `${second}, ${part}`;
+    if (second.length === 0 && join([...first, part]).length <= 20) first.push(part);
+    else second.push(part);
   }
-  return [first, second];
+  let shown = second;
+  const tail = (xs: string[]) => (xs.length < second.length ? `${join(xs)} +${second.length - xs.length}`.trim() : join(xs));
+  while (tail(shown).length > 20) shown = shown.slice(0, -1);
+  return [join(first), tail(shown)];
 }
 
 function bookingPages(docks: readonly DisplayDock[], labels: Readonly<Record<string, string>>): string[][] {
@@ -161,13 +182,13 @@ function bookingPages(docks: readonly DisplayDock[], labels: Readonly<Record<str
 }
 
 /** Every page, in showing order: faults, blocked packs, bookings, then all docks four to a page. */
-export function displayPages(input: Pick<DisplayInput, 'docks' | 'bookingLabels'>): string[][] {
+export function displayPages(input: Pick<DisplayInput, 'docks' | 'bookingLabels' | 'charset'>): string[][] {
   const docks = [...input.docks].sort((a, b) => a.dock - b.dock);
   const pages: string[][] = [];
   for (const d of docks) if (d.state === 'fault') pages.push(faultPage(d));
   for (const d of docks) if (d.state !== 'fault' && d.doNotDispatch) pages.push(blockedPage(d));
   pages.push(...bookingPages(docks, input.bookingLabels ?? {}));
-  for (let i = 0; i < docks.length; i += 4) pages.push(docks.slice(i, i + 4).map(overviewLine));
+  for (let i = 0; i < docks.length; i += 4) pages.push(docks.slice(i, i + 4).map((d) => overviewLine(d, input.charset)));
   if (pages.length === 0) pages.push(['Keine Docks', 'eingerichtet', '', '']);
   return pages;
 }
