@@ -13,6 +13,7 @@ import type { DockView } from './charging/charging-types.ts';
 import { applyCommand, nextDailyTime } from './commands/station-commands.ts';
 import type { StationConfig } from './config/station-config.ts';
 import { createStationDevices, type StationDevices } from './devices/dock-devices.ts';
+import { StationBoard } from './display/station-board.ts';
 import { ChargeLoop } from './loop/charge-loop.ts';
 import { SystemdWatchdog } from './loop/systemd-watchdog.ts';
 import { StationLink } from './mqtt/station-link.ts';
@@ -37,6 +38,8 @@ export interface StationHandle {
   readonly loop: ChargeLoop;
   readonly controller: ChargeController;
   readonly devices: StationDevices;
+  /** The I/O board, when the config has one. */
+  readonly board: StationBoard | null;
   /** Latest dock objects, as the next telemetry message will carry them. */
   docks(): DockTelemetry[];
   /** Stores an event in the outbox with its seq and sends it. */
@@ -87,8 +90,15 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     onEvents: (events) => {
       for (const e of events) raise({ type: e.type, severity: e.severity, ...(e.dock !== undefined ? { dock: e.dock } : {}), message: e.message, data: e.data });
     },
-    afterTick: () => watchdog.alive(clock.monotonic()),
+    afterTick: (result) => {
+      watchdog.alive(clock.monotonic());
+      board?.update(result.docks, devicesByDock, link.connected);
+    },
   });
+  const devicesByDock = new Map(devices.docks.map((d) => [d.config.dock, d]));
+  const board = config.ioBoard
+    ? await StationBoard.open(config.ioBoard, { clock, log: log.child({ component: 'io-board' }), controller, views: () => loop.views() })
+    : null;
 
   const views = (): Map<number, DockView> => new Map(loop.views().map((v) => [v.dock, v]));
   const docksNow = (): DockTelemetry[] => {
@@ -159,6 +169,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     loop,
     controller,
     devices,
+    board,
     docks: docksNow,
     raise,
     async stop() {
@@ -168,6 +179,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       // A station that stops leaves no charger running: every output off, on the safety lane, before the lines close.
       await Promise.allSettled(devices.docks.map((d) => d.charger?.setOutput(false, 'safety')));
       history.flush();
+      await board?.close();
       await link.stop();
       await devices.stop();
       db.close();

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '../../contract/config-error.ts';
 import { stationIdSchema } from '../../contract/messages.ts';
+import { ioBoardConfigSchema } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { chargingConfigSchema } from '../charging/charging-config.ts';
 
 export { ConfigError };
@@ -59,6 +60,7 @@ export const stationConfigSchema = z
       .omit({ tickMs: true, pollPeriodMs: true })
       .prefault({})
       .describe('charging policy: budget, temperature window, targets (tickMs and pollIntervalMs above apply)'),
+    ioBoard: ioBoardConfigSchema.optional().describe('status LEDs, buttons and the 20x4 screen; absent = a station without one'),
     departures: z
       .array(z.object({ dock: z.number().int().min(1).max(512), at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM') }))
       .default([])

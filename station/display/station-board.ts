@@ -1,0 +1,57 @@
+// The station's I/O board in service: opens it when the config has one, shows the docks on the LEDs and the screen
+// every tick, and turns the acknowledge button into acknowledgements of the faults that wait for a person.
+
+import type { Logger } from 'pino';
+import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import { IoBoard } from '../../firmware-bridge/io-board/io-board.ts';
+import type { IoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
+import type { ChargeController } from '../charging/charge-controller.ts';
+import type { DockView } from '../charging/charging-types.ts';
+import type { DockDevices } from '../devices/dock-devices.ts';
+import { DisplayLoop } from './display-loop.ts';
+import type { DisplayDock } from './station-display.ts';
+
+export class StationBoard {
+  private constructor(
+    readonly board: IoBoard,
+    private readonly display: DisplayLoop,
+    private readonly charset: IoBoardConfig['lcd']['charset'],
+  ) {}
+
+  static async open(
+    cfg: IoBoardConfig,
+    deps: { clock: Clock; log: Logger; controller: ChargeController; views: () => DockView[] },
+  ): Promise<StationBoard> {
+    const board = await IoBoard.open(cfg, { clock: deps.clock, onError: (err) => deps.log.warn({ err: String(err) }, 'io board error') });
+    board.onButton('acknowledge', 'press', () => {
+      for (const v of deps.views()) {
+        if (!v.awaitingAck) continue;
+        const r = deps.controller.acknowledge(v.dock);
+        deps.log.info({ dock: v.dock, accepted: r.accepted }, 'fault acknowledged at the station');
+      }
+    });
+    return new StationBoard(board, new DisplayLoop(board, deps.clock), cfg.lcd.charset);
+  }
+
+  /** Called every tick with the charging core's views; the board sends only what changed. */
+  update(views: readonly DockView[], docks: ReadonlyMap<number, DockDevices>, linkUp: boolean): void {
+    const shown: DisplayDock[] = views.map((v) => {
+      const b = docks.get(v.dock)?.bmsPoller.latest?.value ?? null;
+      return {
+        dock: v.dock,
+        state: v.state,
+        socPct: b?.socPct ?? null,
+        ...(v.code !== undefined ? { code: v.code } : {}),
+        doNotDispatch: v.doNotDispatch,
+        awaitingAck: v.awaitingAck,
+        bookingId: v.bookingId,
+        maxTempC: b && b.tempsC.length > 0 ? Math.max(...b.tempsC) : null,
+      };
+    });
+    this.display.update({ docks: shown, linkUp, charset: this.charset });
+  }
+
+  close(): Promise<void> {
+    return this.board.close();
+  }
+}
