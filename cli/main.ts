@@ -62,6 +62,21 @@ for (const kind of ['station', 'viewer'] as const) {
 }
 
 program
+  .command('sim')
+  .description("Run a station's worth of simulated devices (BMS, Riden chargers, VESC) from a scenario file, each on a socat pty or a TCP port, playing its timeline.")
+  .requiredOption('--config <file>', 'scenario file (JSON), e.g. hardware/scenarios/normal-day.json')
+  .option('--control-port <port>', 'serve the simulator control API (GET /api/sim, POST/DELETE /api/sim/faults, GET /api/sim/truth) here, 0 = pick a free port')
+  .option('--ports <kind>', 'pty (socat pseudo-terminals) or tcp (a TCP listener per line; chargers then speak Modbus TCP)', 'pty')
+  .option('--pty-dir <dir>', 'directory for the pty links (default: a new one under the temp dir)')
+  .option('--station-config <file>', 'write a station config pointing at these devices, for `rikscha station --config`')
+  .option('--mqtt-url <url>', 'MQTT URL to put in that station config (default mqtt://127.0.0.1:1883)')
+  .option('--pace', "pace device replies at each line's baud rate (for the bench)")
+  .action(async (opts: { config: string; controlPort?: string; ports?: string; ptyDir?: string; stationConfig?: string; mqttUrl?: string; pace?: boolean }) => {
+    const { runSimCommand } = await import('./sim-command.ts');
+    await runSimCommand(opts);
+  });
+
+program
   .command('check-config')
   .description('Validate a station config file: exit 0 when valid, 2 with every problem and its field path when not.')
   .argument('<file>', 'station config (JSON)')
