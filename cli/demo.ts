@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startCentral } from '../broker/central.ts';
 import { systemClock } from '../firmware-bridge/clock/clock.ts';
+import { createSimControlHandler } from '../hardware/control/sim-control-api.ts';
+import { FaultInjector } from '../hardware/faults/fault-injector.ts';
 import { SimStation } from '../hardware/station-sim/sim-station.ts';
+import { mirrorBoard } from './demo-board.ts';
 import { parseStationConfig } from '../station/config/station-config.ts';
 import { startStation } from '../station/station.ts';
 import { createLogger } from './logger.ts';
@@ -23,6 +26,16 @@ const DEMO_DOCKS = [
   { dock: 4, batteryId: 'RIK-13S-0004', pack: { series: 13 as const, capacityAh: 14, socPct: 93, ageCycles: 15, seed: 14 } },
 ];
 
+/** A virtual I/O board: an RGB LED per dock, a status LED, the acknowledge button and the 20x4 screen. */
+const DEMO_IO_BOARD = {
+  io: { type: 'virtual' as const },
+  leds: {
+    status: { type: 'single' as const, pins: { green: 2, red: 3 } },
+    ...Object.fromEntries(DEMO_DOCKS.map((d) => [`dock-${d.dock}`, { type: 'rgb' as const, pins: { red: 3 * d.dock + 2, green: 3 * d.dock + 3, blue: 3 * d.dock + 4 } }])),
+  },
+  buttons: { acknowledge: { pin: 20 } },
+};
+
 export async function runDemo(opts: Record<string, string | undefined>): Promise<void> {
   const log = createLogger();
   const mqttPort = portOption('--mqtt-port', opts.mqttPort, 'RIKSCHA_MQTT_PORT', 1883);
@@ -33,6 +46,16 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
   const external = opts.mqttUrl;
   if (external && !/^mqtts?:\/\//.test(external)) throw new UsageError(`--mqtt-url: expected mqtt://host:port, got "${external}"`);
 
+  const sim = new SimStation({
+    stationId: DEMO_STATION,
+    docks: DEMO_DOCKS.map((d) => ({ ...d, charger: { unit: 1 }, rickshaw: d.dock === 2 })),
+    clock: systemClock,
+    speed,
+    seed: 42,
+  });
+  const faults = new FaultInjector(sim);
+  const simApi = createSimControlHandler(sim, faults);
+
   const central = await startCentral({
     dataDir: join(dataDir, 'central'),
     mqtt: external
@@ -41,6 +64,7 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     http: { host: '127.0.0.1', port: httpPort },
     dashboardDir: DASHBOARD_DIR,
     logger: log.child({ component: 'central' }),
+    extraRoutes: (req, res) => simApi(req, res),
   });
 
   let stationPassword: string;
@@ -55,26 +79,27 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     log.info({ url: `mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}` }, `read-only viewer: mosquitto_sub -L 'mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}/rikscha/v1/#' -v`);
   }
 
-  const sim = new SimStation({
-    stationId: DEMO_STATION,
-    docks: DEMO_DOCKS.map((d) => ({ ...d, standaloneCharger: { voltageV: 54.6, currentA: 4 } })),
-    clock: systemClock,
-    speed,
-    seed: 42,
-  });
   await sim.start();
 
   const config = parseStationConfig({
     stationId: DEMO_STATION,
     dataDir: join(dataDir, 'station'),
     mqtt: { url: mqttUrl, ...(external && opts.mqttUser ? { username: opts.mqttUser } : {}) },
-    docks: DEMO_DOCKS.map((d) => ({ dock: d.dock, bms: { type: 'jbd', port: sim.bmsAddress(d.dock) } })),
+    docks: DEMO_DOCKS.map((d) => ({
+      dock: d.dock,
+      bms: { type: 'jbd', port: sim.bmsAddress(d.dock) },
+      charger: { type: 'riden', port: sim.chargerAddress(d.dock) ?? undefined, unit: 1, maxCurrentA: 6 },
+    })),
+    charging: { budget: { maxW: 1200 } },
+    ioBoard: DEMO_IO_BOARD,
   }, 'demo');
   const station = await startStation(config, { clock: systemClock, log: log.child({ component: 'station' }), password: stationPassword });
+  const stopMirror = station.board ? mirrorBoard(station.board.board, sim.ioBoard, systemClock) : () => undefined;
 
   log.info({ http: `http://127.0.0.1:${central.httpPort}`, mqttPort: central.mqttPort ?? null, dataDir }, 'rikscha demo running: open the dashboard in a browser');
 
   onShutdown(log, async () => {
+    stopMirror();
     await station.stop();
     await sim.stop();
     await central.close();

@@ -1,0 +1,26 @@
+// In the demo the station drives a virtual I/O board; this mirrors what it shows onto the simulator's board model,
+// so `GET /api/sim` and the dashboard's training panel show the LEDs and screen as the station last wrote them.
+
+import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
+import type { IoBoard } from '../firmware-bridge/io-board/io-board.ts';
+import type { IoBoardModel, LedColour } from '../hardware/io-board/io-board-model.ts';
+
+const COLOUR: Record<string, LedColour> = { green: 'green', red: 'red', amber: 'yellow', blue: 'blue', white: 'white' };
+
+export function mirrorBoard(board: IoBoard, model: IoBoardModel, clock: Clock, periodMs = 250): () => void {
+  let timer: TimerHandle | null = null;
+  let stopped = false;
+  const copy = () => {
+    const snap = board.snapshot();
+    for (const [name, led] of Object.entries(snap.leds)) {
+      model.setLed(name, led.pattern === 'off' ? { colour: 'off', pattern: 'off' } : { colour: COLOUR[led.color] ?? 'white', pattern: led.pattern });
+    }
+    snap.lines.forEach((line, row) => model.setLine(row, line));
+    if (!stopped) timer = clock.setTimeout(copy, periodMs);
+  };
+  copy();
+  return () => {
+    stopped = true;
+    timer?.cancel();
+  };
+}
