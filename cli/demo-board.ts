@@ -7,9 +7,20 @@ import type { IoBoardModel, LedColour } from '../hardware/io-board/io-board-mode
 
 const COLOUR: Record<string, LedColour> = { green: 'green', red: 'red', amber: 'yellow', blue: 'blue', white: 'white' };
 
-export function mirrorBoard(board: IoBoard, model: IoBoardModel, clock: Clock, periodMs = 250): () => void {
+/**
+ * Mirrors the station's board onto the model every `periodMs`, and a button pressed on the model (the training
+ * panel) onto the station's virtual board pin, pressed and released as a finger would.
+ */
+export function mirrorBoard(board: IoBoard, model: IoBoardModel, clock: Clock, buttonPins: Record<string, number>, periodMs = 250): () => void {
   let timer: TimerHandle | null = null;
   let stopped = false;
+  const unsubscribe = model.onButton((id) => {
+    const pin = buttonPins[id];
+    const io = board.virtual;
+    if (pin === undefined || !io) return;
+    io.press(pin);
+    clock.setTimeout(() => io.release(pin), 150);
+  });
   const copy = () => {
     const snap = board.snapshot();
     for (const [name, led] of Object.entries(snap.leds)) {
@@ -22,5 +33,6 @@ export function mirrorBoard(board: IoBoard, model: IoBoardModel, clock: Clock, p
   return () => {
     stopped = true;
     timer?.cancel();
+    unsubscribe();
   };
 }

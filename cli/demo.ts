@@ -53,7 +53,8 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     speed,
     seed: 42,
   });
-  const faults = new FaultInjector(sim);
+  // 47 °C: past the station's 45 °C charge window but short of the BMS's own 50 °C trip, so the station must act.
+  const faults = new FaultInjector(sim, { overTemperatureC: 47 });
   const simApi = createSimControlHandler(sim, faults);
 
   const central = await startCentral({
@@ -94,7 +95,7 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     ioBoard: DEMO_IO_BOARD,
   }, 'demo');
   const station = await startStation(config, { clock: systemClock, log: log.child({ component: 'station' }), password: stationPassword });
-  const stopMirror = station.board ? mirrorBoard(station.board.board, sim.ioBoard, systemClock) : () => undefined;
+  const stopMirror = station.board ? mirrorBoard(station.board.board, sim.ioBoard, systemClock, { acknowledge: DEMO_IO_BOARD.buttons.acknowledge.pin }) : () => undefined;
 
   log.info({ http: `http://127.0.0.1:${central.httpPort}`, mqttPort: central.mqttPort ?? null, dataDir }, 'rikscha demo running: open the dashboard in a browser');
 

@@ -92,6 +92,7 @@ export function createSimControlHandler(station: SimStation, faults: FaultInject
       if (path === '/api/sim/faults' && method === 'GET') return send(res, 200, { faults: faults.active() });
       if (path === '/api/sim/faults' && method === 'POST') return await postFault(req, res, faults);
       if (path === '/api/sim/faults' && method === 'DELETE') return await deleteFaults(url, res, faults);
+      if (path === '/api/sim/buttons' && method === 'POST') return await pressButton(req, res, station);
       if (['/api/sim', '/api/sim/truth', '/api/sim/faults'].includes(path)) {
         return send(res, 405, { error: `${method} is not allowed on ${path}` });
       }
@@ -119,6 +120,22 @@ async function postFault(req: IncomingMessage, res: ServerResponse, faults: Faul
   const { dock, fault, device } = parsed.data;
   const active = await faults.inject(dock, fault, device);
   return send(res, 201, { fault: active, faults: faults.active() });
+}
+
+const buttonRequestSchema = z.object({ button: z.enum(['acknowledge', 'maintenance']) });
+
+/** A trainee presses a button on the station's I/O board (training mode): the station hears it as on the real board. */
+async function pressButton(req: IncomingMessage, res: ServerResponse, station: SimStation): Promise<true> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readBody(req));
+  } catch (err) {
+    return send(res, 400, { error: `body must be JSON like {"button": "acknowledge"}: ${(err as Error).message}` });
+  }
+  const parsed = buttonRequestSchema.safeParse(json);
+  if (!parsed.success) return send(res, 400, { error: formatIssues(parsed.error.issues).join('; ') });
+  station.ioBoard.press(parsed.data.button);
+  return send(res, 200, { pressed: parsed.data.button });
 }
 
 async function deleteFaults(url: URL, res: ServerResponse, faults: FaultInjector): Promise<true> {

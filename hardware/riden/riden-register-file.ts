@@ -57,10 +57,14 @@ const inRanges = (ranges: readonly (readonly [number, number])[], a: number) => 
  * - stuckRelay: the output relay is welded closed. The firmware still takes "output off" (reg 18 reads 0, as on the
  *   real display) but current keeps flowing at the last set-points, so I_OUT/P_OUT stay up while OUTPUT says off: the
  *   station's "charger does not confirm off" interlock sees exactly that. Once the relay has closed it never opens.
- * - ignoreSetpoints: V_SET/I_SET (regs 8, 9, 80, 81) writes are acknowledged (echoed) but not applied, so reads
- *   return the old set-points and the current stays where it was. OUTPUT still works, so the station can switch a
- *   misbehaving charger off.
+ * - ignoreSetpoints: the unit has fallen back to a front-panel preset (10 A, a typical bench setting) and takes no
+ *   remote set-points: V_SET/I_SET (regs 8, 9, 80, 81) writes are acknowledged (echoed) but not applied, and the
+ *   output runs at the preset, above what the station granted. OUTPUT still works, so the station can switch the
+ *   misbehaving charger off. Clearing the fault restores the set-points it had.
  */
+/** Current of the front-panel preset a charger ignoring set-points falls back to, A. */
+const IGNORE_PRESET_A = 10;
+
 export interface RidenFaultState {
   stuckRelay: boolean;
   ignoreSetpoints: boolean;
@@ -72,6 +76,7 @@ export class RidenRegisterFile {
   private readonly stored = new Map<number, number>();
   /** OUTPUT as the firmware holds it (reg 18); the physical output is the ChargerModel's flag. */
   private outputReg = 0;
+  private beforeIgnore: number | null = null;
   private protection = 0;
   private ovpRaw = 6200;
   private ocpRaw = 1850;
@@ -127,6 +132,15 @@ export class RidenRegisterFile {
   setFault(kind: keyof RidenFaultState, on: boolean): void {
     this.faults[kind] = on;
     if (kind === 'stuckRelay' && !on) this.charger.setOutput(this.outputReg === 1);
+    if (kind === 'ignoreSetpoints') {
+      if (on) {
+        this.beforeIgnore = this.charger.getSetpoints().setCurrentA;
+        this.charger.setCurrent(Math.min(IGNORE_PRESET_A, this.model.maxCurrentA));
+      } else if (this.beforeIgnore !== null) {
+        this.charger.setCurrent(this.beforeIgnore);
+        this.beforeIgnore = null;
+      }
+    }
   }
 
   private invalidValue(a: number, v: number): boolean {

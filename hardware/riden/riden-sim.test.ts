@@ -165,14 +165,16 @@ describe('RidenSim against the protocols.md vectors', () => {
     expect(r.sim.registers.read(11, 1)).toEqual([0]);
   });
 
-  it('ignore set-points: writes are echoed but V_SET / I_SET keep their old values; OUTPUT still obeys', async () => {
+  it('ignore set-points: falls back to its 10 A preset, echoes writes without applying them; OUTPUT still obeys', async () => {
     const r = await rig();
     await r.ask(V('M10'));
     r.sim.registers.setFault('ignoreSetpoints', true);
     expect(await r.ask(withCrc(bytes('01 06 00 09 00 C8')))).toBe(hexOf(withCrc(bytes('01 06 00 09 00 C8'))));
-    expect(r.sim.registers.read(8, 2)).toEqual([5460, 400]);
+    expect(r.sim.registers.read(8, 2)).toEqual([5460, 1000]);
     await r.ask(V('M2-on'));
     expect(r.charger.getSetpoints().outputOn).toBe(true);
+    r.sim.registers.setFault('ignoreSetpoints', false);
+    expect(r.sim.registers.read(8, 2)).toEqual([5460, 400]);
   });
 
   it('line faults: silence, a broken CRC, garbage before the reply, a late reply', async () => {
