@@ -2,7 +2,7 @@
 // scenario's timeline and, with --control-port, the control API. Prints where each device is (a table for people, one
 // JSON line for scripts) and the station config to point `rikscha station` at them; stops cleanly on SIGINT/SIGTERM.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,8 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
 
   // A pty directory we made ourselves is removed again on stop; one the user named is left alone.
   const ownDir = kind === 'pty' && !opts.ptyDir ? mkdtempSync(join(tmpdir(), `rikscha-sim-${scenario.stationId}-`)) : null;
+  // socat creates the links but not their directory.
+  if (kind === 'pty' && opts.ptyDir) mkdirSync(opts.ptyDir, { recursive: true });
   const ports = kind === 'pty' ? ptyPortFactory(opts.ptyDir ?? ownDir ?? '.') : tcpPortFactory();
   const station = buildSimStation(scenario, { clock, ports, ...(opts.pace ? { paceReplies: true } : {}) });
   const faults = new FaultInjector(station);
