@@ -107,3 +107,8 @@ export function injectFault(dock, fault) {
 export function clearFaults() {
   return request('DELETE', '/api/sim/faults');
 }
+
+/** Presses a button on the simulated station's I/O board, as a trainee would. @param {string} button */
+export function pressButton(button) {
+  return request('POST', '/api/sim/buttons', { button });
+}

@@ -1,7 +1,7 @@
 // Entry point of the mechanics' dashboard: holds the state, polls the HTTP API every 2 s, routes on the URL hash
 // (`#/` overview, `#/battery/<id>`) and patches the page after every change. When the API fails the last data stays
 // on screen under a "no connection" banner; the page is never blanked.
-import { ApiError, clearFaults, getBattery, getBatteryHistory, getSim, getStations, injectFault } from './api.js';
+import { ApiError, clearFaults, getBattery, getBatteryHistory, getSim, getStations, injectFault, pressButton } from './api.js';
 import { h, morphChildren } from './dom.js';
 import { ago } from './format.js';
 import { getLang, setLang, t } from './i18n.js';
@@ -212,6 +212,8 @@ document.addEventListener('click', (event) => {
     void act(`sim-fault:${dock}:${fault}`, () => injectFault(dock, fault), { key: 'training.sent', params: { dock, fault: t(`fault.${fault}`) }, ok: true });
   } else if (action === 'sim-clear') {
     void act('sim-clear', () => clearFaults(), { key: 'training.cleared', ok: true });
+  } else if (action === 'sim-ack') {
+    void act('sim-ack', () => pressButton('acknowledge'), { key: 'training.pressed', ok: true });
   }
 });
 

@@ -159,6 +159,11 @@ export function renderTraining(sim, stations, notice, pending) {
     ),
     h(
       'button',
+      { type: 'button', class: 'button', 'data-action': 'sim-ack', 'data-testid': 'sim-ack', disabled: pending === 'sim-ack' },
+      t('training.ack'),
+    ),
+    h(
+      'button',
       { type: 'button', class: 'button danger', 'data-action': 'sim-clear', 'data-testid': 'sim-clear', disabled: pending === 'sim-clear' },
       t('training.clear'),
     ),

@@ -187,7 +187,7 @@ describe('dashboard overview', () => {
 });
 
 describe('dashboard training panel', () => {
-  it('sends the chosen fault as POST /api/sim/faults and clears all with DELETE', async () => {
+  it('sends the chosen fault as POST /api/sim/faults, clears all with DELETE, presses the acknowledge button', async () => {
     const { page, errors } = await open();
     await page.getByTestId('training-panel').waitFor();
     expect(await text(page, 'sim-lcd')).toContain('Dock 3: STOERUNG');
@@ -205,6 +205,8 @@ describe('dashboard training panel', () => {
 
     await page.getByTestId('sim-clear').click();
     await expect.poll(() => fx.actions.map((a) => a.method), WAIT).toEqual(['POST', 'DELETE']);
+    await page.getByTestId('sim-ack').click();
+    await expect.poll(() => fx.actions.at(-1), WAIT).toEqual({ method: 'POST', url: '/api/sim/buttons', body: { button: 'acknowledge' } });
     await expect.poll(() => text(page, 'sim-active'), WAIT).toBe('Aktive Fehler: keine');
     expect(errors).toEqual([]);
   });

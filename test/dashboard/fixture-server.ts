@@ -145,7 +145,7 @@ async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path:
     if (!id.startsWith('B-')) return send(res, 404, { error: 'unknown battery' });
     return send(res, 200, battery[2] ? batteryHistory() : batteryDetail(id));
   }
-  if (path === '/api/sim' || path === '/api/sim/faults') {
+  if (path === '/api/sim' || path === '/api/sim/faults' || path === '/api/sim/buttons') {
     if (!fx.simEnabled) return send(res, 404, { error: 'no simulator' });
     if (method === 'GET' && path === '/api/sim') return send(res, 200, simState(fx));
     if (method === 'POST' && path === '/api/sim/faults') {
@@ -153,6 +153,10 @@ async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path:
       fx.actions.push({ method, url: path, body });
       fx.simFaults.push(body as { dock: number; fault: string });
       return send(res, 200, { ok: true });
+    }
+    if (method === 'POST' && path === '/api/sim/buttons') {
+      fx.actions.push({ method, url: path, body: await readBody(req) });
+      return send(res, 200, { pressed: 'acknowledge' });
     }
     if (method === 'DELETE' && path === '/api/sim/faults') {
       fx.actions.push({ method, url: path, body: null });
