@@ -157,14 +157,14 @@ describe('fault injection seen through the station drivers', () => {
     expect((await c?.read())?.currentA).toBe(0);
   });
 
-  it('ignore-setpoints: writes are acknowledged, but the charger keeps its old set-points and current', async () => {
+  it('ignore-setpoints: the charger runs at its own 10 A preset and writes are acknowledged but not applied', async () => {
     const rig = await ready();
     const c = rig.drivers(1).charger;
     await charging(rig);
     await rig.faults.inject(1, 'ignore-setpoints');
     await c?.setVoltageCurrent(54.6, 1.5);
     rig.run(5);
-    expect(await c?.read()).toMatchObject({ outputOn: true, setCurrentA: 4, currentA: 4 });
+    expect(await c?.read()).toMatchObject({ outputOn: true, setCurrentA: 10, currentA: 10 });
     await c?.setOutput(false);
     rig.run(2);
     expect(await c?.read()).toMatchObject({ outputOn: false, currentA: 0 });
