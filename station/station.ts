@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type Database from 'better-sqlite3';
 import { topics } from '../contract/topics.ts';
 import type { DockTelemetry, StationEvent, Telemetry } from '../contract/messages.ts';
+import type { BmsReading } from '../firmware-bridge/bms/bms.ts';
 import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
 import { ChargeController } from './charging/charge-controller.ts';
 import { chargingConfig } from './charging/charging-config.ts';
@@ -99,6 +100,13 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const board = config.ioBoard
     ? await StationBoard.open(config.ioBoard, { clock, log: log.child({ component: 'io-board' }), controller, views: () => loop.views() })
     : null;
+
+  // An unsafe-looking BMS reading is acted on at once, not at the next scheduled tick.
+  const unsafe = (r: BmsReading): boolean =>
+    r.protection.length > 0 ||
+    r.cellsV.some((v) => v >= policy.cells.limitCellV) ||
+    r.tempsC.some((t) => t < policy.temperature.minC || t > policy.temperature.maxC);
+  for (const d of devices.docks) d.bmsPoller.onReading((r) => unsafe(r) && loop.kick());
 
   const views = (): Map<number, DockView> => new Map(loop.views().map((v) => [v.dock, v]));
   const docksNow = (): DockTelemetry[] => {

@@ -67,8 +67,10 @@ export class JbdBmsDriver implements BmsDriver {
 
   async read(): Promise<BmsReading> {
     if (this.hardwareId === null) this.hardwareId = await this.readHardwareId();
-    const info = await this.readBasicInfo();
+    // Cells first, basic info last: the protection flags in basic info are the most urgent part of the reading,
+    // so they reach the station the moment they are on the wire, not one more exchange later.
     const cellsV = await this.readCells();
+    const info = await this.readBasicInfo();
     return {
       id: this.hardwareId,
       voltageV: info.voltageV,

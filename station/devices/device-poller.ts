@@ -15,6 +15,7 @@ export class DevicePoller<T> {
   latest: Fresh<T> | null = null;
   readonly liveness: DeviceLiveness;
   private timer: TimerHandle | null = null;
+  private readonly listeners = new Set<(value: T) => void>();
   private running = false;
   polls = 0;
 
@@ -24,6 +25,12 @@ export class DevicePoller<T> {
     private readonly opts: { clock: Clock; log: Logger; periodMs: number },
   ) {
     this.liveness = new DeviceLiveness(device, opts.log);
+  }
+
+  /** Called with every new reading, right after it is stored as the latest. */
+  onReading(listener: (value: T) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   start(): void {
@@ -49,6 +56,7 @@ export class DevicePoller<T> {
       const at = this.opts.clock.now();
       this.latest = { value, at };
       this.liveness.success(at);
+      for (const l of this.listeners) l(value);
     } catch (err) {
       this.liveness.failure(err instanceof Error ? err.message : String(err));
     }

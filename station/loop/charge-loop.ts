@@ -45,6 +45,16 @@ export class ChargeLoop {
     this.timer?.cancel();
   }
 
+  /**
+   * Runs a tick now, between the scheduled ones: a reading that looks unsafe is acted on at once instead of up to a
+   * tick period later. Set-point leases are timed in ms, so an extra tick renews nothing early.
+   */
+  kick(): void {
+    if (!this.running || this.inTick) return;
+    this.stats.kicks++;
+    this.guardedTick();
+  }
+
   /** The dock views of the last tick (state, reason, grant), empty before the first. */
   views(): DockView[] {
     return this.lastResult?.docks ?? [];
@@ -66,16 +76,25 @@ export class ChargeLoop {
     const started = clock.monotonic();
     const lateness = started - this.next;
     this.next += this.opts.tickMs;
+    this.guardedTick();
+    const duration = clock.monotonic() - started;
+    this.stats.record(duration, lateness, this.opts.tickMs);
+    this.schedule();
+  }
+
+  private inTick = false;
+
+  private guardedTick(): void {
+    this.inTick = true;
     try {
       this.tickOnce();
     } catch (err) {
       // A bug in one tick must not stop the loop; the watchdog still sees it ticking, the log sees the error.
       this.stats.errors++;
       this.opts.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'charge loop tick failed');
+    } finally {
+      this.inTick = false;
     }
-    const duration = clock.monotonic() - started;
-    this.stats.record(duration, lateness, this.opts.tickMs);
-    this.schedule();
   }
 
   /** One tick, synchronous: readings in, decisions out. Exposed for deterministic tests. */

@@ -19,6 +19,8 @@ export class LoopStats {
   /** Ticks skipped because the loop fell more than a period behind. */
   skipped = 0;
   errors = 0;
+  /** Extra ticks run at once for an unsafe-looking reading. */
+  kicks = 0;
   private readonly durations = new Float64Array(WINDOW);
   private readonly lateness = new Float64Array(WINDOW);
 
