@@ -1,12 +1,13 @@
 // The central side as one library call: store, credentials, embedded MQTT broker (or an external one), ingester,
-// HTTP API and dashboard. The CLI's `broker` and `demo` commands call startCentral; close() shuts it all down.
-// Not yet here (follow-up): retention and down-sampling of the central store (see broker/README.md).
+// HTTP API, dashboard and the retention job. The CLI's `broker` and `demo` commands call startCentral; close()
+// shuts it all down.
 
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../firmware-bridge/clock/clock.ts';
 import { startHttpServer, type ExtraRoutes } from './http/http-server.ts';
 import { Ingester } from './ingest/ingester.ts';
+import { WorkerWriter } from './ingest/worker-writer.ts';
 import { Rejections } from './ingest/rejections.ts';
 import { ExternalSource, embeddedSource, redact, type IngestSink, type IngestSource } from './ingest/sources.ts';
 import { Metrics } from './metrics/metrics.ts';
@@ -15,6 +16,7 @@ import { startMqttServer, type MqttServer } from './mqtt/mqtt-server.ts';
 import { CentralDb } from './store/central-db.ts';
 import { Credentials } from './store/credentials.ts';
 import { ReadQueries } from './store/read-queries.ts';
+import { Retention, type RetentionOptions } from './store/retention.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -29,7 +31,10 @@ export interface CentralOptions {
   clock?: Clock;
   /** A station silent this long shows offline (ms). Default 60 000. */
   staleAfterMs?: number;
-  ingest?: { flushIntervalMs?: number; maxBatch?: number; batterySampleMs?: number };
+  /** writer 'worker' (default): SQLite batch writes in a worker thread, off the broker's event loop; 'inline': in it. */
+  ingest?: { flushIntervalMs?: number; maxBatch?: number; batterySampleMs?: number; writer?: 'worker' | 'inline' };
+  /** How long the central store keeps what (defaults in retention.ts); null turns the job off. */
+  retention?: Partial<RetentionOptions> | null;
 }
 
 export interface Central {
@@ -64,11 +69,13 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
   const metrics = new Metrics();
   const db = new CentralDb(opts.dataDir);
   // Shut-down order: no more API requests, last batch written and acked, then the MQTT side, then SQLite.
-  const parts: { http?: { close(): Promise<void> }; ingester?: Ingester; source?: IngestSource; mqtt?: MqttServer } = {};
+  const parts: { http?: { close(): Promise<void> }; ingester?: Ingester; worker?: WorkerWriter; source?: IngestSource; mqtt?: MqttServer; retention?: Retention } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
+      ['retention', parts.retention && (() => parts.retention?.stop())],
       ['http', parts.http && (() => parts.http?.close())],
       ['ingester', parts.ingester && (() => parts.ingester?.close())],
+      ['write worker', parts.worker && (() => parts.worker?.close())],
       ['ingest source', parts.source && (() => parts.source?.close())],
       ['mqtt', parts.mqtt && (() => parts.mqtt?.close())],
       ['store', () => db.close()],
@@ -84,7 +91,12 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
   try {
     const credentials = new Credentials(db, () => clock.now());
     const rejections = new Rejections(metrics, child('validation'), clock);
-    const ingester = new Ingester({ db, clock, log: child('ingester'), metrics, ...opts.ingest });
+    const { writer = 'worker', ...ingestOpts } = opts.ingest ?? {};
+    if (writer === 'worker') {
+      parts.worker = new WorkerWriter({ dataDir: opts.dataDir, batterySampleMs: ingestOpts.batterySampleMs });
+      await parts.worker.started();
+    }
+    const ingester = new Ingester({ db, clock, log: child('ingester'), metrics, worker: parts.worker, ...ingestOpts });
     parts.ingester = ingester;
 
     let mqttServer: MqttServer | undefined;
@@ -100,6 +112,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
         host: opts.mqtt.host, port: opts.mqtt.port, access, metrics, rejections,
         log: child('mqtt'),
         onMessage: (v, raw) => handler(v, raw),
+        writable: () => ingester.writable(),
       });
       parts.mqtt = mqttServer;
       source = embeddedSource(mqttServer, (h) => (handler = h));
@@ -107,6 +120,11 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     parts.source = source;
     await source.start((v, raw) => ingester.offer(v, raw));
     ingester.setAckPublisher((topic, payload) => source.publishAck(topic, payload));
+
+    if (opts.retention !== null) {
+      parts.retention = new Retention(db, clock, child('retention'), opts.retention);
+      parts.retention.start();
+    }
 
     const staleAfterMs = opts.staleAfterMs ?? 60_000;
     const queries = new ReadQueries(db);

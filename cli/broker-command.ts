@@ -32,6 +32,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     http: cfg.http,
     dashboardDir: DASHBOARD_DIR,
     staleAfterMs: cfg.staleAfterMs,
+    retention: cfg.retention,
     logger: log,
   });
   onShutdown(log, () => central.close());

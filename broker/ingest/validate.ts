@@ -1,16 +1,30 @@
 // Payload validation shared by the embedded broker's publish hook and the external-broker ingester: size, JSON,
 // the contract schema of the topic kind, and the payload's stationId against the topic's.
+// Telemetry, events and status first try the validator compiled from the same zod schemas (fast-validate.ts),
+// which reads the bytes without building objects; whatever it does not accept goes through JSON.parse + zod.
 
-import { MAX_PAYLOAD_BYTES, type Status, type StationEvent, type Telemetry } from '../../contract/messages.ts';
+import { eventSchema, MAX_PAYLOAD_BYTES, statusSchema, telemetrySchema, type Status, type StationEvent, type Telemetry } from '../../contract/messages.ts';
 import { parseTopic, schemaByKind, type ParsedTopic } from '../../contract/topics.ts';
+import { compileFastValidator, type FastValidator } from './fast-validate.ts';
 
 export const REJECT_REASONS = ['too_large', 'invalid_json', 'schema', 'station_mismatch', 'unknown_topic'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/** The envelope of a valid telemetry, event or status, read without parsing the whole payload. */
+export interface ValidEnvelope {
+  stationId: string;
+  ts: number;
+  seq: number;
+}
+
+/**
+ * For telemetry, events and status `msg` may be lazy: parsed (and run through zod) on first access, so the
+ * ingester pays for it only on the few messages whose content it uses; `env` is always there.
+ */
 export type Validated =
-  | { ok: true; topic: ParsedTopic; kind: 'telemetry'; msg: Telemetry }
-  | { ok: true; topic: ParsedTopic; kind: 'event'; msg: StationEvent }
-  | { ok: true; topic: ParsedTopic; kind: 'status'; msg: Status }
+  | { ok: true; topic: ParsedTopic; kind: 'telemetry'; env: ValidEnvelope; readonly msg: Telemetry }
+  | { ok: true; topic: ParsedTopic; kind: 'event'; env: ValidEnvelope; readonly msg: StationEvent }
+  | { ok: true; topic: ParsedTopic; kind: 'status'; env: ValidEnvelope; readonly msg: Status }
   | { ok: true; topic: ParsedTopic; kind: 'other'; msg: unknown }
   | {
       ok: false;
@@ -33,11 +47,44 @@ const detailOf = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }
     .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
     .join('; ');
 
+/** Compiled once; a schema the compiler cannot mirror leaves that kind to zod alone (slower, same verdicts). */
+function tryCompile(schema: Parameters<typeof compileFastValidator>[0]): FastValidator | null {
+  try {
+    return compileFastValidator(schema);
+  } catch {
+    return null;
+  }
+}
+const FAST: Partial<Record<ParsedTopic['kind'], { check: FastValidator | null; parse: (j: unknown) => unknown }>> = {
+  telemetry: { check: tryCompile(telemetrySchema), parse: (j) => telemetrySchema.parse(j) },
+  event: { check: tryCompile(eventSchema), parse: (j) => eventSchema.parse(j) },
+  status: { check: tryCompile(statusSchema), parse: (j) => statusSchema.parse(j) },
+};
+
+/** True when the fast validators compiled (the zod-only path is correct too, just slower). */
+export const fastValidation = Object.values(FAST).every((f) => f.check !== null);
+
 export function validatePayload(topicName: string, payload: Buffer, maxBytes = MAX_PAYLOAD_BYTES): Validated {
   const topic = parseTopic(topicName);
   if (!topic) return { ok: false, reason: 'unknown_topic', detail: topicName.slice(0, 200) };
   const base = { stationId: topic.stationId, kind: topic.kind };
   if (payload.length > maxBytes) return { ok: false, reason: 'too_large', detail: `${payload.length} bytes > ${maxBytes}`, ...base };
+  const fast = FAST[topic.kind];
+  const fastEnv = fast?.check?.(payload);
+  if (fast && fastEnv && fastEnv.stationId === topic.stationId) {
+    const { parse } = fast;
+    let msg: unknown;
+    // Valid for sure (the compiled check mirrors the schema); zod runs here only if someone reads the content.
+    return {
+      ok: true,
+      topic,
+      kind: topic.kind,
+      env: { stationId: topic.stationId, ts: fastEnv.ts as number, seq: fastEnv.seq as number },
+      get msg() {
+        return (msg ??= parse(JSON.parse(payload.toString('utf8'))));
+      },
+    } as Validated;
+  }
   let json: unknown;
   try {
     json = JSON.parse(payload.toString('utf8'));
@@ -61,12 +108,18 @@ export function validatePayload(topicName: string, payload: Buffer, maxBytes = M
     };
   }
   switch (topic.kind) {
-    case 'telemetry':
-      return { ok: true, topic, kind: 'telemetry', msg: parsed.data as Telemetry };
-    case 'event':
-      return { ok: true, topic, kind: 'event', msg: parsed.data as StationEvent };
-    case 'status':
-      return { ok: true, topic, kind: 'status', msg: parsed.data as Status };
+    case 'telemetry': {
+      const msg = parsed.data as Telemetry;
+      return { ok: true, topic, kind: 'telemetry', env: { stationId: msg.stationId, ts: msg.ts, seq: msg.seq }, msg };
+    }
+    case 'event': {
+      const msg = parsed.data as StationEvent;
+      return { ok: true, topic, kind: 'event', env: { stationId: msg.stationId, ts: msg.ts, seq: msg.seq }, msg };
+    }
+    case 'status': {
+      const msg = parsed.data as Status;
+      return { ok: true, topic, kind: 'status', env: { stationId: msg.stationId, ts: msg.ts, seq: msg.seq }, msg };
+    }
     default:
       return { ok: true, topic, kind: 'other', msg: parsed.data };
   }

@@ -23,6 +23,8 @@ export interface MqttServerOptions {
   metrics: Metrics;
   rejections: Rejections;
   onMessage?: (v: Validated, raw: Buffer) => void;
+  /** Backpressure: a promise while the ingester's queue is full; the publish (and its client) waits on it. */
+  writable?: () => Promise<void> | null;
   maxPayloadBytes?: number;
 }
 
@@ -114,7 +116,10 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
           log.error({ err, topic: packet.topic }, 'ingest hand-off failed');
         }
       }
-      done(null);
+      // Aedes handles a client's packets in order: holding this one stops reading from that client (TCP pushes back).
+      const wait = opts.writable?.();
+      if (wait) void wait.then(() => done(null));
+      else done(null);
     },
   });
 

@@ -1,0 +1,92 @@
+// The broker's side of the write worker (write-worker.ts): starts the thread, sends one batch at a time and
+// resolves with its result. The thread loads our TypeScript through tsx's ESM API, registered by a tiny bootstrap,
+// because a worker does not inherit the loader the CLI registered (and `--import tsx` does not load a .ts entry).
+
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Batch, BatchResult } from './batch-writer.ts';
+import type { WriteWorkerData } from './write-worker.ts';
+
+type Reply = { ready: true } | { closed: true } | { id: number; result: BatchResult } | { id: number; error: string };
+
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  const { register } = await import(workerData.tsxApi);
+  register();
+  await import(workerData.entry);
+})().catch((err) => { setImmediate(() => { throw err; }); });
+`;
+
+/** tsx's ESM API (its package exports map 'tsx/esm/api' to dist/esm/api/index.mjs for import). */
+function tsxApiUrl(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
+
+export class WorkerWriter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private readonly ready: Promise<void>;
+  private closed: Promise<void> | null = null;
+  private failure: Error | null = null;
+
+  constructor(opts: WriteWorkerData) {
+    const entry = new URL('./write-worker.ts', import.meta.url).href;
+    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...opts, tsxApi: tsxApiUrl(), entry } });
+    let onReady: () => void = () => undefined;
+    let onFail: (e: Error) => void = () => undefined;
+    this.ready = new Promise<void>((resolve, reject) => ((onReady = resolve), (onFail = reject)));
+    this.ready.catch(() => undefined);
+    this.worker.on('message', (m: Reply) => {
+      if ('ready' in m) return onReady();
+      if ('closed' in m) return;
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if ('error' in m) p?.reject(new Error(m.error));
+      else p?.resolve(m.result);
+    });
+    const fail = (err: Error): void => {
+      this.failure = err;
+      onFail(err);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => {
+      if (!this.closed) fail(new Error(`ingest write worker exited with code ${code}`));
+    });
+  }
+
+  /** Resolves once the thread has opened the store (start-up fails loudly instead of at the first batch). */
+  started(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Sends a batch; its packed buffer is transferred (unusable here afterwards). */
+  async write(batch: Batch): Promise<BatchResult> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    const id = this.nextId++;
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, batch }, [batch.packed.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Closes the thread's connection (checkpointing the WAL) and ends the thread. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (!this.failure) {
+        const exited = new Promise<void>((r) => this.worker.once('exit', () => r()));
+        this.worker.postMessage({ close: true });
+        await exited;
+      } else {
+        await this.worker.terminate();
+      }
+    })();
+    return this.closed;
+  }
+}

@@ -1,0 +1,37 @@
+// The write worker's thread: its own connection to central.sqlite and a BatchWriter, so the synchronous SQLite
+// work of ingestion (a few ms per batch of 500) runs beside the broker's event loop instead of inside it.
+// Protocol: { id, batch } in, { id, result } or { id, error } out; { close: true } checkpoints, closes and exits.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { CentralDb } from '../store/central-db.ts';
+import { BatchWriter, type Batch } from './batch-writer.ts';
+
+export interface WriteWorkerData {
+  dataDir: string;
+  batterySampleMs?: number;
+}
+
+export type WorkerRequest = { id: number; batch: Batch } | { close: true };
+
+const port = parentPort;
+if (!port) throw new Error('write-worker.ts runs as a worker thread only');
+const data = workerData as WriteWorkerData;
+const db = new CentralDb(data.dataDir);
+// Checkpoint every ~64 MiB of WAL rather than 4 MiB: fewer, larger copies back into the file (the WAL is reused).
+db.db.pragma('wal_autocheckpoint = 4096');
+const writer = new BatchWriter(db, data.batterySampleMs);
+
+port.on('message', (req: WorkerRequest) => {
+  if ('close' in req) {
+    db.close();
+    port.postMessage({ closed: true });
+    port.close();
+    return;
+  }
+  try {
+    port.postMessage({ id: req.id, result: writer.write(req.batch) });
+  } catch (err) {
+    port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
+port.postMessage({ ready: true });
