@@ -61,11 +61,37 @@ export const telemetrySchema = z.object({
 });
 export type Telemetry = z.infer<typeof telemetrySchema>;
 
+const count = z.number().int().nonnegative();
+
+/** Per-device line health, as the station's drivers count it. */
+export const deviceCountersSchema = z.object({
+  requests: count,
+  responses: count,
+  timeouts: count,
+  crcErrors: count,
+  frameErrors: count,
+  resyncs: count,
+  garbageBytes: count,
+  deviceErrors: count,
+  reconnects: count,
+  unmatchedFrames: count,
+  lastAnswerAt: z.number().int().nullable(),
+});
+
+/** The station's own health, sent with its status every minute (and on connect). */
+export const stationMetricsSchema = z.object({
+  devices: z.record(z.string().max(64), deviceCountersSchema),
+  loop: z.object({ ticks: count, overruns: count, skipped: count, errors: count, kicks: count, durationP99Ms: z.number(), latenessP99Ms: z.number() }),
+  outbox: z.object({ queued: count, thinned: count }),
+});
+export type StationMetrics = z.infer<typeof stationMetricsSchema>;
+
 export const statusSchema = z.object({
   ...envelope,
   online: z.boolean(),
   version: z.string().optional(),
   startedAt: z.number().int().optional(),
+  metrics: stationMetricsSchema.optional(),
 });
 export type Status = z.infer<typeof statusSchema>;
 

@@ -22,6 +22,7 @@ import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
 import { openStationDb } from './store/station-db.ts';
 import { dockTelemetry } from './telemetry/dock-telemetry.ts';
+import { stationMetrics } from './telemetry/station-metrics.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -128,6 +129,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       version: STATION_VERSION,
       clock,
       log: log.child({ component: 'mqtt' }),
+      metrics: () => stationMetrics(devices, loop, outbox),
     },
     outbox,
     async (name, cmd) => {

@@ -3,7 +3,7 @@
 
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { ackSchema, commandSchema, type Command } from '../../contract/messages.ts';
+import { ackSchema, commandSchema, type Command, type StationMetrics } from '../../contract/messages.ts';
 import { parseTopic, topics } from '../../contract/topics.ts';
 import type { Clock } from '../../firmware-bridge/clock/clock.ts';
 import type { Outbox } from '../store/outbox.ts';
@@ -21,6 +21,10 @@ export interface StationLinkOptions {
   version: string;
   clock: Clock;
   log: Logger;
+  /** The station's health counters, sent with the retained status on connect and every `metricsEveryMs`. */
+  metrics?: () => StationMetrics;
+  /** Default 60 000 ms. */
+  metricsEveryMs?: number;
 }
 
 export type CommandHandler = (name: string, cmd: Command) => Promise<unknown>;
@@ -30,6 +34,7 @@ export class StationLink {
   private pumpTimer: ReturnType<typeof setInterval> | null = null;
   private downSince: number | null = null;
   private loudTimer: ReturnType<typeof setInterval> | null = null;
+  private metricsTimer: ReturnType<typeof setInterval> | null = null;
   private readonly startedAt: number;
   connected = false;
   acked = 0;
@@ -51,6 +56,7 @@ export class StationLink {
       online,
       version: this.opts.version,
       startedAt: this.startedAt,
+      ...(online && this.opts.metrics ? { metrics: this.opts.metrics() } : {}),
     });
   }
 
@@ -91,6 +97,9 @@ export class StationLink {
     client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     this.pumpTimer = setInterval(() => this.pump(), 100);
+    this.metricsTimer = setInterval(() => {
+      if (this.connected) client.publish(topics.status(stationId), this.statusPayload(true), { qos: 1, retain: true });
+    }, this.opts.metricsEveryMs ?? 60_000);
     this.loudTimer = setInterval(() => {
       if (this.downSince !== null) {
         log.error({ url: this.opts.url, downForS: Math.round((this.opts.clock.now() - this.downSince) / 1000), queued: this.outbox.size() }, 'broker unreachable');
@@ -155,6 +164,7 @@ export class StationLink {
   async stop(): Promise<void> {
     if (this.pumpTimer) clearInterval(this.pumpTimer);
     if (this.loudTimer) clearInterval(this.loudTimer);
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
     const client = this.client;
     this.client = null;
     if (!client) return;
