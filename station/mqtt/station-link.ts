@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import { ackSchema, commandSchema, type Command, type StationMetrics } from '../../contract/messages.ts';
 import { parseTopic, topics } from '../../contract/topics.ts';
 import type { Clock } from '../../firmware-bridge/clock/clock.ts';
-import type { Outbox } from '../store/outbox.ts';
+import type { Outbox, OutboxRow } from '../store/outbox.ts';
+
+/** Newest unsent messages sent each pump ahead of any backlog: a telemetry period's worth of live data and events. */
+const LIVE_PER_PUMP = 5;
 
 export interface StationLinkOptions {
   stationId: string;
@@ -112,16 +115,20 @@ export class StationLink {
     return this.downSince === null ? 0 : this.opts.clock.now() - this.downSince;
   }
 
-  /** Sends what is due: new messages at once, unacknowledged ones again after the ack timeout. */
+  /**
+   * Sends what is due: the newest unsent messages at once (live data never waits behind a backlog), then the
+   * backlog oldest first at a bounded rate, and unacknowledged messages again after the ack timeout.
+   */
   pump(): void {
     const client = this.client;
     if (!client || !this.connected) return;
     const now = this.opts.clock.now();
-    const rows = this.outbox.dueMessages(now - this.opts.ackTimeoutMs, this.opts.drainPerPump ?? 50);
-    for (const row of rows) {
+    const send = (row: OutboxRow) => {
       client.publish(row.topic, row.payload, { qos: 1 });
       this.outbox.markPublished(row.seq, now);
-    }
+    };
+    for (const row of this.outbox.newestUnsent(LIVE_PER_PUMP)) send(row);
+    for (const row of this.outbox.dueMessages(now - this.opts.ackTimeoutMs, this.opts.drainPerPump ?? 50)) send(row);
   }
 
   private onMessage(topic: string, payload: Buffer): void {

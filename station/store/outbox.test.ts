@@ -37,6 +37,11 @@ describe('Outbox', () => {
     expect(box.dueMessages(1001, 100).map((r) => r.seq)).toEqual([4, 5]);
     box.resendAll();
     expect(box.dueMessages(0, 1).map((r) => r.seq)).toEqual([4]);
+    // Live data first: the newest unsent, newest first, whatever backlog lies below it.
+    box.append(msg('telemetry'));
+    expect(box.newestUnsent(2).map((r) => r.seq)).toEqual([6, 5]);
+    box.markPublished(6, 2000);
+    expect(box.newestUnsent(2).map((r) => r.seq)).toEqual([5, 4]);
     db.close();
   });
 

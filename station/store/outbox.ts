@@ -24,6 +24,7 @@ export class Outbox {
   private readonly deleteUpTo: Database.Statement;
   private readonly due: Database.Statement;
   private readonly markSent: Database.Statement;
+  private readonly newest: Database.Statement;
   private readonly count: Database.Statement;
   private readonly thin: Database.Statement;
   private readonly unsend: Database.Statement;
@@ -53,6 +54,7 @@ export class Outbox {
     this.deleteUpTo = db.prepare('DELETE FROM outbox WHERE seq <= ?');
     this.due = db.prepare('SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL OR sent_at < ? ORDER BY seq LIMIT ?');
     this.markSent = db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ?');
+    this.newest = db.prepare('SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL ORDER BY seq DESC LIMIT ?');
     this.count = db.prepare("SELECT count(*) FROM outbox WHERE kind != 'thinned'").pluck();
     this.thin = db.prepare("SELECT seq FROM outbox WHERE kind = 'telemetry' ORDER BY seq LIMIT ?").pluck();
     this.unsend = db.prepare('UPDATE outbox SET sent_at = NULL');
@@ -106,6 +108,11 @@ export class Outbox {
   /** Messages never sent, or sent before `resendBefore` and still unacknowledged, oldest first. */
   dueMessages(resendBefore: number, limit: number): OutboxRow[] {
     return this.due.all(resendBefore, limit) as OutboxRow[];
+  }
+
+  /** The newest messages never sent yet, newest first: live data goes out ahead of a backlog. */
+  newestUnsent(limit: number): OutboxRow[] {
+    return this.newest.all(limit) as OutboxRow[];
   }
 
   markPublished(seq: number, at: number): void {
