@@ -44,6 +44,11 @@ function modbusGapMs(baudRate: number): number {
   return baudRate > 19200 ? 1.75 : (3.5 * 11 * 1000) / baudRate;
 }
 
+/** The charger's own comms timeout: any request resets it and the station polls every period, so four missed polls, at least 2 s. */
+export function commsTimeoutMs(pollIntervalMs: number): number {
+  return Math.max(2000, 4 * pollIntervalMs);
+}
+
 export async function createStationDevices(config: StationConfig, deps: { clock: Clock; log: Logger }): Promise<StationDevices> {
   const { clock, log } = deps;
   const lines = new Map<string, Line>();
@@ -111,6 +116,23 @@ export async function createStationDevices(config: StationConfig, deps: { clock:
       ? new DevicePoller(charger.name, () => (charger as ChargerDriver).read(), { clock, log: dlog, periodMs: config.pollIntervalMs })
       : null;
     if (chargerPoller && cc.port) lineFor(cc.port, cc.baudRate).onLost.push(() => chargerPoller.liveness.lineLost('line closed'));
+    // A charger with its own comms watchdog is armed at first contact (and again after it comes back), so a station
+    // that dies leaves it switching itself off instead of running at its last current.
+    if (chargerPoller && charger?.hasCommsWatchdog && charger.configureTimeout) {
+      const arm = charger.configureTimeout.bind(charger);
+      let armed = false;
+      chargerPoller.liveness.onChange((state) => {
+        if (state !== 'alive') armed = false;
+      });
+      chargerPoller.onReading(() => {
+        if (armed) return;
+        armed = true;
+        arm(commsTimeoutMs(config.pollIntervalMs)).catch((err: unknown) => {
+          armed = false;
+          dlog.warn({ charger: charger.name, err: err instanceof Error ? err.message : String(err) }, 'cannot arm the charger comms watchdog');
+        });
+      });
+    }
     return { config: dc, bms, bmsPoller, charger, chargerPoller };
   });
 
