@@ -9,6 +9,7 @@ import { planCharging, type PlanCandidate } from '../station/charging/charge-pla
 import { chargingConfig } from '../station/charging/charging-config.ts';
 import type { Booking, DockInput } from '../station/charging/charging-types.ts';
 import { percentile, type Benchmark } from './benchmark.ts';
+import { mulberry32 } from '../hardware/battery/seeded-random.ts';
 
 // Enough warm-up for the JIT to settle, enough samples for a stable p99.
 const TICKS = 4000;
@@ -30,17 +31,6 @@ async function bestOf(run: () => number): Promise<number> {
 const T0 = Date.UTC(2026, 2, 2, 5, 0);
 const H = 3_600_000;
 
-/** mulberry32: small, fast, seeded; the same station every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const bookingsFor = (n: number): Booking[] => [
   { id: 'early', at: T0 + 2 * H, packs: Math.max(1, n >> 3), minSocPct: 90 },
@@ -55,7 +45,7 @@ function plannerBench(n: number, target: number): Benchmark {
     better: 'lower',
     run: () => bestOf(() => {
       const cfg = chargingConfig({ budget: { maxW: n * 250 } });
-      const r = rng(n);
+      const r = mulberry32(n);
       const cands: PlanCandidate[] = Array.from({ length: n }, (_, i) => ({
         dock: i + 1, batteryId: `p${i}`, socPct: Math.floor(r() * 100), nominalAh: 10 + r() * 10, voltageV: r() < 0.5 ? 54.6 : 58.8,
         maxA: 1 + r() * 8, chargeable: r() < 0.9, full: false, cvDone: false, departureAt: r() < 0.3 ? T0 + Math.floor(r() * 10 * H) : null,
@@ -84,7 +74,7 @@ function controllerBench(n: number, target: number): Benchmark {
     run: () => bestOf(() => {
       const c = new ChargeController({ budget: { maxW: n * 250 } });
       for (const b of bookingsFor(n)) c.addBooking(b);
-      const r = rng(1000 + n);
+      const r = mulberry32(1000 + n);
       const docks = Array.from({ length: n }, (_, i) => {
         const series: 13 | 14 = r() < 0.5 ? 13 : 14;
         const cellV = 3.6 + r() * 0.5;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '../contract/config-error.ts';
+import { readJsonConfig } from '../contract/config-file.ts';
 
 const listen = (defaultPort: number) =>
   z.object({
@@ -82,13 +83,7 @@ export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 
 export function loadBrokerConfig(file: string): BrokerConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(file, [`(file): ${(err as Error).message}`]);
-  }
-  const r = brokerConfigSchema.safeParse(json);
+  const r = brokerConfigSchema.safeParse(readJsonConfig(file));
   if (!r.success) throw new ConfigError(file, formatIssues(r.error.issues));
   const cfg = r.data;
   // The password is read here, once, so the rest of the program sees one shape whichever way it was given.

@@ -1,9 +1,9 @@
 // Scenario files for the simulator (JSON, validated with zod): a station's docks with their batteries, chargers and
 // rickshaws, the weather, and a timeline of events. Every problem is reported at once with the path of its field.
 
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '../../contract/config-error.ts';
+import { readJsonConfig } from '../../contract/config-file.ts';
 import { deviceKindSchema, faultNameSchema } from '../faults/fault-injector.ts';
 
 const seconds = z.number().min(0).max(30 * 86_400);
@@ -100,17 +100,5 @@ export function parseScenario(input: unknown, file = 'scenario'): Scenario {
 }
 
 export function loadScenario(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(file, [`(file): cannot read: ${(err as Error).message}`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(file, [`(file): not valid JSON: ${(err as Error).message}`]);
-  }
-  return parseScenario(json, file);
+  return parseScenario(readJsonConfig(file), file);
 }

@@ -1,9 +1,9 @@
 // The station's config file (JSON), validated by one zod schema: units, defaults and ranges live in the descriptions,
 // and every problem is reported with the path of its field.
 
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '../../contract/config-error.ts';
+import { readJsonConfig } from '../../contract/config-file.ts';
 import { stationIdSchema } from '../../contract/messages.ts';
 import { ioBoardConfigSchema } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { chargingConfigSchema } from '../charging/charging-config.ts';
@@ -88,17 +88,5 @@ export function parseStationConfig(input: unknown, file = 'config'): StationConf
 }
 
 export function loadStationConfig(file: string): StationConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(file, [`(file): cannot read: ${(err as Error).message}`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(file, [`(file): not valid JSON: ${(err as Error).message}`]);
-  }
-  return parseStationConfig(json, file);
+  return parseStationConfig(readJsonConfig(file), file);
 }

@@ -13,6 +13,7 @@ import { tempDir } from '../broker/helpers.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { startHarness, type LoggedProcess } from './processes.ts';
 import { centralCount, integrityCheck, missingSeqs, stationState } from './stores.ts';
+import { mulberry32 } from '../../hardware/battery/seeded-random.ts';
 
 const STATION = 'crash-test-1';
 const KILLS = Number(process.env.RIKSCHA_CRASH_KILLS ?? 50);
@@ -20,17 +21,6 @@ const SEED = Number(process.env.RIKSCHA_CRASH_SEED ?? 20_240_611);
 /** The kill comes this long (uniformly random) after the station has stored its first telemetry of the run. */
 const MAX_KILL_DELAY_MS = 700;
 
-/** mulberry32: a small seeded PRNG, so a failing sequence of kill moments can be replayed with the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dir = tempDir('rikscha-crash-');
 const stationDir = join(dir.path, 'station');
@@ -74,7 +64,7 @@ afterAll(async () => {
 
 describe('crash test: SIGKILL the station at random moments while it publishes', () => {
   it(`keeps the SQLite file intact and never reuses a seq over ${KILLS} kills (seed ${SEED})`, async () => {
-    const random = prng(SEED);
+    const random = mulberry32(SEED);
     const url = `mqtt://127.0.0.1:${central.mqttPort}`;
     const runs: Array<{ run: number; delayMs: number; before: number; after: number; integrity: string }> = [];
     for (let run = 1; run <= KILLS; run++) {
