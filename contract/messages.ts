@@ -80,7 +80,7 @@ export const deviceCountersSchema = z.object({
 
 /** The station's own health, sent with its status every minute (and on connect). */
 export const stationMetricsSchema = z.object({
-  devices: z.record(z.string().max(64), deviceCountersSchema),
+  devices: z.array(deviceCountersSchema.extend({ device: z.string().max(64) })).max(2048),
   loop: z.object({ ticks: count, overruns: count, skipped: count, errors: count, kicks: count, durationP99Ms: z.number(), latenessP99Ms: z.number() }),
   outbox: z.object({ queued: count, thinned: count }),
 });

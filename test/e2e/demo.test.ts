@@ -72,11 +72,11 @@ describe('rikscha demo', () => {
     expect(status.code).toBe(0);
     const [topic, payload] = status.out.trim().split(/ (.*)/s);
     expect(topic).toBe('rikscha/v1/demo-1/status');
-    const st = JSON.parse(payload ?? '{}') as { stationId: string; online: boolean; metrics?: { devices: Record<string, { requests: number; responses: number }> } };
+    const st = JSON.parse(payload ?? '{}') as { stationId: string; online: boolean; metrics?: { devices: { device: string; requests: number; responses: number }[] } };
     expect(st).toMatchObject({ stationId: 'demo-1', online: true });
     // The station's device counters travel with its status: every BMS and charger has been asked and has answered.
     for (const n of [1, 2, 3, 4]) {
-      for (const dev of [`dock-${n}/bms`, `dock-${n}/charger`]) expect(st.metrics?.devices[dev]?.responses, dev).toBeGreaterThan(0);
+      for (const dev of [`dock-${n}/bms`, `dock-${n}/charger`]) expect(st.metrics?.devices.find((d) => d.device === dev)?.responses, dev).toBeGreaterThan(0);
     }
 
     const tele = await mosquittoSub(['-L', `${demo.viewerUrl}/rikscha/v1/demo-1/telemetry`], 2);
