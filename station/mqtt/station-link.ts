@@ -81,16 +81,17 @@ export class StationLink {
     this.downSince = this.opts.clock.now();
     client.on('connect', () => {
       const wasDownMs = this.downSince === null ? 0 : this.opts.clock.now() - this.downSince;
-      this.connected = true;
-      this.downSince = null;
-      log.info({ url: this.opts.url, wasDownMs }, 'connected to broker');
-      client.publish(topics.status(stationId), this.statusPayload(true), { qos: 1, retain: true });
+      // Usable only once subscribed: before the SUBACK, acks and commands sent to the station would be lost.
       client.subscribe([topics.ack(stationId), `${topics.stationPrefix(stationId)}cmd/+`], { qos: 1 }, (err) => {
         if (err) log.error({ err }, 'subscribe refused');
+        this.connected = true;
+        this.downSince = null;
+        log.info({ url: this.opts.url, wasDownMs }, 'connected to broker');
+        client.publish(topics.status(stationId), this.statusPayload(true), { qos: 1, retain: true });
+        // Anything in flight before the drop may be lost; the ingester drops what it already has.
+        this.outbox.resendAll();
+        this.pump();
       });
-      // Anything in flight before the drop may be lost; the ingester drops what it already has.
-      this.outbox.resendAll();
-      this.pump();
     });
     client.on('close', () => {
       if (this.connected) log.warn({ url: this.opts.url }, 'broker connection lost; reconnecting');

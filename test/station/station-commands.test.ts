@@ -15,7 +15,7 @@ import { parseStationConfig } from '../../station/config/station-config.ts';
 import { startStation, type StationHandle } from '../../station/station.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const log = pino({ level: 'silent' });
+const log = pino({ level: process.env.DEBUG_CMD ? 'debug' : 'silent' });
 const ID = 'cmd-test';
 let central: Central;
 let sim: SimStation;
