@@ -108,7 +108,12 @@ export class ChargeLoop {
     }));
     const result = controller.tick({ now: clock.now(), docks: inputs });
     this.writer.write(result.commands);
-    if (result.events.length > 0) this.opts.onEvents(result.events);
+    // Events are stored (a synchronous, fsynced SQLite commit) only after the commands have reached the wire: the
+    // drivers' writes settle in microtasks, setImmediate runs after them, so a charger-off never waits for a disk.
+    if (result.events.length > 0) {
+      const events = result.events;
+      setImmediate(() => this.opts.onEvents(events));
+    }
     this.lastResult = result;
     this.opts.afterTick?.(result);
     return result;
