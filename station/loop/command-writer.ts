@@ -17,13 +17,10 @@ export class CommandWriter {
   // Per dock, bumped by every off: queued normal commands from before it are dropped, never written late.
   private readonly offGeneration = new Map<number, number>();
   readonly stats: CommandStats = { written: 0, failed: 0, superseded: 0 };
-  /** Wall-clock time (monotonic ms) each dock's last off command was handed to its driver, for the fault-reaction bench. */
-  readonly lastOffAt = new Map<number, number>();
 
   constructor(
     private readonly docks: ReadonlyMap<number, DockDevices>,
     private readonly log: Logger,
-    private readonly now: () => number,
   ) {}
 
   write(commands: readonly ChargeCommand[]): void {
@@ -41,7 +38,6 @@ export class CommandWriter {
     this.offGeneration.set(dock, (this.offGeneration.get(dock) ?? 0) + 1);
     const charger = dev.charger;
     if (!charger) return;
-    this.lastOffAt.set(dock, this.now());
     void this.run({ dock, kind: 'off', reason }, () => charger.setOutput(false, 'safety'));
   }
 
