@@ -136,3 +136,73 @@ describe('compiled fast validator', () => {
     expect(() => compileFastValidator(z.object({ a: z.number().refine((n) => n > 1) }))).toThrow(UnsupportedSchemaError);
   });
 });
+
+describe('compiled fast validator: edges of the byte scan', () => {
+  const status = compileFastValidator(statusSchema);
+  const event = compileFastValidator(eventSchema);
+  const zodVerdict = (schema: typeof statusSchema | typeof eventSchema | typeof telemetrySchema, text: string): boolean => {
+    try {
+      return schema.safeParse(JSON.parse(text)).success;
+    } catch {
+      return false;
+    }
+  };
+
+  it('agrees with zod on numbers at the border of the hand-valued path', () => {
+    const texts = [
+      '{"stationId":"st-a","ts":123456789012345,"seq":1,"online":true}',
+      '{"stationId":"st-a","ts":1234567890123456,"seq":1,"online":true}',
+      '{"stationId":"st-a","ts":9007199254740993,"seq":1,"online":true}',
+      '{"stationId":"st-a","ts":1.0,"seq":1,"online":true}',
+      '{"stationId":"st-a","ts":1.5,"seq":1,"online":true}',
+      '{"stationId":"st-a","ts":1e3,"seq":1,"online":true}',
+      '{"stationId":"st-a","ts":-0,"seq":0,"online":true}',
+      '{"stationId":"st-a","ts":-1,"seq":0,"online":true}',
+      '{"stationId":"st-a","ts":01,"seq":0,"online":true}',
+      '{"stationId":"st-a","ts":1.,"seq":0,"online":true}',
+      '{"stationId":"st-a","ts":1,"seq":0,"online":true,"startedAt":1e400}',
+      `{"stationId":"st-a","ts":1,"seq":0,"online":true,"version":"${'9'.repeat(400)}"}`,
+      `{"stationId":"st-a","ts":1,"seq":0,"online":true,"extra":${'9'.repeat(400)}}`,
+      '{"stationId":"st-a","ts":1,"seq":0,"online":tru}',
+      '{"stationId":"st-a","ts":1,"seq":0,"online":true,"online":false}',
+      '{"seq":0,"online":true,"ts":1,"stationId":"st-a"}',
+      '{"stationId":"st-a","ts":1,"seq":0,"\\u006fnline":true}',
+      '{"stationId":"st-\\u0061","ts":1,"seq":0,"online":true}',
+      '{"stationId":"St-a","ts":1,"seq":0,"online":true}',
+    ];
+    for (const t of texts) {
+      const got = status(Buffer.from(t));
+      if (got !== null) expect(zodVerdict(statusSchema, t), t).toBe(true);
+      if (got !== null) expect(got, t).toEqual({ stationId: JSON.parse(t).stationId, ts: JSON.parse(t).ts, seq: JSON.parse(t).seq, online: JSON.parse(t).online });
+    }
+    // The plain ones do take the fast path, with JSON.parse's values.
+    expect(status(Buffer.from(texts[0] as string))).toEqual({ stationId: 'st-a', ts: 123456789012345, seq: 1, online: true });
+    expect(status(Buffer.from(texts[5] as string))).toEqual({ stationId: 'st-a', ts: 1000, seq: 1, online: true });
+    expect(status(Buffer.from(texts[15] as string))).toEqual({ stationId: 'st-a', ts: 1, seq: 0, online: true });
+  });
+
+  it('values decimals exactly as JSON.parse does', () => {
+    const socs = ['0.1', '99.99', '100', '100.0', '100.00000000001', '0.30000000000000004', '12.345678901234', '55.4'];
+    for (const s of socs) {
+      const text = JSON.stringify(telemetry('st-a', 1)).replace(/"socPct":[^,]+/, `"socPct":${s}`);
+      expect(fast(Buffer.from(text)) !== null, s).toBe(zodVerdict(telemetrySchema, text));
+    }
+  });
+
+  it('returns null instead of overflowing the stack on absurd nesting in a free-form field', () => {
+    const deep = `{"stationId":"st-a","ts":1,"seq":2,"type":"x","severity":"info","message":"m","data":{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`;
+    expect(() => event(Buffer.from(deep))).not.toThrow();
+  });
+
+  it('checks status metrics (arrays of objects with integer counters) like zod', () => {
+    const device = { device: 'dock1/bms', requests: 5, responses: 5, timeouts: 0, crcErrors: 0, frameErrors: 0, resyncs: 0, garbageBytes: 0, deviceErrors: 0, reconnects: 0, unmatchedFrames: 0, lastAnswerAt: null };
+    const metrics = { devices: [device, { ...device, lastAnswerAt: 17 }], loop: { ticks: 1, overruns: 0, skipped: 0, errors: 0, kicks: 0, durationP99Ms: 0.5, latenessP99Ms: 1.25 }, outbox: { queued: 3, thinned: 0 } };
+    const ok = JSON.stringify({ stationId: 'st-a', ts: 1, seq: 0, online: true, metrics });
+    expect(status(Buffer.from(ok))).toEqual({ stationId: 'st-a', ts: 1, seq: 0, online: true });
+    for (const bad of [{ ...device, timeouts: -1 }, { ...device, timeouts: 0.5 }, { ...device, lastAnswerAt: 'x' }, { ...device, device: 'x'.repeat(65) }]) {
+      const text = JSON.stringify({ stationId: 'st-a', ts: 1, seq: 0, online: true, metrics: { ...metrics, devices: [bad] } });
+      expect(status(Buffer.from(text)), text).toBeNull();
+      expect(zodVerdict(statusSchema, text)).toBe(false);
+    }
+  });
+});
