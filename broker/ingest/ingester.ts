@@ -39,6 +39,9 @@ export interface IngesterOptions {
   maxQueued?: number;
 }
 
+/** Batches handed to the write worker at once: one being written, one waiting, so it never idles between them. */
+const PIPELINE = 2;
+
 const M = {
   ingested: 'rikscha_messages_ingested_total',
   duplicates: 'rikscha_duplicates_dropped_total',
@@ -57,9 +60,11 @@ export class Ingester {
   private ackPublisher: AckPublisher | null = null;
   private readonly pendingAcks = new Set<Promise<void>>();
   private readonly inline: BatchWriter | null;
-  /** The worker's batch in flight; the next one waits for it (commit order = ack order). */
+  /** The drain to the worker while it runs (see drainToWorker). */
   private inFlight: Promise<void> | null = null;
   private drained: { promise: Promise<void>; resolve: () => void } | null = null;
+  /** The interval (or a caller) asked for what is queued to be written, full batch or not. */
+  private flushDue = false;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
@@ -132,7 +137,7 @@ export class Ingester {
     return this.drained.promise;
   }
 
-  /** Writes what is queued (inline: now, synchronously; worker: once the batch in flight is committed). */
+  /** Writes what is queued (inline: now, synchronously; worker: as soon as the pipeline to the worker has room). */
   flush(): void {
     this.timer?.cancel();
     this.timer = null;
@@ -147,29 +152,35 @@ export class Ingester {
       }
       return this.committed(result);
     }
+    this.flushDue = true;
     this.inFlight ??= this.drainToWorker().finally(() => (this.inFlight = null));
   }
 
-  /** Sends batches to the worker one after another until the queue is empty. */
+  /**
+   * Sends batches to the worker while there is a full one (or anything, when a flush is due or on close), with up
+   * to PIPELINE batches handed over at once so the worker never waits for the next one: it writes them in order,
+   * so results (and acks) still come back in commit order.
+   */
   private async drainToWorker(): Promise<void> {
     const worker = this.opts.worker as WorkerWriter;
-    while (this.queue.length > 0) {
-      const batch = this.takeBatch(this.maxBatch);
-      if (this.drained && this.queue.length < this.maxQueued) {
-        this.drained.resolve();
-        this.drained = null;
+    const writing: Array<Promise<void>> = [];
+    for (;;) {
+      while (this.queue.length > 0 && writing.length < PIPELINE && (this.flushDue || this.closed || this.queue.length >= this.maxBatch)) {
+        this.flushDue = false;
+        const batch = this.takeBatch(this.maxBatch);
+        if (this.drained && this.queue.length < this.maxQueued) {
+          this.drained.resolve();
+          this.drained = null;
+        }
+        const size = batch.items.length;
+        writing.push(worker.write(batch).then((r) => this.committed(r), (err: unknown) => this.failed(err, size)));
       }
-      try {
-        this.committed(await worker.write(batch));
-      } catch (err) {
-        this.failed(err, batch.items.length);
-      }
-      // Below a full batch, let the interval gather more (fewer, fuller transactions); on close, write it all.
-      if (this.queue.length < this.maxBatch && !this.closed) {
-        if (this.queue.length > 0) this.timer ??= this.opts.clock.setTimeout(() => this.flush(), this.flushIntervalMs);
-        return;
-      }
+      const oldest = writing.shift();
+      if (!oldest) break;
+      await oldest;
     }
+    // Below a full batch, let the interval gather more (fewer, fuller transactions).
+    if (this.queue.length > 0 && !this.closed) this.timer ??= this.opts.clock.setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
   private takeBatch(max: number): Batch {
