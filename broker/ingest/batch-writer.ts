@@ -76,19 +76,20 @@ export class BatchWriter {
     const result: BatchResult = { size: items.length, inserted: 0, duplicates: 0, ingested: { telemetry: 0, event: 0, status: 0 }, acks: [] };
     if (items.length === 0) return result;
     const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
-    const text = (item: BatchItem): string => item.payload ?? bytes.toString('utf8', item.off, item.off + item.len);
-    const touched = this.db.tx(() => this.writeTx(items, text, result));
+    // The bytes as received go to SQLite as they are; only the few payloads parsed here are decoded.
+    const raw = (item: BatchItem): string | Buffer => item.payload ?? bytes.subarray(item.off, item.off + item.len);
+    const touched = this.db.tx(() => this.writeTx(items, raw, result));
     for (const [stationId, t] of touched) {
       if (t.row.ackSeq >= t.row.firstSeq && (t.row.ackSeq > t.prevAck || t.reAck)) result.acks.push({ stationId, seq: t.row.ackSeq });
     }
     return result;
   }
 
-  private writeTx(batch: readonly BatchItem[], text: (item: BatchItem) => string, result: BatchResult): Map<string, Touched> {
+  private writeTx(batch: readonly BatchItem[], raw: (item: BatchItem) => string | Buffer, result: BatchResult): Map<string, Touched> {
     const db = this.db;
     const touched = new Map<string, Touched>();
     const ingested = result.ingested;
-    const latest = new Map<string, { seq: number; ts: number; receivedAt: number; payload: string }>();
+    const latest = new Map<string, { seq: number; ts: number; receivedAt: number; payload: string | Buffer }>();
     for (const item of batch) {
       let t = touched.get(item.stationId);
       if (!t) {
@@ -100,7 +101,7 @@ export class BatchWriter {
       }
       const row = t.row;
       row.lastSeen = Math.max(row.lastSeen ?? 0, item.receivedAt);
-      const payload = text(item);
+      const payload = raw(item);
       if (item.t === 'status') {
         db.upsertStatus(item.stationId, item.online, item.ts, item.receivedAt, payload);
         ingested.status += 1;
@@ -130,9 +131,10 @@ export class BatchWriter {
       }
     }
     for (const [stationId, l] of latest) {
-      db.upsertLatestTelemetry(stationId, l.seq, l.ts, l.receivedAt, l.payload);
+      const text = typeof l.payload === 'string' ? l.payload : l.payload.toString('utf8');
+      db.upsertLatestTelemetry(stationId, l.seq, l.ts, l.receivedAt, text);
       // Parsed (through zod, which also strips unknown keys) for the newest message of the station only.
-      this.writeBatteries(stationId, l.seq, telemetrySchema.parse(JSON.parse(l.payload)));
+      this.writeBatteries(stationId, l.seq, telemetrySchema.parse(JSON.parse(text)));
     }
     for (const [stationId, t] of touched) {
       t.row.ackSeq = this.advanceAck(stationId, Math.max(t.row.ackSeq, t.row.firstSeq - 1));

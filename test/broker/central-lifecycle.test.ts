@@ -36,6 +36,8 @@ describe('central lifecycle', () => {
 
     const again = await startCentral({ dataDir: dir.path, mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logger: log });
     expect(again.db.getStation('st-a')).toMatchObject({ ackSeq: 1, highestSeq: 1 });
+    // Acked means durable: every commit syncs the WAL (2 = FULL), on the writer's connection as on this one.
+    expect(again.db.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(again.hasStation('st-a')).toBe(true);
     await again.close();
     dir.remove();
