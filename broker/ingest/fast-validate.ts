@@ -225,12 +225,12 @@ function numberOk(v: number, c: NumCheck): boolean {
   return c.maxIncl ? v <= c.max : v < c.max;
 }
 
-function checkedNumber(c: NumCheck): Step {
-  return (b, i) => {
-    const end = readNumber(b, i);
-    return end >= 0 && numberOk(numValue, c) ? end : NO;
-  };
+function checkedNumber(b: Buffer, i: number, c: NumCheck): number {
+  const end = readNumber(b, i);
+  return end >= 0 && numberOk(numValue, c) ? end : NO;
 }
+
+const numCheck = (n: Node): NumCheck => ({ min: n.min, max: n.max, minIncl: n.minIncl, maxIncl: n.maxIncl, int: n.int });
 
 function checkedString(n: Node): Step {
   const { min, max, patterns } = n;
@@ -273,6 +273,7 @@ const enum Kind {
   String,
   Bool,
   Numbers,
+  CheckedNumber,
 }
 
 function arrayStep(n: Node): Step {
@@ -312,13 +313,14 @@ function objectStep(n: Node, root: boolean): Step {
   const captured = names.map((name) => root && CAPTURE.has(name));
   const kinds = n.props.map((p): Kind => {
     const leaf = p.t === 'opt' ? (p.inner as Node) : p;
-    if (leaf.t === 'num' && !leaf.checked) return Kind.Number;
+    if (leaf.t === 'num') return leaf.checked ? Kind.CheckedNumber : Kind.Number;
     if (leaf.t === 'str' && !leaf.checked) return Kind.String;
     if (leaf.t === 'bool') return Kind.Bool;
     if (leaf.t === 'arr' && leaf.inner?.t === 'num' && !leaf.inner.checked) return Kind.Numbers;
     return Kind.Step;
   });
   const steps = n.props.map((p) => compileStep(p));
+  const checks = n.props.map((p) => numCheck(p.t === 'opt' ? (p.inner as Node) : p));
   // Item count bounds of the Numbers properties.
   const mins = n.props.map((p) => (p.t === 'opt' ? (p.inner as Node) : p).min);
   const maxs = n.props.map((p) => (p.t === 'opt' ? (p.inner as Node) : p).max);
@@ -366,6 +368,9 @@ function objectStep(n: Node, root: boolean): Step {
               break;
             case Kind.Bool:
               i = bool(b, i);
+              break;
+            case Kind.CheckedNumber:
+              i = checkedNumber(b, i, checks[idx] as NumCheck);
               break;
             case Kind.Numbers:
               i = numbers(b, i, mins[idx] as number, maxs[idx] as number);
@@ -429,7 +434,8 @@ function compileStep(n: Node): Step {
     case 'bool':
       return bool;
     case 'num':
-      return n.checked ? checkedNumber({ min: n.min, max: n.max, minIncl: n.minIncl, maxIncl: n.maxIncl, int: n.int }) : skipNumber;
+      if (!n.checked) return skipNumber;
+      return ((c: NumCheck): Step => (b, i) => checkedNumber(b, i, c))(numCheck(n));
     case 'str':
       return n.checked ? checkedString(n) : scanString;
     case 'enum':

@@ -63,6 +63,8 @@ export class Ingester {
   /** The drain to the worker while it runs (see drainToWorker). */
   private inFlight: Promise<void> | null = null;
   private drained: { promise: Promise<void>; resolve: () => void } | null = null;
+  /** A packed-payload buffer back from a written batch, for the next one. */
+  private spare: ArrayBuffer | null = null;
   /** The interval (or a caller) asked for what is queued to be written, full batch or not. */
   private flushDue = false;
   private readonly flushIntervalMs: number;
@@ -147,6 +149,7 @@ export class Ingester {
       let result: BatchResult;
       try {
         result = this.inline.write(batch);
+        this.spare = batch.packed.buffer as ArrayBuffer;
       } catch (err) {
         return this.failed(err, batch.items.length);
       }
@@ -173,7 +176,15 @@ export class Ingester {
           this.drained = null;
         }
         const size = batch.items.length;
-        writing.push(worker.write(batch).then((r) => this.committed(r), (err: unknown) => this.failed(err, size)));
+        writing.push(
+          worker.write(batch).then(
+            (done) => {
+              this.spare = done.buffer;
+              this.committed(done.result);
+            },
+            (err: unknown) => this.failed(err, size),
+          ),
+        );
       }
       const oldest = writing.shift();
       if (!oldest) break;
@@ -185,12 +196,18 @@ export class Ingester {
 
   private takeBatch(max: number): Batch {
     if (this.queue.length <= max) {
-      const batch = packBatch(this.queue, this.raws);
+      const batch = packBatch(this.queue, this.raws, this.takeSpare());
       this.queue = [];
       this.raws = [];
       return batch;
     }
-    return packBatch(this.queue.splice(0, max), this.raws.splice(0, max));
+    return packBatch(this.queue.splice(0, max), this.raws.splice(0, max), this.takeSpare());
+  }
+
+  private takeSpare(): ArrayBuffer | undefined {
+    const s = this.spare ?? undefined;
+    this.spare = null;
+    return s;
   }
 
   private failed(err: unknown, size: number): void {

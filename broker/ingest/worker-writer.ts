@@ -8,7 +8,13 @@ import { Worker } from 'node:worker_threads';
 import type { Batch, BatchResult } from './batch-writer.ts';
 import type { WriteWorkerData } from './write-worker.ts';
 
-type Reply = { ready: true } | { closed: true } | { id: number; result: BatchResult } | { id: number; error: string };
+type Reply = { ready: true } | { closed: true } | { id: number; result: BatchResult; buffer: ArrayBuffer } | { id: number; error: string; buffer: ArrayBuffer };
+
+/** A written batch: its result, and its packed buffer handed back for the next batch. */
+export interface WriteDone {
+  result: BatchResult;
+  buffer: ArrayBuffer;
+}
 
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
@@ -27,7 +33,7 @@ function tsxApiUrl(): string {
 
 export class WorkerWriter {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: WriteDone) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private readonly ready: Promise<void>;
   private closed: Promise<void> | null = null;
@@ -46,7 +52,7 @@ export class WorkerWriter {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       if ('error' in m) p?.reject(new Error(m.error));
-      else p?.resolve(m.result);
+      else p?.resolve({ result: m.result, buffer: m.buffer });
     });
     const fail = (err: Error): void => {
       this.failure = err;
@@ -65,12 +71,12 @@ export class WorkerWriter {
     return this.ready;
   }
 
-  /** Sends a batch; its packed buffer is transferred (unusable here afterwards). */
-  async write(batch: Batch): Promise<BatchResult> {
+  /** Sends a batch; its packed buffer is transferred there and back (unusable here until the write is done). */
+  async write(batch: Batch): Promise<WriteDone> {
     await this.ready;
     if (this.failure) throw this.failure;
     const id = this.nextId++;
-    return new Promise<BatchResult>((resolve, reject) => {
+    return new Promise<WriteDone>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, batch }, [batch.packed.buffer as ArrayBuffer]);
     });

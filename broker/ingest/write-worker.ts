@@ -1,6 +1,6 @@
 // The write worker's thread: its own connection to central.sqlite and a BatchWriter, so the synchronous SQLite
 // work of ingestion (a few ms per batch of 500) runs beside the broker's event loop instead of inside it.
-// Protocol: { id, batch } in, { id, result } or { id, error } out; { close: true } checkpoints, closes and exits.
+// Protocol: { id, batch } in, { id, result, buffer } or { id, error, buffer } out (the batch's buffer goes back); { close: true } checkpoints, closes and exits.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { CentralDb } from '../store/central-db.ts';
@@ -28,10 +28,11 @@ port.on('message', (req: WorkerRequest) => {
     port.close();
     return;
   }
+  const buffer = req.batch.packed.buffer;
   try {
-    port.postMessage({ id: req.id, result: writer.write(req.batch) });
+    port.postMessage({ id: req.id, result: writer.write(req.batch), buffer }, [buffer as ArrayBuffer]);
   } catch (err) {
-    port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) });
+    port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err), buffer }, [buffer as ArrayBuffer]);
   }
 });
 port.postMessage({ ready: true });
