@@ -302,8 +302,19 @@ function arrayStep(n: Node): Step {
   };
 }
 
-/** Root keys captured for the envelope: [property index, start, end] per captured value. */
-const caps: number[] = [];
+/** Root values captured for the envelope: property index, value, per captured property. */
+const caps: unknown[] = [];
+
+/** The value just scanned between start and end, as JSON.parse gives it, without parsing when it is at hand. */
+function capturedValue(b: Buffer, start: number, end: number, kind: Kind): unknown {
+  const x = b[start];
+  if (x === 0x22) return stringValue(b, start, end); // the last string scanned: strPlain is its own
+  if (x === 0x74) return true;
+  if (x === 0x66) return false;
+  if (x === 0x6e) return null;
+  if (x === 0x2d || (x !== undefined && x >= 0x30 && x <= 0x39)) return kind === Kind.CheckedNumber ? numValue : Number(b.toString('latin1', start, end));
+  return JSON.parse(b.toString('utf8', start, end)) as unknown;
+}
 
 /** An object: each known key checked, every required one present exactly once, unknown keys skipped (zod strips them). */
 function objectStep(n: Node, root: boolean): Step {
@@ -379,7 +390,7 @@ function objectStep(n: Node, root: boolean): Step {
               i = (steps[idx] as Step)(b, i);
           }
           if (i < 0) return NO;
-          if (captured[idx]) caps.push(idx, start, i);
+          if (captured[idx]) caps.push(idx, capturedValue(b, start, i, kinds[idx] as Kind));
         } else {
           i = skip(b, i);
           if (i < 0) return NO;
@@ -467,10 +478,7 @@ export function compileFastValidator(schema: z.ZodType): FastValidator {
     }
     if (end < 0 || ws(payload, end) !== payload.length) return null;
     const env: Envelope = {};
-    // A handful of short values (station id, ts, seq, online), parsed as JSON.parse would.
-    for (let k = 0; k < caps.length; k += 3) {
-      env[names[caps[k] as number] as keyof Envelope] = JSON.parse(payload.toString('utf8', caps[k + 1], caps[k + 2])) as unknown;
-    }
+    for (let k = 0; k < caps.length; k += 2) env[names[caps[k] as number] as keyof Envelope] = caps[k + 1];
     return env;
   };
 }

@@ -64,26 +64,50 @@ const FAST: Partial<Record<ParsedTopic['kind'], { check: FastValidator | null; p
 /** True when the fast validators compiled (the zod-only path is correct too, just slower). */
 export const fastValidation = Object.values(FAST).every((f) => f.check !== null);
 
+/**
+ * Parsed topics by name: a fleet has a few hundred topic names, and every message used to split its own. Bounded
+ * (cleared when full) so a client cycling through invented topics cannot grow it; entries are shared, read-only.
+ */
+const topicCache = new Map<string, ParsedTopic | null>();
+const TOPIC_CACHE_MAX = 4096;
+function cachedTopic(name: string): ParsedTopic | null {
+  let t = topicCache.get(name);
+  if (t === undefined) {
+    t = parseTopic(name);
+    if (topicCache.size >= TOPIC_CACHE_MAX) topicCache.clear();
+    topicCache.set(name, t);
+  }
+  return t;
+}
+
+/** A valid message from the fast path: its content is parsed (through zod) only if someone reads `msg`. */
+class LazyValid {
+  readonly ok = true;
+  private parsed: unknown = undefined;
+  constructor(
+    readonly topic: ParsedTopic,
+    readonly kind: 'telemetry' | 'event' | 'status',
+    readonly env: ValidEnvelope,
+    private readonly payload: Buffer,
+    private readonly parse: (json: unknown) => unknown,
+  ) {}
+
+  get msg(): unknown {
+    return (this.parsed ??= this.parse(JSON.parse(this.payload.toString('utf8'))));
+  }
+}
+
 export function validatePayload(topicName: string, payload: Buffer, maxBytes = MAX_PAYLOAD_BYTES): Validated {
-  const topic = parseTopic(topicName);
+  const topic = cachedTopic(topicName);
   if (!topic) return { ok: false, reason: 'unknown_topic', detail: topicName.slice(0, 200) };
   const base = { stationId: topic.stationId, kind: topic.kind };
   if (payload.length > maxBytes) return { ok: false, reason: 'too_large', detail: `${payload.length} bytes > ${maxBytes}`, ...base };
   const fast = FAST[topic.kind];
   const fastEnv = fast?.check?.(payload);
   if (fast && fastEnv && fastEnv.stationId === topic.stationId) {
-    const { parse } = fast;
-    let msg: unknown;
-    // Valid for sure (the compiled check mirrors the schema); zod runs here only if someone reads the content.
-    return {
-      ok: true,
-      topic,
-      kind: topic.kind,
-      env: { stationId: topic.stationId, ts: fastEnv.ts as number, seq: fastEnv.seq as number },
-      get msg() {
-        return (msg ??= parse(JSON.parse(payload.toString('utf8'))));
-      },
-    } as Validated;
+    // Valid for sure (the compiled check mirrors the schema); zod runs only if someone reads the content.
+    const env = { stationId: topic.stationId, ts: fastEnv.ts as number, seq: fastEnv.seq as number };
+    return new LazyValid(topic, topic.kind as LazyValid['kind'], env, payload, fast.parse) as Validated;
   }
   let json: unknown;
   try {
