@@ -1,8 +1,9 @@
 // Central ingestion: validated telemetry, events and status go into a bounded batch queue, written in one SQLite
 // transaction per batch (every flushIntervalMs or maxBatch messages), deduplicated by (stationId, seq); after the
 // commit, each station whose ack seq moved gets `rikscha/v1/<id>/ack` { stationId, ts, seq } at QoS 1.
-// The transaction itself (batch-writer.ts) runs inline, or in the write worker thread (worker-writer.ts) with one
-// batch in flight at a time; while the queue is over its bound, `writable()` tells the broker to hold the client.
+// The transaction itself (batch-writer.ts) runs inline, or in the write worker thread (worker-writer.ts) with two
+// batches handed over at a time; while the queue is over its bound, `writable()` tells the broker to hold the client.
+
 
 import type { Logger } from 'pino';
 import { topics } from '../../contract/topics.ts';
