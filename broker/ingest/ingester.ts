@@ -4,7 +4,6 @@
 // The transaction itself (batch-writer.ts) runs inline, or in the write worker thread (worker-writer.ts) with two
 // batches handed over at a time; while the queue is over its bound, `writable()` tells the broker to hold the client.
 
-
 import type { Logger } from 'pino';
 import { topics } from '../../contract/topics.ts';
 import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
