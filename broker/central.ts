@@ -5,7 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../firmware-bridge/clock/clock.ts';
+import { CommandRelay } from './commands/command-relay.ts';
 import { startHttpServer, type ExtraRoutes } from './http/http-server.ts';
+import { mechanicRoutes } from './http/routes-mechanic.ts';
+import { Sessions } from './http/sessions.ts';
 import { Ingester } from './ingest/ingester.ts';
 import { WorkerWriter } from './ingest/worker-writer.ts';
 import { Rejections } from './ingest/rejections.ts';
@@ -33,6 +36,8 @@ export interface CentralOptions {
   staleAfterMs?: number;
   /** writer 'worker' (default): SQLite batch writes in a worker thread, off the broker's event loop; 'inline': in it. */
   ingest?: { flushIntervalMs?: number; maxBatch?: number; batterySampleMs?: number; writer?: 'worker' | 'inline' };
+  /** How long a station has to answer a mechanic's command (ms). Default 10 000. */
+  commandTimeoutMs?: number;
   /** How long the central store keeps what (defaults in retention.ts); null turns the job off. */
   retention?: Partial<RetentionOptions> | null;
 }
@@ -49,6 +54,8 @@ export interface Central {
   hasStation(stationId: string): boolean;
   /** Creates a read-only MQTT user (or gives an existing one a new password) and returns the password. */
   addViewer(username: string, opts?: { password?: string }): string;
+  /** Creates a mechanic (HTTP login, commands to stations; read-only MQTT) or gives one a new password; returns it. */
+  addMechanic(username: string, opts?: { password?: string }): string;
   /** Declares where a station's seq history starts, for a station whose earlier seqs will never arrive. */
   setFirstSeq(stationId: string, firstSeq: number): void;
   readonly metrics: Metrics;
@@ -69,10 +76,11 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
   const metrics = new Metrics();
   const db = new CentralDb(opts.dataDir);
   // Shut-down order: no more API requests, last batch written and acked, then the MQTT side, then SQLite.
-  const parts: { http?: { close(): Promise<void> }; ingester?: Ingester; worker?: WorkerWriter; source?: IngestSource; mqtt?: MqttServer; retention?: Retention } = {};
+  const parts: { http?: { close(): Promise<void> }; relay?: CommandRelay; ingester?: Ingester; worker?: WorkerWriter; source?: IngestSource; mqtt?: MqttServer; retention?: Retention } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
       ['retention', parts.retention && (() => parts.retention?.stop())],
+      ['commands', parts.relay && (() => parts.relay?.close())],
       ['http', parts.http && (() => parts.http?.close())],
       ['ingester', parts.ingester && (() => parts.ingester?.close())],
       ['write worker', parts.worker && (() => parts.worker?.close())],
@@ -130,10 +138,15 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     const queries = new ReadQueries(db);
     metrics.gauge('rikscha_stations_online', 'Stations whose last status is online and that were heard from recently', () => queries.onlineCount(clock.now(), staleAfterMs));
     metrics.gauge('rikscha_stations_known', 'Stations in the central store', () => db.listStations().length);
+    const relay = new CommandRelay(source.commands, clock, child('commands'), metrics, opts.commandTimeoutMs);
+    parts.relay = relay;
+    await relay.start();
+    const sessions = new Sessions(() => clock.now());
     const http = await startHttpServer({
       host: opts.http.host, port: opts.http.port, metrics, dashboardDir: opts.dashboardDir, extraRoutes: opts.extraRoutes,
       log: child('http'),
       api: { queries, now: () => clock.now(), staleAfterMs },
+      mechanic: mechanicRoutes({ credentials, sessions, relay, queries, now: () => clock.now(), staleAfterMs, log: child('http'), metrics }),
     });
     parts.http = http;
     if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null) mqttServer.attachWebSocket(http.server, opts.mqtt.websocketPath ?? '/mqtt');
@@ -150,6 +163,11 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),
+      addMechanic: (user, o) => {
+        const pw = credentials.addUser(user, 'mechanic', o);
+        sessions.endFor(user); // a new password ends the sessions of the old one
+        return pw;
+      },
       setFirstSeq: (id, seq) => db.setFirstSeq(id, seq, clock.now()),
       close() {
         closing ??= closeAll().then(() => log.info('central stopped'));

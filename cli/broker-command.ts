@@ -1,5 +1,6 @@
-// `rikscha broker --config F` runs the central side; `rikscha broker add-station <id>` and `add-viewer <user>`
-// create MQTT credentials in the central store (the password is printed once; only its scrypt hash is kept).
+// `rikscha broker --config F` runs the central side; `rikscha broker add-station <id>`, `add-viewer <user>` and
+// `add-mechanic <user>` create credentials in the central store (the password is printed once; only its scrypt
+// hash is kept).
 
 import { fileURLToPath } from 'node:url';
 import { ZodError } from 'zod';
@@ -39,7 +40,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
 }
 
 /** Creates credentials; refuses to replace an existing station's password unless `reset` is set. */
-export function addCredentials(kind: 'station' | 'viewer', name: string, opts: { config?: string; dataDir?: string; reset?: boolean }): void {
+export function addCredentials(kind: 'station' | 'viewer' | 'mechanic', name: string, opts: { config?: string; dataDir?: string; reset?: boolean }): void {
   const cfg = configFrom(opts.config);
   const db = new CentralDb(opts.dataDir ?? cfg.dataDir);
   try {
@@ -49,7 +50,7 @@ export function addCredentials(kind: 'station' | 'viewer', name: string, opts: {
     }
     let password: string;
     try {
-      password = kind === 'station' ? creds.addStation(name) : creds.addViewer(name);
+      password = kind === 'station' ? creds.addStation(name) : creds.addUser(name, kind);
     } catch (err) {
       if (err instanceof ZodError) throw new UsageError(`${kind} id "${name}": ${err.issues.map((i) => i.message).join('; ')}`);
       throw new UsageError(err instanceof Error ? err.message : String(err));

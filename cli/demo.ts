@@ -80,6 +80,10 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     log.info({ url: `mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}` }, `read-only viewer: mosquitto_sub -L 'mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}/rikscha/v1/#' -v`);
   }
 
+  // Mechanics log in on the dashboard to stop/resume charging, acknowledge faults, switch maintenance.
+  const mechanicPassword = central.addMechanic('mechanic');
+  log.info({ user: 'mechanic', password: mechanicPassword }, `dashboard login for mechanic actions: user mechanic, password ${mechanicPassword}`);
+
   await sim.start();
 
   const config = parseStationConfig({

@@ -45,10 +45,15 @@ const broker = program
     await runBroker(opts.config);
   });
 
-for (const kind of ['station', 'viewer'] as const) {
+const ADD_DESCRIPTIONS = {
+  station: 'Create the MQTT credentials of a station (prints its password once).',
+  viewer: 'Create a read-only MQTT user (prints its password once).',
+  mechanic: 'Create a mechanic: logs in to the dashboard to send commands to stations; read-only on MQTT (prints the password once).',
+} as const;
+for (const kind of ['station', 'viewer', 'mechanic'] as const) {
   broker
     .command(`add-${kind}`)
-    .description(kind === 'station' ? 'Create the MQTT credentials of a station (prints its password once).' : 'Create a read-only MQTT user (prints its password once).')
+    .description(ADD_DESCRIPTIONS[kind])
     .argument(kind === 'station' ? '<stationId>' : '<user>')
     .option('--config <file>', 'broker config naming the data dir')
     .option('--data-dir <dir>', 'data dir of the central store (overrides the config)')

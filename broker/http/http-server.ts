@@ -1,4 +1,5 @@
-// The broker process's HTTP server (node:http): /healthz, /metrics, the JSON API, a hook for routes mounted by
+// The broker process's HTTP server (node:http): /healthz, /metrics, the JSON API, mechanics' logins and commands,
+// a hook for routes mounted by
 // the caller (the demo's /api/sim/*), and the dashboard's static files. Port 0 picks a free port.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,6 +21,8 @@ export interface HttpServerOptions {
   /** Directory of the dashboard (index.html etc.); no static files when absent. */
   dashboardDir?: string;
   extraRoutes?: ExtraRoutes;
+  /** Login, logout and commands to stations (routes-mechanic.ts); answered before the read-only API. */
+  mechanic?: ExtraRoutes;
 }
 
 export interface HttpServer {
@@ -37,6 +40,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname === '/metrics') return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
+    if (opts.mechanic && (await opts.mechanic(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;
     if (url.pathname.startsWith('/api/')) return sendError(res, 404, 'not found');
     if (opts.dashboardDir && (await serveStatic(req, res, url, opts.dashboardDir))) return;

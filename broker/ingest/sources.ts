@@ -5,6 +5,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { TOPIC_ROOT } from '../../contract/topics.ts';
+import type { CommandPort } from '../commands/command-relay.ts';
 import type { MqttServer } from '../mqtt/mqtt-server.ts';
 import type { Rejections } from './rejections.ts';
 import { validatePayload, type Validated } from './validate.ts';
@@ -17,8 +18,12 @@ export interface IngestSource {
   start(sink: IngestSink): Promise<void>;
   /** Publishes an ack (QoS 1, retained so a station that restarts gets the latest one when it subscribes). */
   publishAck(topic: string, payload: string): Promise<void>;
+  /** Commands to stations and their results go the same way as the acks. */
+  readonly commands: CommandPort;
   close(): Promise<void>;
 }
+
+const RESULTS = `${TOPIC_ROOT}/+/cmd/+/result`;
 
 /** The embedded broker: the server validates in its hooks and calls `onMessage`, wired to the sink here. */
 export function embeddedSource(server: MqttServer, setHandler: (h: IngestSink) => void): IngestSource {
@@ -29,6 +34,21 @@ export function embeddedSource(server: MqttServer, setHandler: (h: IngestSink) =
       return Promise.resolve();
     },
     publishAck: (topic, payload) => server.publish(topic, payload, { qos: 1, retain: true }),
+    commands: {
+      publish: (topic, payload) => server.publish(topic, payload, { qos: 1, retain: false }),
+      // In process: the broker's validation already sent malformed results to its sink, so only valid ones arrive.
+      subscribeResults: (onResult) =>
+        new Promise<void>((resolve) =>
+          server.aedes.subscribe(
+            RESULTS,
+            (packet, cb) => {
+              onResult(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+              cb();
+            },
+            () => resolve(),
+          ),
+        ),
+    },
     close: () => Promise.resolve(),
   };
 }
@@ -52,6 +72,7 @@ const KINDS = ['telemetry', 'event', 'status'] as const;
 export class ExternalSource implements IngestSource {
   readonly name = 'external';
   private client: MqttClient | null = null;
+  private onResult: ((topic: string, payload: Buffer) => void) | null = null;
 
   constructor(private readonly opts: ExternalSourceOptions) {}
 
@@ -75,6 +96,10 @@ export class ExternalSource implements IngestSource {
     });
     this.client = client;
     client.on('message', (topic, payload) => {
+      if (topic.endsWith('/result')) {
+        this.onResult?.(topic, payload);
+        return;
+      }
       const v = validatePayload(topic, payload);
       if (!v.ok) rejections.record(v);
       if (v.ok || v.seq !== undefined) sink(v, payload);
@@ -102,6 +127,7 @@ export class ExternalSource implements IngestSource {
             log.error({ err: problem.message }, 'ingest re-subscription failed');
           }
         });
+        if (this.onResult) this.subscribeResultsNow(client);
       });
     });
     log.info({ url: redact(this.opts.url), filters: this.filters }, 'ingester subscribed to external broker');
@@ -111,6 +137,33 @@ export class ExternalSource implements IngestSource {
     const client = this.client;
     if (!client) return Promise.reject(new Error('ingest source not started'));
     return client.publishAsync(topic, payload, { qos: 1, retain: true }).then(() => undefined);
+  }
+
+  /**
+   * Command results, on a plain subscription (each broker process waits for the answers to its own commands).
+   * The broker's ACL must let the ingester account publish `cmd/+` and read `cmd/+/result` (see README); if it
+   * does not, commands time out and this logs why.
+   */
+  readonly commands: CommandPort = {
+    publish: async (topic, payload) => {
+      const client = this.client;
+      if (!client) throw new Error('ingest source not started');
+      await client.publishAsync(topic, payload, { qos: 1 });
+    },
+    subscribeResults: (onResult) => {
+      this.onResult = onResult;
+      const client = this.client;
+      return client ? this.subscribeResultsNow(client) : Promise.resolve();
+    },
+  };
+
+  private subscribeResultsNow(client: MqttClient): Promise<void> {
+    return client.subscribeAsync(RESULTS, { qos: 1 }).then(
+      (granted) => {
+        if (granted.some((g) => g.qos === 128)) this.opts.log.error({ filter: RESULTS }, 'command results subscription refused by the broker ACL; commands will time out');
+      },
+      (err: unknown) => this.opts.log.error({ err: (err as Error).message }, 'command results subscription failed'),
+    );
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 //
 //   station  (username = client id = station id): publishes only its own status, telemetry, event and
 //            cmd/<name>/result; subscribes only to its own ack and cmd/...
-//   viewer   (read-only user): subscribes under rikscha/v1/, publishes nothing.
+//   viewer   (read-only user, and mechanics): subscribes under rikscha/v1/, publishes nothing.
 //   ingester (internal identity, for an ingester process connecting as a client): subscribes under rikscha/v1/,
 //            publishes acks only.
 // Anonymous clients are refused; nothing may publish under $SYS/; over WebSocket only viewers are let in.

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { AGGREGATES, SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { AGGREGATES, MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION, type UserRole } from './schema.ts';
 
 export interface StationRow {
   stationId: string;
@@ -64,8 +64,7 @@ export class CentralDb {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA_SQL);
-    this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    this.migrate();
     const p = (sql: string): Statement => this.db.prepare(sql);
     this.s = {
       ensureStation: p('INSERT OR IGNORE INTO stations (station_id, created_at) VALUES (?, ?)'),
@@ -122,6 +121,27 @@ export class CentralDb {
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (taking the write lock up front, so two writers never deadlock). */
+  /**
+   * Creates the schema of a new store, or brings an older one up to SCHEMA_VERSION step by step, each step in its
+   * own transaction. A store newer than this code is refused rather than written with the wrong assumptions.
+   */
+  private migrate(): void {
+    const db = this.db;
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+    const row = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined) : undefined;
+    const found = row ? Number(row.value) : null;
+    if (found !== null && found > SCHEMA_VERSION) throw new Error(`${this.path}: schema version ${found} is newer than this program (${SCHEMA_VERSION})`);
+    for (let v = (found ?? SCHEMA_VERSION) + 1; v <= SCHEMA_VERSION; v++) {
+      const step = MIGRATIONS[v];
+      db.transaction(() => {
+        if (step) db.exec(step);
+        db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(v));
+      })();
+    }
+    db.exec(SCHEMA_SQL);
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  }
+
   tx<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
@@ -161,11 +181,11 @@ export class CentralDb {
     });
   }
 
-  getUserSecret(username: string): (SecretRow & { role: 'viewer' }) | undefined {
-    return this.s.getUserSecret!.get(username) as (SecretRow & { role: 'viewer' }) | undefined;
+  getUserSecret(username: string): (SecretRow & { role: UserRole }) | undefined {
+    return this.s.getUserSecret!.get(username) as (SecretRow & { role: UserRole }) | undefined;
   }
 
-  setUserSecret(username: string, role: 'viewer', secret: SecretRow, now: number): void {
+  setUserSecret(username: string, role: UserRole, secret: SecretRow, now: number): void {
     this.s.setUserSecret!.run(username, role, secret.salt, secret.hash, secret.params, now);
   }
 

@@ -1,9 +1,11 @@
 // Credentials: scrypt-hashed with salt, random passwords, rotation, and names that cannot clash.
 
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/broker/helpers.ts';
 import { CentralDb } from './central-db.ts';
-import { Credentials, verifyPassword } from './credentials.ts';
+import { Credentials, hashPasswordSync, verifyPassword } from './credentials.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let db: CentralDb;
@@ -54,5 +56,44 @@ describe('credentials', () => {
     expect(() => creds.addViewer('st-a')).toThrow(/already a station/);
     expect(() => creds.addStation('viewer')).toThrow(/already a viewer/);
     expect(() => creds.addStation('Bad Id')).toThrow();
+  });
+});
+
+describe('schema migration to v2 (the mechanic role)', () => {
+  it('keeps the users of a v1 store and then accepts mechanics', async () => {
+    const params = { N: 1024, r: 8, p: 1, keylen: 32 };
+    const v1dir = tempDir();
+    try {
+      // A store as version 1 left it: the role CHECK allowed viewers only, and one viewer exists.
+      const secret = hashPasswordSync('viewer-pw', params);
+      const old = new Database(join(v1dir.path, 'central.sqlite'));
+      old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('schema_version', '1');
+        CREATE TABLE users (username TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('viewer')), salt BLOB NOT NULL,
+          hash BLOB NOT NULL, params TEXT NOT NULL, created_at INTEGER NOT NULL);`);
+      old.prepare("INSERT INTO users VALUES ('olga', 'viewer', ?, ?, ?, 1)").run(secret.salt, secret.hash, secret.params);
+      expect(() => old.prepare("INSERT INTO users VALUES ('max', 'mechanic', x'00', x'00', '{}', 1)").run()).toThrow(/CHECK/);
+      old.close();
+
+      const migrated = new CentralDb(v1dir.path);
+      try {
+        expect(migrated.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('2');
+        const c = new Credentials(migrated, () => 2, params);
+        expect(await c.verify('olga', 'viewer-pw')).toEqual({ role: 'viewer', username: 'olga' });
+        const pw = c.addUser('max', 'mechanic');
+        expect(await c.verify('max', pw)).toEqual({ role: 'mechanic', username: 'max' });
+        // The other tables of the schema are there too (created for what v1 lacked).
+        expect(migrated.listStations()).toEqual([]);
+      } finally {
+        migrated.close();
+      }
+      // Opening again is a no-op, and a store newer than the code is refused.
+      const again = new CentralDb(v1dir.path);
+      again.db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+      again.close();
+      expect(() => new CentralDb(v1dir.path)).toThrow(/schema version 99 is newer/);
+    } finally {
+      v1dir.remove();
+    }
   });
 });

@@ -1,9 +1,10 @@
-// Station and viewer credentials: random passwords shown once, stored as scrypt(salt, password) in the central
+// Station and user (viewer, mechanic) credentials: random passwords shown once, stored as scrypt(salt, password) in the central
 // store, verified with a constant-time compare. scrypt runs on libuv's pool so a login never blocks the event loop.
 
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { stationIdSchema } from '../../contract/messages.ts';
 import type { CentralDb, SecretRow } from './central-db.ts';
+import type { UserRole } from './schema.ts';
 
 interface ScryptParams {
   N: number;
@@ -15,7 +16,7 @@ interface ScryptParams {
 /** N=2^14, r=8: ~16 MB and a few tens of ms per hash; enough for random 24-character passwords. */
 const DEFAULT_PARAMS: ScryptParams = { N: 16384, r: 8, p: 1, keylen: 32 };
 
-export type Principal = { role: 'station'; stationId: string } | { role: 'viewer'; username: string };
+export type Principal = { role: 'station'; stationId: string } | { role: UserRole; username: string };
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -77,12 +78,17 @@ export class Credentials {
     return password;
   }
 
-  /** Creates a read-only viewer, or gives an existing one a new password; returns the password. */
+  /** Creates a read-only viewer, or gives an existing user that role and a new password; returns the password. */
   addViewer(username: string, opts: { password?: string } = {}): string {
-    if (!USERNAME.test(username)) throw new Error(`viewer name "${username}": letters, digits, . _ -, up to 63`);
+    return this.addUser(username, 'viewer', opts);
+  }
+
+  /** Creates a user of a role (or gives an existing one that role and a new password); returns the password. */
+  addUser(username: string, role: UserRole, opts: { password?: string } = {}): string {
+    if (!USERNAME.test(username)) throw new Error(`user name "${username}": letters, digits, . _ -, up to 63`);
     if (this.db.getStationSecret(username)) throw new Error(`"${username}" is already a station id`);
     const password = opts.password ?? generatePassword();
-    this.db.setUserSecret(username, 'viewer', hashPasswordSync(password, this.params), this.now());
+    this.db.setUserSecret(username, role, hashPasswordSync(password, this.params), this.now());
     return password;
   }
 
@@ -97,6 +103,6 @@ export class Credentials {
       return null;
     }
     if (!(await verifyPassword(password, secret))) return null;
-    return station ? { role: 'station', stationId: username } : { role: 'viewer', username };
+    return station ? { role: 'station', stationId: username } : { role: user?.role ?? 'viewer', username };
   }
 }

@@ -1,7 +1,29 @@
 // The central store's tables. Messages are keyed by (station_id, seq) so a re-sent message is dropped by the key;
 // per-station counters live beside them so /api/stations and the ack need no scan of the message table.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** viewer: read-only MQTT; mechanic: also logs in to the HTTP API and sends commands to stations. */
+export const USER_ROLES = ['viewer', 'mechanic'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+const USERS_TABLE = (name: string): string => `CREATE TABLE IF NOT EXISTS ${name} (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'mechanic')),
+  salt BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  params TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);`;
+
+/** Steps from one schema version to the next, run in order in one transaction each (key: the version reached). */
+export const MIGRATIONS: Record<number, string> = {
+  // v2: the mechanic role. SQLite cannot change a CHECK constraint in place, so the table is copied.
+  2: `${USERS_TABLE('users_v2')}
+INSERT INTO users_v2 (username, role, salt, hash, params, created_at) SELECT username, role, salt, hash, params, created_at FROM users;
+DROP TABLE users;
+ALTER TABLE users_v2 RENAME TO users;`,
+};
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,14 +52,7 @@ CREATE TABLE IF NOT EXISTS station_credentials (
   created_at INTEGER NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS users (
-  username TEXT PRIMARY KEY,
-  role TEXT NOT NULL CHECK (role IN ('viewer')),
-  salt BLOB NOT NULL,
-  hash BLOB NOT NULL,
-  params TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
+${USERS_TABLE('users')}
 
 -- kind: telemetry | event | rejected (a message whose envelope was readable but whose body failed validation:
 -- kept with its reason so the seq counts as settled and the station's outbox is not blocked by it forever).

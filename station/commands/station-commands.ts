@@ -1,24 +1,11 @@
 // Commands a mechanic or the dashboard sends to a station over MQTT (`cmd/<name>`), validated with zod and
 // applied to the charging core; the result goes back on `cmd/<name>/result`.
 
-import { z } from 'zod';
+import { COMMAND_NAMES, isCommandName, parseCommandArgs, type CommandName } from '../../contract/commands.ts';
 import type { Command } from '../../contract/messages.ts';
 import type { ChargeController } from '../charging/charge-controller.ts';
 
-const dock = z.number().int().min(1).max(512);
-
-export const commandArgs = {
-  'stop-charging': z.object({ dock }),
-  'resume-charging': z.object({ dock }),
-  'set-departure': z.object({ dock, at: z.number().int().positive().nullable().describe('epoch ms, null clears it') }),
-  maintenance: z.object({ dock, on: z.boolean() }),
-  acknowledge: z.object({ dock }),
-  'add-booking': z.object({ id: z.string().min(1).max(64), at: z.number().int().positive(), packs: z.number().int().min(1).max(64), minSocPct: z.number().min(1).max(100) }),
-  'remove-booking': z.object({ id: z.string().min(1).max(64) }),
-} as const;
-
-export type CommandName = keyof typeof commandArgs;
-export const COMMAND_NAMES = Object.keys(commandArgs) as CommandName[];
+export { COMMAND_NAMES, type CommandName };
 
 export class CommandError extends Error {
   constructor(message: string) {
@@ -29,13 +16,12 @@ export class CommandError extends Error {
 
 /** Applies one command; the dock number may come as `dock` on the command or inside `args`. */
 export function applyCommand(controller: ChargeController, knownDocks: ReadonlySet<number>, name: string, cmd: Command): unknown {
-  if (!(name in commandArgs)) throw new CommandError(`unknown command "${name}"; known: ${COMMAND_NAMES.join(', ')}`);
-  const schema = commandArgs[name as CommandName];
-  const parsed = schema.safeParse({ ...(cmd.dock !== undefined ? { dock: cmd.dock } : {}), ...cmd.args });
+  if (!isCommandName(name)) throw new CommandError(`unknown command "${name}"; known: ${COMMAND_NAMES.join(', ')}`);
+  const parsed = parseCommandArgs(name, cmd.dock, cmd.args);
   if (!parsed.success) throw new CommandError(parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; '));
   const a = parsed.data as Record<string, unknown>;
   if (typeof a.dock === 'number' && !knownDocks.has(a.dock)) throw new CommandError(`dock ${a.dock} does not exist at this station`);
-  switch (name as CommandName) {
+  switch (name) {
     case 'stop-charging':
       controller.stopCharging(a.dock as number);
       return { dock: a.dock, charging: 'stopped' };
