@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/broker/helpers.ts';
 import { CentralDb } from './central-db.ts';
-import { Credentials, hashPasswordSync, verifyPassword } from './credentials.ts';
+import { Credentials, generatePassword, hashPasswordSync, verifyPassword } from './credentials.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let db: CentralDb;
@@ -56,6 +56,15 @@ describe('credentials', () => {
     expect(() => creds.addViewer('st-a')).toThrow(/already a station/);
     expect(() => creds.addStation('viewer')).toThrow(/already a viewer/);
     expect(() => creds.addStation('Bad Id')).toThrow();
+  });
+});
+
+describe('generated passwords', () => {
+  it('never start with a dash (it would read as a flag on a command line)', () => {
+    const firsts = new Set(Array.from({ length: 2000 }, () => generatePassword()[0]));
+    expect(firsts.has('-')).toBe(false);
+    // Still random over the rest of the alphabet: 2000 draws hit nearly all 63 other first characters.
+    expect(firsts.size).toBeGreaterThan(55);
   });
 });
 

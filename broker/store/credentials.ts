@@ -28,9 +28,15 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
   });
 }
 
-/** 18 random bytes as base64url: 24 characters, safe inside an mqtt:// URL without escaping. */
+/**
+ * 18 random bytes as base64url: 24 characters, safe inside an mqtt:// URL without escaping. Never starting with
+ * '-': pasted after a command-line flag, such a password reads as another flag (it made a test fail 1 run in 64).
+ */
 export function generatePassword(): string {
-  return randomBytes(18).toString('base64url');
+  for (;;) {
+    const pw = randomBytes(18).toString('base64url');
+    if (!pw.startsWith('-')) return pw;
+  }
 }
 
 /** Synchronous, for start-up and admin commands only (a few tens of ms); logins use the async path. */

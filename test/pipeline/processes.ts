@@ -98,7 +98,7 @@ export interface HarnessOptions {
 
 /** The station harness (real station, simulated docks) as a child process; resolves once it has started. */
 export async function startHarness(o: HarnessOptions, until: 'harness started' | 'first telemetry stored' = 'harness started'): Promise<LoggedProcess> {
-  const args = ['--import', 'tsx', HARNESS, '--mqtt-url', o.mqttUrl, '--password', o.password, '--data-dir', o.dataDir, '--station-id', o.stationId ?? 'harness-1'];
+  const args = ['--import', 'tsx', HARNESS, '--mqtt-url', o.mqttUrl, `--password=${o.password}`, '--data-dir', o.dataDir, '--station-id', o.stationId ?? 'harness-1'];
   args.push('--telemetry-ms', String(o.telemetryMs ?? 100), '--ack-timeout-ms', String(o.ackTimeoutMs ?? 3000));
   if (o.drainOnStop) args.push('--drain-on-stop');
   const p = new LoggedProcess('station harness', process.execPath, args);
