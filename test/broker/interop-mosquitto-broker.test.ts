@@ -60,6 +60,24 @@ describe('shared-subscription ingester against mosquitto', () => {
     await st.endAsync();
   });
 
+  it("relays a mechanic's command to a station through mosquitto and its answer back", async () => {
+    const pw = central.addMechanic('mech');
+    const st = await mqtt.connectAsync(url(), { protocolVersion: 4, reconnectPeriod: 0, clientId: 'st-a', username: 'st-a', password: USERS['st-a'] });
+    await st.subscribeAsync('rikscha/v1/st-a/cmd/+', { qos: 1 });
+    st.on('message', (topic, payload) => {
+      const { id } = JSON.parse(payload.toString()) as { id: string };
+      void st.publishAsync(`${topic}/result`, JSON.stringify({ stationId: 'st-a', ts: Date.now(), id, ok: true, result: { via: 'mosquitto' } }), { qos: 1 });
+    });
+    const res = await fetch(`http://127.0.0.1:${central.httpPort}/api/stations/st-a/commands/stop-charging`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`mech:${pw}`).toString('base64')}` },
+      body: JSON.stringify({ dock: 1 }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, result: { via: 'mosquitto' } });
+    await st.endAsync();
+  });
+
   it('splits the load between two ingesters in the same share group', async () => {
     const counts = [0, 0];
     const sources = [0, 1].map(

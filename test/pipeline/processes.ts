@@ -137,6 +137,8 @@ export async function writeMosquittoConf(dir: string, port: number, users: Recor
       'topic read rikscha/v1/+/event',
       'topic read rikscha/v1/+/status',
       'topic write rikscha/v1/+/ack',
+      'topic write rikscha/v1/+/cmd/+',
+      'topic read rikscha/v1/+/cmd/+/result',
       '',
       'pattern write rikscha/v1/%u/telemetry',
       'pattern write rikscha/v1/%u/event',
