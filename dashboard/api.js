@@ -2,16 +2,33 @@
 // Every call has a timeout, so a hung server shows the "no connection" banner instead of a frozen page.
 
 const TIMEOUT_MS = 5000;
+/**
+ * A station command waits for the station's answer: the broker gives up first and says so (504 with a reason), so
+ * the page must wait longer than the broker or it would only ever see its own abort.
+ */
+const COMMAND_TIMEOUT_MS = 20_000;
 
 export class ApiError extends Error {
   /**
    * @param {string} message
    * @param {number} status HTTP status, or 0 when the server was not reached
+   * @param {string | null} [detail] the server's own `error` text, shown to the user where it helps (a refusal)
    */
-  constructor(message, status) {
+  constructor(message, status, detail = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** @param {string} text @returns {string | null} */
+function errorText(text) {
+  try {
+    const json = JSON.parse(text);
+    return json && typeof json.error === 'string' && json.error ? json.error : null;
+  } catch {
+    return null;
   }
 }
 
@@ -19,29 +36,36 @@ export class ApiError extends Error {
  * @param {string} method
  * @param {string} path
  * @param {unknown} [body]
+ * @param {number} [timeoutMs]
  * @returns {Promise<unknown>} the parsed JSON body, or null for an empty one
  */
-async function request(method, path, body) {
+async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
   const controller = new window.AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   /** @type {Response} */
   let res;
   try {
     res = await fetch(path, {
       method,
+      // The broker only takes a POST that says it is JSON: a form on another site cannot send that (CSRF guard).
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: controller.signal,
       cache: 'no-store',
+      // The session cookie goes to our own server only.
+      credentials: 'same-origin',
     });
   } catch (err) {
     const timedOut = err instanceof Error && err.name === 'AbortError';
-    throw new ApiError(timedOut ? `${method} ${path}: no answer within ${TIMEOUT_MS} ms` : `${method} ${path}: server not reached`, 0);
+    throw new ApiError(timedOut ? `${method} ${path}: no answer within ${timeoutMs} ms` : `${method} ${path}: server not reached`, 0);
   } finally {
     clearTimeout(timer);
   }
   const text = await res.text().catch(() => '');
-  if (!res.ok) throw new ApiError(`${method} ${path}: HTTP ${res.status}`, res.status);
+  if (!res.ok) {
+    const detail = errorText(text);
+    throw new ApiError(`${method} ${path}: HTTP ${res.status}${detail ? ` (${detail})` : ''}`, res.status, detail);
+  }
   if (!text) return null;
   try {
     return JSON.parse(text);
@@ -111,4 +135,51 @@ export function clearFaults() {
 /** Presses a button on the simulated station's I/O board, as a trainee would. @param {string} button */
 export function pressButton(button) {
   return request('POST', '/api/sim/buttons', { button });
+}
+
+/** @typedef {{ username: string, role: string }} SessionUser */
+
+/** @param {unknown} json @returns {SessionUser} */
+function sessionUser(json) {
+  const o = /** @type {Record<string, unknown>} */ (json && typeof json === 'object' ? json : {});
+  return { username: String(o.username ?? ''), role: String(o.role ?? '') };
+}
+
+/**
+ * Who this browser is logged in as; null when nobody is (the server answers 200 with a null username then, so
+ * that a visitor who never logs in does not see an error in the browser's console on every page load).
+ * @returns {Promise<SessionUser | null>}
+ */
+export async function getSession() {
+  const json = await request('GET', '/api/session');
+  const o = /** @type {Record<string, unknown>} */ (json && typeof json === 'object' ? json : {});
+  return typeof o.username === 'string' && o.username !== '' ? sessionUser(json) : null;
+}
+
+/**
+ * Sets the session cookie on success; 401 (wrong credentials) and 403 (not a mechanic) come back as ApiError.
+ * @param {string} username
+ * @param {string} password
+ * @returns {Promise<SessionUser>}
+ */
+export async function login(username, password) {
+  return sessionUser(await request('POST', '/api/login', { username, password }));
+}
+
+export function logout() {
+  // An empty JSON object: the broker's CSRF guard wants a JSON content type on every POST.
+  return request('POST', '/api/logout', {});
+}
+
+/**
+ * Sends a mechanic's command to one station; resolves to the station's result.
+ * @param {string} stationId
+ * @param {string} name e.g. "stop-charging"
+ * @param {number} dock
+ * @param {Record<string, unknown>} [args]
+ */
+export async function sendCommand(stationId, name, dock, args) {
+  const path = `/api/stations/${encodeURIComponent(stationId)}/commands/${encodeURIComponent(name)}`;
+  const answer = await request('POST', path, args === undefined ? { dock } : { dock, args }, COMMAND_TIMEOUT_MS);
+  return answer && typeof answer === 'object' ? /** @type {Record<string, unknown>} */ (answer).result : undefined;
 }

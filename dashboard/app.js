@@ -2,12 +2,14 @@
 // (`#/` overview, `#/battery/<id>`) and patches the page after every change. When the API fails the last data stays
 // on screen under a "no connection" banner; the page is never blanked.
 import { ApiError, clearFaults, getBattery, getBatteryHistory, getSim, getStations, injectFault, pressButton } from './api.js';
+import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { h, morphChildren } from './dom.js';
 import { ago } from './format.js';
 import { getLang, setLang, t } from './i18n.js';
 import { renderBattery } from './render-battery.js';
 import { renderOverview } from './render-station.js';
 import { renderTraining } from './render-training.js';
+import { checkSession, closeForm, isMechanic, openForm, renderLoginPanel, renderSessionControl, session, sessionEnded, submitLogin, submitLogout } from './session.js';
 
 /** How often the API is polled, in ms. */
 const POLL_MS = 2000;
@@ -97,6 +99,8 @@ async function refresh() {
   if (route.name === 'battery') jobs.push(loadBattery(route.id));
   // A server without a simulator answers 404 once and is not asked again.
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
+  // Asked once at start; asked again only while no answer has settled it (server away at start).
+  if (!session.known) jobs.push(checkSession());
   await Promise.allSettled(jobs);
 }
 
@@ -116,6 +120,7 @@ function renderHeader() {
     'header',
     { class: 'topbar' },
     h('a', { class: 'brand', href: '#/', 'data-testid': 'home-link' }, t('app.title')),
+    renderSessionControl(),
     h(
       'button',
       { type: 'button', class: 'button lang', 'data-action': 'lang', 'data-lang': other, 'data-testid': 'lang-toggle', 'aria-label': t('lang.switchLabel'), lang: other },
@@ -134,7 +139,7 @@ function renderMain() {
   return h(
     'main',
     { class: 'page', 'data-testid': 'page-overview' },
-    renderOverview(state.stations, Date.now()),
+    renderOverview(state.stations, Date.now(), isMechanic() ? renderDockActions : undefined),
     state.simAvailable && state.sim && renderTraining(state.sim, state.stations, notice, state.pending),
   );
 }
@@ -143,7 +148,12 @@ function render() {
   const root = document.getElementById('app');
   if (!root) return;
   document.title = t('app.title');
-  morphChildren(root, [renderHeader(), renderBanner() ?? h('div', { class: 'banner-slot', 'aria-hidden': 'true' }), renderMain()]);
+  morphChildren(root, [
+    renderHeader(),
+    renderLoginPanel() ?? h('div', { class: 'login-slot', 'aria-hidden': 'true' }),
+    renderBanner() ?? h('div', { class: 'banner-slot', 'aria-hidden': 'true' }),
+    renderMain(),
+  ]);
 }
 
 // ---- polling --------------------------------------------------------------------------------------------------
@@ -214,8 +224,74 @@ document.addEventListener('click', (event) => {
     void act('sim-clear', () => clearFaults(), { key: 'training.cleared', ok: true });
   } else if (action === 'sim-ack') {
     void act('sim-ack', () => pressButton('acknowledge'), { key: 'training.pressed', ok: true });
+  } else if (action === 'login-open') {
+    openForm();
+    render();
+    focusField('login-user');
+  } else if (action === 'login-close') {
+    closeForm();
+    render();
+  } else if (action === 'logout') {
+    void doLogout();
+  } else if (action === 'dock-cmd') {
+    void dockCommand(String(target.getAttribute('data-station')), Number(target.getAttribute('data-dock')), String(target.getAttribute('data-cmd')));
   }
 });
+
+// ---- mechanic login and dock commands ---------------------------------------------------------------------------
+
+/** @param {string} id */
+function focusField(id) {
+  const el = document.getElementById(id);
+  if (el instanceof window.HTMLInputElement) el.focus();
+}
+
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof window.HTMLFormElement) || form.getAttribute('data-testid') !== 'login-form') return;
+  event.preventDefault();
+  if (session.busy) return;
+  const data = new window.FormData(form);
+  void doLogin(String(data.get('username') ?? '').trim(), String(data.get('password') ?? ''));
+});
+
+/** @param {string} username @param {string} password */
+async function doLogin(username, password) {
+  const job = submitLogin(username, password);
+  render();
+  const ok = await job;
+  render();
+  if (!ok) {
+    // Keep the user name, let them type the password again.
+    const field = document.getElementById('login-password');
+    if (field instanceof window.HTMLInputElement) field.value = '';
+    focusField('login-password');
+  }
+}
+
+async function doLogout() {
+  const job = submitLogout();
+  render();
+  if (await job) clearOutcomes();
+  render();
+}
+
+/** @param {string} stationId @param {number} dock @param {string} actionId */
+async function dockCommand(stationId, dock, actionId) {
+  const job = runAction(stationId, dock, actionId);
+  render();
+  const result = await job;
+  if (result === 'unauthorized') {
+    sessionEnded();
+    clearOutcomes();
+    render();
+    focusField('login-user');
+    return;
+  }
+  render();
+  // The station has changed something: show it now rather than at the next regular poll.
+  if (result === 'ok') void poll();
+}
 
 window.addEventListener('hashchange', () => {
   window.scrollTo(0, 0);

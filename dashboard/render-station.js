@@ -78,11 +78,14 @@ function metric(label, value, testid, cls) {
   return h('div', { class: `metric${cls ? ` ${cls}` : ''}` }, h('dt', null, label), h('dd', { 'data-testid': testid }, value));
 }
 
+/** @typedef {(stationId: string, dock: any) => Node | null} DockExtra what goes under a dock tile (a mechanic's buttons) */
+
 /**
  * @param {string} stationId
  * @param {any} dock
+ * @param {DockExtra} [extra]
  */
-export function renderDock(stationId, dock) {
+export function renderDock(stationId, dock, extra) {
   const key = `${stationId}-${dock.dock}`;
   const battery = dock.battery && typeof dock.battery === 'object' ? dock.battery : null;
   const charger = dock.charger && typeof dock.charger === 'object' ? dock.charger : null;
@@ -128,7 +131,7 @@ export function renderDock(stationId, dock) {
   const inner = battery
     ? h('a', { class: 'dock-body', href: `#/battery/${encodeURIComponent(String(battery.id))}`, 'data-testid': `dock-link-${key}` }, body)
     : h('div', { class: 'dock-body', 'data-testid': `dock-link-${key}` }, body);
-  return h('li', { class: `dock state-${stateClass}${dock.doNotDispatch ? ' flagged' : ''}`, 'data-testid': `dock-${key}` }, inner);
+  return h('li', { class: `dock state-${stateClass}${dock.doNotDispatch ? ' flagged' : ''}`, 'data-testid': `dock-${key}` }, inner, extra?.(stationId, dock));
 }
 
 /** @param {any} charger */
@@ -144,8 +147,9 @@ function chargerText(charger) {
 /**
  * @param {any} station
  * @param {number} now
+ * @param {DockExtra} [dockExtra]
  */
-export function renderStation(station, now) {
+export function renderStation(station, now, dockExtra) {
   const id = String(station.stationId);
   const online = station.online === true;
   const missing = isNum(station.missingSeqs) ? station.missingSeqs : 0;
@@ -170,16 +174,17 @@ export function renderStation(station, now) {
       missing > 0 && h('p', { class: 'missing', 'data-testid': `station-missing-${id}` }, t('station.missing', { n: missing })),
     ),
     !online && h('p', { class: 'stale-note' }, t('station.stale')),
-    h('ul', { class: 'docks' }, station.docks.map((/** @type {any} */ d) => renderDock(id, d))),
+    h('ul', { class: 'docks' }, station.docks.map((/** @type {any} */ d) => renderDock(id, d, dockExtra))),
   );
 }
 
 /**
  * @param {any[] | null} stations null until the first answer
  * @param {number} now
+ * @param {DockExtra} [dockExtra]
  */
-export function renderOverview(stations, now) {
+export function renderOverview(stations, now, dockExtra) {
   if (stations === null) return h('p', { class: 'muted loading', 'data-testid': 'loading' }, t('app.loading'));
   if (stations.length === 0) return h('p', { class: 'muted', 'data-testid': 'no-stations' }, t('stations.none'));
-  return h('div', { class: 'stations', 'data-testid': 'stations' }, stations.map((s) => renderStation(s, now)));
+  return h('div', { class: 'stations', 'data-testid': 'stations' }, stations.map((s) => renderStation(s, now, dockExtra)));
 }

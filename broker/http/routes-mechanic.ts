@@ -146,8 +146,8 @@ export function mechanicRoutes(deps: MechanicDeps) {
       if (path === '/api/session') {
         if (method !== 'GET') throw new HttpError(405, 'method not allowed');
         const s = sessions.fromRequest(req);
-        if (s) sendJson(res, 200, { username: s.username, role: s.role });
-        else sendError(res, 401, 'not logged in');
+        // Nobody logged in is a normal answer, not an error: a 401 here showed as a console error on every visit.
+        sendJson(res, 200, s ? { username: s.username, role: s.role } : { username: null, role: null });
         return true;
       }
       if (method !== 'POST') throw new HttpError(405, 'method not allowed');

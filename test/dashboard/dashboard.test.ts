@@ -1,76 +1,15 @@
 // Page tests of the mechanics' dashboard: real Chromium (Debian's, never a downloaded one) against a fixture server
 // that serves dashboard/ and fakes the API. The full system end to end is tested elsewhere.
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newFixture, startFixtureServer, type Fixture } from './fixture-server.ts';
+import { describe, expect, it } from 'vitest';
+import { text, useDashboard, WAIT } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Longer than two poll periods (2 s each), so one missed poll does not fail a test. */
-const WAIT = { timeout: 7000, interval: 100 };
-
-const fx: Fixture = newFixture();
-let server: Server;
-let baseUrl = '';
-let browser: Browser;
-const pages: Page[] = [];
-
-interface Opened {
-  page: Page;
-  /** console errors and uncaught exceptions on the page */
-  errors: string[];
-}
-
-async function open(path = '/', viewport = { width: 375, height: 812 }): Promise<Opened> {
-  const context = await browser.newContext({ viewport, locale: 'de-DE', timezoneId: 'Europe/Berlin' });
-  const page = await context.newPage();
-  pages.push(page);
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  await page.goto(baseUrl + path);
-  return { page, errors };
-}
-
-/** Text of a test id, with no-break spaces as plain spaces; null when the element is absent. */
-async function text(page: Page, testId: string): Promise<string | null> {
-  const loc = page.getByTestId(testId);
-  if ((await loc.count()) === 0) return null;
-  return ((await loc.first().textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
-}
+const { fx, open } = useDashboard();
 
 function dock(n: number) {
   const d = fx.stations[0]?.docks[n - 1];
   if (!d) throw new Error(`fixture has no dock ${n}`);
   return d;
 }
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with \`apt-get install chromium\` (the tests never download a browser).`);
-  }
-  ({ server, baseUrl } = await startFixtureServer(fx));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
-});
-
-beforeEach(() => {
-  Object.assign(fx, newFixture());
-});
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.context().close();
-});
 
 describe('dashboard overview', () => {
   it('renders the station card and its four docks with the fixture values', async () => {

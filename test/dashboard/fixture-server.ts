@@ -1,6 +1,8 @@
 // A stand-in for the broker's HTTP server, for the dashboard's page tests: serves dashboard/ as static files and
 // answers the API paths from fixture data that a test can change between polls (and make fail on purpose).
-// The fixtures follow contract/messages.ts (docks) and DESIGN.md (station items, battery detail, simulator).
+// The fixtures follow contract/messages.ts (docks) and DESIGN.md (station items, battery detail, simulator); login
+// and station commands follow the broker's HTTP contract (cookie `rikscha_session`, JSON-only POSTs).
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -32,6 +34,23 @@ export interface Recorded {
   body: unknown;
 }
 
+/** One request to POST /api/stations/<id>/commands/<name>, as it arrived (also the refused ones). */
+export interface CommandRequest {
+  method: string;
+  url: string;
+  contentType: string | undefined;
+  body: unknown;
+}
+
+/** The accounts the fake knows: one mechanic, and a viewer whom the broker turns away (403). */
+export const USERS: Record<string, { password: string; role: string }> = {
+  mechanic: { password: 'pw-mechanic', role: 'mechanic' },
+  viewer: { password: 'pw-viewer', role: 'viewer' },
+};
+export const SESSION_COOKIE = 'rikscha_session';
+/** What the station says when asked to acknowledge a fault that is still there. */
+export const STILL_FAULTY = 'dock 3: fault still present (over-temperature 58.5 °C)';
+
 export interface Fixture {
   stations: StationItem[];
   /** When true every /api/ path answers 503, as a broker in trouble would. */
@@ -42,6 +61,14 @@ export interface Fixture {
   /** Every POST and DELETE the page sent, in order. */
   actions: Recorded[];
   stationPolls: number;
+  /** Open sessions: cookie value -> user name. */
+  sessions: Map<string, string>;
+  /** Every command request, in order, whatever the answer was. */
+  commands: CommandRequest[];
+  /** When true, acknowledge answers 422 like a station whose fault is still present (dock 3 is still hot). */
+  faultPresent: boolean;
+  /** When set, command answers wait for it: a test can look at the page while a command is running. */
+  commandGate: Promise<void> | null;
 }
 
 function battery(id: string, socPct: number, voltageV: number, currentA: number, tempsC: number[], cellsV: number[]) {
@@ -78,7 +105,18 @@ export function demoStations(): StationItem[] {
 }
 
 export function newFixture(): Fixture {
-  return { stations: demoStations(), failApi: false, simEnabled: true, simFaults: [], actions: [], stationPolls: 0 };
+  return {
+    stations: demoStations(),
+    failApi: false,
+    simEnabled: true,
+    simFaults: [],
+    actions: [],
+    stationPolls: 0,
+    sessions: new Map(),
+    commands: [],
+    faultPresent: true,
+    commandGate: null,
+  };
 }
 
 function batteryDetail(id: string) {
@@ -112,12 +150,12 @@ function simState(fx: Fixture) {
   };
 }
 
-function send(res: ServerResponse, status: number, body?: unknown): void {
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   if (body === undefined) {
-    res.writeHead(status).end();
+    res.writeHead(status, headers).end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -130,6 +168,16 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   if (fx.failApi) return send(res, 503, { error: 'unavailable' });
   const method = req.method ?? 'GET';
+  // The broker's CSRF guard: a POST must say it is JSON, which a plain HTML form on another site cannot.
+  if (method === 'POST' && !isJson(req)) return send(res, 415, { error: 'content-type must be application/json' });
+  if (path === '/api/login' || path === '/api/logout' || path === '/api/session') return auth(fx, req, res, path);
+  const command = /^\/api\/stations\/([^/]+)\/commands\/([^/]+)$/.exec(path);
+  if (command?.[1] && command[2]) {
+    const body = method === 'POST' ? await readBody(req).catch(() => undefined) : undefined;
+    fx.commands.push({ method, url: path, contentType: req.headers['content-type'], body });
+    if (fx.commandGate) await fx.commandGate;
+    return stationCommand(fx, req, res, decodeURIComponent(command[1]), decodeURIComponent(command[2]), body);
+  }
   if (method === 'GET' && path === '/api/stations') {
     fx.stationPolls += 1;
     // Like a live station: each poll sees a fresh lastSeen and a higher seq.
@@ -165,6 +213,65 @@ async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path:
     }
   }
   return send(res, 404, { error: 'not found' });
+}
+
+function isJson(req: IncomingMessage): boolean {
+  return /^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
+function sessionOf(fx: Fixture, req: IncomingMessage): { token: string; username: string } | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, value] = part.trim().split('=');
+    const username = name === SESSION_COOKIE && value ? fx.sessions.get(value) : undefined;
+    if (value && username) return { token: value, username };
+  }
+  return null;
+}
+
+async function auth(fx: Fixture, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const method = req.method ?? 'GET';
+  const current = sessionOf(fx, req);
+  if (method === 'GET' && path === '/api/session') {
+    if (!current) return send(res, 200, { username: null, role: null });
+    return send(res, 200, { username: current.username, role: USERS[current.username]?.role });
+  }
+  if (method === 'POST' && path === '/api/logout') {
+    if (current) fx.sessions.delete(current.token);
+    return send(res, 204, undefined, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0` });
+  }
+  if (method === 'POST' && path === '/api/login') {
+    const body = (await readBody(req).catch(() => null)) as { username?: unknown; password?: unknown } | null;
+    const user = typeof body?.username === 'string' ? USERS[body.username] : undefined;
+    if (!user || body?.password !== user.password) return send(res, 401, { error: 'wrong user name or password' });
+    if (user.role !== 'mechanic') return send(res, 403, { error: 'not a mechanic' });
+    const token = randomBytes(16).toString('hex');
+    fx.sessions.set(token, String(body.username));
+    return send(res, 200, { username: body.username, role: user.role }, { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict` });
+  }
+  return send(res, 405, { error: 'method not allowed' });
+}
+
+const DOCK_COMMANDS = new Set(['stop-charging', 'resume-charging', 'acknowledge', 'maintenance', 'set-departure']);
+
+/** Checks a command like the broker does and applies it to the fixture's dock like the station would. */
+function stationCommand(fx: Fixture, req: IncomingMessage, res: ServerResponse, stationId: string, name: string, body: unknown): void {
+  if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
+  const current = sessionOf(fx, req);
+  if (!current) return send(res, 401, { error: 'not logged in' });
+  if (USERS[current.username]?.role !== 'mechanic') return send(res, 403, { error: 'not a mechanic' });
+  const station = fx.stations.find((s) => s.stationId === stationId);
+  if (!station) return send(res, 404, { error: `unknown station ${stationId}` });
+  const cmd = (body && typeof body === 'object' ? body : {}) as { dock?: unknown; args?: { on?: unknown } };
+  const dock = station.docks.find((d) => d.dock === cmd.dock);
+  if (!DOCK_COMMANDS.has(name) || !dock) return send(res, 400, { error: `bad command ${name} for dock ${String(cmd.dock)}` });
+  if (name === 'maintenance' && typeof cmd.args?.on !== 'boolean') return send(res, 400, { error: 'args.on: expected boolean' });
+  if (!station.online) return send(res, 409, { error: `station ${stationId} is offline` });
+  if (name === 'acknowledge' && fx.faultPresent) return send(res, 422, { error: STILL_FAULTY });
+  if (name === 'stop-charging') Object.assign(dock, { state: 'idle', reason: 'stopped by command' });
+  if (name === 'resume-charging') Object.assign(dock, { state: 'charging', reason: undefined });
+  if (name === 'acknowledge') Object.assign(dock, { state: 'idle', reason: undefined, doNotDispatch: undefined });
+  if (name === 'maintenance') Object.assign(dock, { state: cmd.args?.on ? 'maintenance' : 'idle', reason: undefined });
+  return send(res, 200, { ok: true, result: { dock: dock.dock } });
 }
 
 async function staticFile(res: ServerResponse, path: string): Promise<void> {
