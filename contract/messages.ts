@@ -50,6 +50,8 @@ export const dockSchema = z.object({
   reason: z.string().optional(),
   /** Set when the battery must not be taken out for a ride. */
   doNotDispatch: z.boolean().optional(),
+  /** Set while a mechanic's stop-charging holds the dock off (until resume-charging). */
+  stopped: z.boolean().optional(),
 });
 export type DockTelemetry = z.infer<typeof dockSchema>;
 

@@ -6,7 +6,7 @@ import { t } from './i18n.js';
 
 /** How long a success note stays under its dock, in ms. A failure stays until the next command on that dock. */
 const SUCCESS_SHOWN_MS = 20_000;
-/** The reason a station gives for a dock held off by stop-charging (see station/charging/charge-controller.ts). */
+/** The reason text of a dock held off by stop-charging, for stations that do not send the `stopped` flag yet. */
 const STOPPED_REASON = 'stopped by command';
 
 /**
@@ -32,7 +32,7 @@ export function actionsFor(dock) {
   const state = String(dock.state);
   const out = [];
   if (state === 'charging' || state === 'balancing') out.push('stop-charging');
-  else if (state === 'idle' || state === 'full') out.push(dock.reason === STOPPED_REASON ? 'resume-charging' : 'stop-charging');
+  else if (state === 'idle' || state === 'full') out.push(dock.stopped === true || dock.reason === STOPPED_REASON ? 'resume-charging' : 'stop-charging');
   if (state === 'fault') out.push('acknowledge');
   out.push(state === 'maintenance' ? 'maintenance-off' : 'maintenance-on');
   return out;

@@ -169,9 +169,9 @@ describe('leases, maintenance, commands', () => {
     const rig = new Rig([simDock(1)]);
     rig.run(2);
     rig.controller.stopCharging(1);
-    expect(view(rig.step(), 1)).toMatchObject({ state: 'idle', reason: 'stopped by command' });
+    expect(view(rig.step(), 1)).toMatchObject({ state: 'idle', reason: 'stopped by command', stopped: true });
     rig.controller.resumeCharging(1);
-    expect(view(rig.step(), 1).state).toBe('charging');
+    expect(view(rig.step(), 1)).toMatchObject({ state: 'charging', stopped: false });
   });
 
   it('balancing while the BMS bleeds cells near full', () => {

@@ -71,7 +71,7 @@ export class ChargeController {
     let r = this.runtimes.get(dock);
     if (!r) {
       const view: DockView = {
-        dock, state: 'empty', batteryId: null, doNotDispatch: false, quarantined: false, awaitingAck: false, grantedA: 0, setVoltageV: 0,
+        dock, state: 'empty', batteryId: null, doNotDispatch: false, stopped: false, quarantined: false, awaitingAck: false, grantedA: 0, setVoltageV: 0,
         targetSocPct: null, departureAt: null, expectedSocAtDeparturePct: null, bookingId: null,
       };
       r = { m: new DockMachine(dock), input: null, isNew: true, commandedOn: false, onAt: 0, offAt: now, offRepeatedFor: null, mem: newInterlockMemory(), fet: 'closed', fetClosingAt: 0, stopped: false, limit: null, limitFor: { bms: undefined, health: undefined, config: undefined }, restCheckedFor: null, why: undefined, view };
@@ -281,7 +281,7 @@ export class ChargeController {
       const l = r.commandedOn ? this.leases.get(d.dock) : undefined;
       const m = r.m;
       const v: DockView = {
-        dock: d.dock, state: m.state, batteryId: m.batteryId, doNotDispatch: m.doNotDispatch, quarantined: m.fault?.kind === 'quarantine',
+        dock: d.dock, state: m.state, batteryId: m.batteryId, doNotDispatch: m.doNotDispatch, stopped: r.stopped, quarantined: m.fault?.kind === 'quarantine',
         awaitingAck: m.awaitingAck, grantedA: l?.currentA ?? 0, setVoltageV: l?.voltageV ?? 0, targetSocPct: e?.targetSocPct ?? null,
         departureAt: e?.deadline ?? null, expectedSocAtDeparturePct: e?.expectedSocPct ?? null, bookingId: e?.bookingId ?? null,
       };

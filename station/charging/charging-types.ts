@@ -83,6 +83,8 @@ export interface DockView {
   /** Fault or interlock code (machine-readable form of reason). */
   code?: string;
   doNotDispatch: boolean;
+  /** Charging held off by a stop-charging command until resume-charging. */
+  stopped: boolean;
   quarantined: boolean;
   /** A serious fault whose cause is gone and that waits for a person's acknowledgement. */
   awaitingAck: boolean;

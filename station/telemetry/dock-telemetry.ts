@@ -39,6 +39,7 @@ export function dockTelemetry(
     state,
     ...(reason ? { reason } : {}),
     ...(view?.doNotDispatch ? { doNotDispatch: true } : {}),
+    ...(view?.stopped ? { stopped: true } : {}),
     battery: fresh
       ? {
           id: fresh.id,

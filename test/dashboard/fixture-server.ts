@@ -267,8 +267,8 @@ function stationCommand(fx: Fixture, req: IncomingMessage, res: ServerResponse, 
   if (name === 'maintenance' && typeof cmd.args?.on !== 'boolean') return send(res, 400, { error: 'args.on: expected boolean' });
   if (!station.online) return send(res, 409, { error: `station ${stationId} is offline` });
   if (name === 'acknowledge' && fx.faultPresent) return send(res, 422, { error: STILL_FAULTY });
-  if (name === 'stop-charging') Object.assign(dock, { state: 'idle', reason: 'stopped by command' });
-  if (name === 'resume-charging') Object.assign(dock, { state: 'charging', reason: undefined });
+  if (name === 'stop-charging') Object.assign(dock, { state: 'idle', reason: 'stopped by command', stopped: true });
+  if (name === 'resume-charging') Object.assign(dock, { state: 'charging', reason: undefined, stopped: undefined });
   if (name === 'acknowledge') Object.assign(dock, { state: 'idle', reason: undefined, doNotDispatch: undefined });
   if (name === 'maintenance') Object.assign(dock, { state: cmd.args?.on ? 'maintenance' : 'idle', reason: undefined });
   return send(res, 200, { ok: true, result: { dock: dock.dock } });

@@ -9,6 +9,7 @@ import { waitFor } from '../support/wait-for.ts';
 interface Dock {
   dock: number;
   state: string;
+  stopped?: boolean;
   charger: { outputOn: boolean };
 }
 
@@ -45,10 +46,13 @@ describe('mechanic actions on the demo station', () => {
     expect(await command('stop-charging', { dock: 2 })).toEqual({ status: 200, body: { ok: true, result: { dock: 2, charging: 'stopped' } } });
     await waitFor(async () => {
       const d = await dock(2);
-      return d && d.state !== 'charging' && !d.charger.outputOn;
-    }, { what: 'dock 2 to stop charging', timeoutMs: 15_000 });
+      return d && d.state !== 'charging' && !d.charger.outputOn && d.stopped === true;
+    }, { what: 'dock 2 to stop charging, flagged as stopped', timeoutMs: 15_000 });
     expect((await command('resume-charging', { dock: 2 })).status).toBe(200);
-    await waitFor(async () => (await dock(2))?.state === 'charging', { what: 'dock 2 to charge again', timeoutMs: 15_000 });
+    await waitFor(async () => {
+      const d = await dock(2);
+      return d?.state === 'charging' && d.stopped === undefined;
+    }, { what: 'dock 2 to charge again, no longer flagged', timeoutMs: 15_000 });
   }, 40_000);
 
   it('switches maintenance on and off', async () => {
