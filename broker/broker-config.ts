@@ -62,7 +62,7 @@ const mqttSchema = z
 
 /** Mirrors RetentionOptions (broker/store/retention.ts); README has the disk estimate these defaults give. */
 export const retentionSchema = z.object({
-  rawDays: z.number().min(0.01).max(3650).default(30).describe('raw telemetry (and rejected) messages are kept this many days'),
+  rawDays: z.number().min(0.01).max(3650).default(3).describe('raw telemetry (and rejected) messages are kept this many days (battery history lives on in the aggregates)'),
   eventDays: z.number().min(0.01).max(3650).default(365).describe('raw event messages are kept this many days'),
   sampleDays: z.number().min(0.01).max(3650).default(7).describe('5-second battery samples are kept this many days'),
   minuteDays: z.number().min(0.01).max(3650).default(30).describe('1-minute battery aggregates are kept this many days'),

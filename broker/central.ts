@@ -19,7 +19,7 @@ import { startMqttServer, type MqttServer } from './mqtt/mqtt-server.ts';
 import { CentralDb } from './store/central-db.ts';
 import { Credentials } from './store/credentials.ts';
 import { ReadQueries } from './store/read-queries.ts';
-import { Retention, type RetentionOptions } from './store/retention.ts';
+import { DEFAULT_RETENTION, Retention, type RetentionOptions } from './store/retention.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -145,7 +145,10 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     const http = await startHttpServer({
       host: opts.http.host, port: opts.http.port, metrics, dashboardDir: opts.dashboardDir, extraRoutes: opts.extraRoutes,
       log: child('http'),
-      api: { queries, now: () => clock.now(), staleAfterMs },
+      api: {
+        queries, now: () => clock.now(), staleAfterMs,
+        historyDays: { samples: opts.retention?.sampleDays ?? DEFAULT_RETENTION.sampleDays, minutes: opts.retention?.minuteDays ?? DEFAULT_RETENTION.minuteDays },
+      },
       mechanic: mechanicRoutes({ credentials, sessions, relay, queries, now: () => clock.now(), staleAfterMs, log: child('http'), metrics }),
     });
     parts.http = http;

@@ -2,7 +2,7 @@
 // a health summary, and a battery's history. Lists answer { items: [...] }.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ReadQueries } from '../store/read-queries.ts';
+import { HISTORY_RESOLUTIONS, resolutionFor, type HistoryResolution, type ReadQueries } from '../store/read-queries.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export interface ApiDeps {
@@ -10,6 +10,8 @@ export interface ApiDeps {
   now: () => number;
   /** A station silent for longer than this counts as offline even if its last status said online (ms). */
   staleAfterMs: number;
+  /** How long the 5-second samples and the 1-minute aggregates are kept (days): picks the history's resolution. */
+  historyDays: { samples: number; minutes: number };
 }
 
 const HISTORY_DEFAULT_LIMIT = 1000;
@@ -56,7 +58,15 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
     sendError(res, 400, 'from and to must be epoch milliseconds');
     return true;
   }
-  sendJson(res, 200, { batteryId: id, from, to, points: deps.queries.history(id, from, to, limit) });
+  const asked = url.searchParams.get('resolution') ?? 'auto';
+  if (asked !== 'auto' && !(HISTORY_RESOLUTIONS as readonly string[]).includes(asked)) {
+    sendError(res, 400, `resolution must be auto, ${HISTORY_RESOLUTIONS.join(', ')}`);
+    return true;
+  }
+  // Without `from` the question is "the latest": the newest samples, as before there was a choice.
+  const auto = url.searchParams.has('from') ? resolutionFor(from, deps.now(), deps.historyDays) : '5s';
+  const resolution = asked === 'auto' ? auto : (asked as HistoryResolution);
+  sendJson(res, 200, { batteryId: id, from, to, resolution, points: deps.queries.history(id, from, to, limit, resolution) });
   return true;
 }
 

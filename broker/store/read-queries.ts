@@ -51,7 +51,28 @@ export interface BatteryView {
   health: BatteryHealth;
 }
 
-export type BatteryPoint = Omit<BatterySampleRow, 'batteryId'>;
+export type BatteryPoint = Omit<BatterySampleRow, 'batteryId'> & {
+  /** Down-sampled points only: samples in the bucket, and its extremes. */
+  n?: number;
+  socMinPct?: number;
+  socMaxPct?: number;
+  currentMinA?: number;
+  currentMaxA?: number;
+};
+
+export const HISTORY_RESOLUTIONS = ['5s', '1m', '15m'] as const;
+export type HistoryResolution = (typeof HISTORY_RESOLUTIONS)[number];
+
+/**
+ * The finest resolution whose table still holds `from` (each is kept for its own number of days): so a question
+ * about last month is answered from the minute table instead of an empty sample table.
+ */
+export function resolutionFor(from: number, now: number, keptDays: { samples: number; minutes: number }): HistoryResolution {
+  const day = 86_400_000;
+  if (from >= now - keptDays.samples * day) return '5s';
+  if (from >= now - keptDays.minutes * day) return '1m';
+  return '15m';
+}
 
 /** Placeholder thresholds until the battery specs per model are configured. */
 export const HEALTH_LIMITS = { cellSpreadWarnMv: 50, cellSpreadFaultMv: 150, tempWarnC: 45, tempFaultC: 55 };
@@ -83,6 +104,8 @@ export class ReadQueries {
   private readonly batteries: Statement;
   private readonly battery: Statement;
   private readonly samples: Statement;
+  /** Mean (min, max) per bucket of the down-sampled tables, in the same point shape as the samples. */
+  private readonly buckets: Record<'1m' | '15m', Statement>;
 
   constructor(private readonly store: CentralDb) {
     const db = store.db;
@@ -94,6 +117,12 @@ export class ReadQueries {
     this.samples = db.prepare(`SELECT * FROM (SELECT ts, station_id AS stationId, dock, soc_pct AS socPct, voltage_v AS voltageV,
       current_a AS currentA, cell_min_v AS cellMinV, cell_max_v AS cellMaxV, temp_max_c AS tempMaxC, cycles
       FROM battery_samples WHERE battery_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT ?) ORDER BY ts`);
+    const bucketed = (table: string): Statement =>
+      db.prepare(`SELECT * FROM (SELECT bucket AS ts, station_id AS stationId, dock, soc_sum / n AS socPct, voltage_sum / n AS voltageV,
+        current_sum / n AS currentA, cell_min_v AS cellMinV, cell_max_v AS cellMaxV, temp_max_c AS tempMaxC, cycles,
+        n, soc_min AS socMinPct, soc_max AS socMaxPct, current_min AS currentMinA, current_max AS currentMaxA
+        FROM ${table} WHERE battery_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket DESC LIMIT ?) ORDER BY ts`);
+    this.buckets = { '1m': bucketed('battery_minutes'), '15m': bucketed('battery_quarters') };
   }
 
   /** Stations with counters and latest docks; `staleAfterMs`: a station silent that long counts as offline. */
@@ -116,8 +145,13 @@ export class ReadQueries {
     return row ? toBattery(row) : undefined;
   }
 
-  history(id: string, from: number, to: number, limit: number): BatteryPoint[] {
-    return this.samples.all(id, from, to, limit) as BatteryPoint[];
+  /**
+   * A battery's history, oldest first, the newest `limit` points of [from, to]: 5-second samples, or per minute /
+   * per 15 minutes (bucket start as ts; means, with the bucket's sample count and SoC/current extremes).
+   */
+  history(id: string, from: number, to: number, limit: number, resolution: HistoryResolution = '5s'): BatteryPoint[] {
+    const stmt = resolution === '5s' ? this.samples : this.buckets[resolution];
+    return stmt.all(id, from, to, limit) as BatteryPoint[];
   }
 }
 

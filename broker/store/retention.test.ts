@@ -50,14 +50,16 @@ describe('central retention', () => {
     for (const seq of [10, 11]) message('st-a', seq, now - 40 * DAY);
     ack('st-a', 8);
     for (let seq = 1; seq <= 1000; seq++) message('st-b', seq, now - 31 * DAY);
-    ack('st-b', 1000);
+    // Past the default 3 days of raw messages (the battery history lives on in the aggregates).
+    message('st-b', 1001, now - 4 * DAY);
+    ack('st-b', 1001);
 
     const r = await new Retention(db, clock, quiet, { chunkRows: 100 }).runOnce();
-    expect(r.messages).toBe(1005);
+    expect(r.messages).toBe(1006);
     const left = db.db.prepare("SELECT station_id || ':' || seq FROM messages ORDER BY station_id, seq").pluck().all();
     expect(left).toEqual(['st-a:6', 'st-a:7', 'st-a:8', 'st-a:10', 'st-a:11']);
     // The counters the API and the ack use are untouched.
-    expect(db.getStation('st-b')).toMatchObject({ ackSeq: 1000 });
+    expect(db.getStation('st-b')).toMatchObject({ ackSeq: 1001 });
 
     clock.advance(400 * DAY);
     ack('st-a', 11);

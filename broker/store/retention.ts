@@ -14,7 +14,10 @@ import type { CentralDb } from './central-db.ts';
 const DAY_MS = 86_400_000;
 
 export interface RetentionOptions {
-  /** Telemetry and rejected messages, days (default 30). */
+  /**
+   * Telemetry and rejected messages, days (default 3: at 3.5 GB a day for 10 stations x 8 docks at 1 Hz, raw
+   * messages are what decides the disk; the battery history lives on in the samples and aggregates).
+   */
   rawDays: number;
   /** Events (faults, warnings: small and rare), days (default 365). */
   eventDays: number;
@@ -31,7 +34,7 @@ export interface RetentionOptions {
 }
 
 export const DEFAULT_RETENTION: RetentionOptions = {
-  rawDays: 30, eventDays: 365, sampleDays: 7, minuteDays: 30, quarterDays: 365, intervalMs: 600_000, chunkRows: 2000,
+  rawDays: 3, eventDays: 365, sampleDays: 7, minuteDays: 30, quarterDays: 365, intervalMs: 600_000, chunkRows: 2000,
 };
 
 export interface RetentionResult {

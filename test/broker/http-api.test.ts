@@ -93,6 +93,28 @@ describe('HTTP API', () => {
     expect(points[0]).toMatchObject({ stationId: 'st-a', dock: 1, voltageV: 50.1, currentA: 4.2, cellMinV: 3.8, cellMaxV: 3.9, cycles: 120 });
     expect(typeof points[0]?.ts).toBe('number');
     expect((await json('/api/batteries/BAT-1/history?from=abc')).status).toBe(400);
+    expect(body.resolution).toBe('5s');
+  });
+
+  it('GET /api/batteries/<id>/history from the down-sampled tables, chosen by how far back `from` reaches', async () => {
+    // The test telemetry is from 2023 (ts 1_700_000_001_000..3_000): beyond the 7 days of samples and 30 days of
+    // minutes, so `auto` answers from the 15-minute table, which keeps a year by default.
+    const old = await json('/api/batteries/BAT-1/history?from=1699999000000');
+    expect(old.body.resolution).toBe('15m');
+    const q = old.body.points as Array<Record<string, unknown>>;
+    expect(q).toHaveLength(1);
+    expect(q[0]).toMatchObject({ ts: 1_700_000_001_000 - (1_700_000_001_000 % 900_000), stationId: 'st-a', dock: 1, cellMinV: 3.8, cellMaxV: 3.9 });
+    // The bucket's mean and extremes over the samples that fell into it.
+    const n = q[0]?.n as number;
+    expect(n).toBeGreaterThanOrEqual(1);
+    expect(q[0]?.socMinPct).toBeLessThanOrEqual(q[0]?.socPct as number);
+    expect(q[0]?.socMaxPct).toBeGreaterThanOrEqual(q[0]?.socPct as number);
+    const minute = await json('/api/batteries/BAT-1/history?from=1699999000000&resolution=1m');
+    expect(minute.body.resolution).toBe('1m');
+    expect((minute.body.points as Array<{ ts: number }>)[0]?.ts).toBe(1_700_000_001_000 - (1_700_000_001_000 % 60_000));
+    const recent = await json(`/api/batteries/BAT-1/history?from=${Date.now() - 3_600_000}`);
+    expect(recent.body).toMatchObject({ resolution: '5s', points: [] });
+    expect((await json('/api/batteries/BAT-1/history?resolution=hourly')).status).toBe(400);
   });
 
   it('answers 404 for unknown stations, batteries and API paths, 405 for writes', async () => {
