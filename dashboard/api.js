@@ -104,10 +104,28 @@ export async function getBattery(id) {
   return /** @type {Record<string, any> | null} */ (await request('GET', `/api/batteries/${encodeURIComponent(id)}`));
 }
 
-/** @param {string} id @returns {Promise<any[]>} history points, oldest first */
-export async function getBatteryHistory(id) {
-  const items = listFrom(await request('GET', `/api/batteries/${encodeURIComponent(id)}/history`), ['items', 'history', 'points']);
-  return /** @type {any[]} */ (items.filter((p) => p && typeof p === 'object')).sort((a, b) => a.ts - b.ts);
+/** @typedef {{ points: any[], resolution: string | null }} History */
+
+/**
+ * History points, oldest first, and the resolution the server answered with ("5s" ... "1d"; null when it does not
+ * say). Without `from` the server sends its newest 5-second samples.
+ * @param {string} id
+ * @param {{ from?: number, limit?: number, resolution?: string }} [range]
+ * @returns {Promise<History>}
+ */
+export async function getBatteryHistory(id, range = {}) {
+  const query = new window.URLSearchParams();
+  if (range.from !== undefined) query.set('from', String(Math.round(range.from)));
+  if (range.limit !== undefined) query.set('limit', String(range.limit));
+  if (range.resolution !== undefined) query.set('resolution', range.resolution);
+  const qs = query.toString();
+  const json = await request('GET', `/api/batteries/${encodeURIComponent(id)}/history${qs ? `?${qs}` : ''}`);
+  const items = listFrom(json, ['items', 'history', 'points']);
+  const res = json && typeof json === 'object' && !Array.isArray(json) ? /** @type {Record<string, unknown>} */ (json).resolution : null;
+  return {
+    points: /** @type {any[]} */ (items.filter((p) => p && typeof p === 'object')).sort((a, b) => a.ts - b.ts),
+    resolution: typeof res === 'string' ? res : null,
+  };
 }
 
 /**

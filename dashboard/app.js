@@ -6,7 +6,7 @@ import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { h, morphChildren } from './dom.js';
 import { ago } from './format.js';
 import { getLang, setLang, t } from './i18n.js';
-import { renderBattery } from './render-battery.js';
+import { DEFAULT_RANGE, HISTORY_RANGES, renderBattery } from './render-battery.js';
 import { renderOverview } from './render-station.js';
 import { renderTraining } from './render-training.js';
 import { checkSession, closeForm, isMechanic, openForm, renderLoginPanel, renderSessionControl, session, sessionEnded, submitLogin, submitLogout } from './session.js';
@@ -15,6 +15,12 @@ import { checkSession, closeForm, isMechanic, openForm, renderLoginPanel, render
 const POLL_MS = 2000;
 /** How often relative times ("vor 3 s") are redrawn between polls, in ms. */
 const TICK_MS = 1000;
+/**
+ * A longer history range is fetched again only this often, not on every poll: its newest bucket barely changes in
+ * 2 s and the answer is up to HISTORY_LIMIT points.
+ */
+const LONG_HISTORY_MS = 60_000;
+const HISTORY_LIMIT = 2000;
 
 /**
  * @typedef {{ name: 'overview' } | { name: 'battery', id: string }} Route
@@ -38,6 +44,8 @@ const state = {
   notice: null,
   /** @type {string | null} */
   pending: null,
+  /** @type {string} the history range the reader chose; kept when moving to another battery */
+  historyRange: DEFAULT_RANGE,
 };
 
 /** @returns {Route} */
@@ -78,11 +86,24 @@ async function loadSim() {
   }
 }
 
+/**
+ * The default range asks without `from`, exactly as before ranges existed: the server's newest 5-second samples.
+ * @param {string} id
+ * @param {string} range
+ */
+function fetchHistory(id, range) {
+  const r = HISTORY_RANGES.find(([key]) => key === range);
+  if (range === DEFAULT_RANGE || r === undefined) return getBatteryHistory(id);
+  return getBatteryHistory(id, { from: Date.now() - r[1], limit: HISTORY_LIMIT, resolution: r[2] });
+}
+
 /** @param {string} id */
 async function loadBattery(id) {
   if (state.battery?.id !== id) state.battery = { id, detail: null, history: null, notFound: false };
   const view = state.battery;
-  const [detail, history] = await Promise.allSettled([getBattery(id), getBatteryHistory(id)]);
+  const range = state.historyRange;
+  const fresh = view.historyRange === range && range !== DEFAULT_RANGE && Date.now() - (view.historyAt ?? 0) < LONG_HISTORY_MS;
+  const [detail, history] = await Promise.allSettled([getBattery(id), fresh ? null : fetchHistory(id, range)]);
   if (state.battery !== view) return; // the reader moved on meanwhile
   if (detail.status === 'fulfilled') {
     view.detail = detail.value ?? {};
@@ -90,7 +111,13 @@ async function loadBattery(id) {
   } else if (detail.reason instanceof ApiError && detail.reason.status === 404) {
     view.notFound = true;
   }
-  if (history.status === 'fulfilled') view.history = history.value;
+  // An answer for a range the reader has left since must not overwrite the newer choice.
+  if (history.status === 'fulfilled' && history.value && state.historyRange === range) {
+    view.history = history.value.points;
+    view.resolution = history.value.resolution;
+    view.historyRange = range;
+    view.historyAt = Date.now();
+  }
 }
 
 async function refresh() {
@@ -133,7 +160,7 @@ function renderMain() {
   const route = currentRoute();
   if (route.name === 'battery') {
     const view = state.battery?.id === route.id ? state.battery : { id: route.id, detail: null, history: null, notFound: false };
-    return h('main', { class: 'page', 'data-testid': 'page-battery' }, renderBattery(view, state.stations));
+    return h('main', { class: 'page', 'data-testid': 'page-battery' }, renderBattery(view, state.stations, state.historyRange));
   }
   const notice = state.notice ? { text: t(state.notice.key, state.notice.params), ok: state.notice.ok } : null;
   return h(
@@ -216,6 +243,12 @@ document.addEventListener('click', (event) => {
   if (action === 'lang') {
     setLang(getLang() === 'de' ? 'en' : 'de');
     render();
+  } else if (action === 'history-range') {
+    const range = String(target.getAttribute('data-range'));
+    if (range === state.historyRange || !HISTORY_RANGES.some(([key]) => key === range)) return;
+    state.historyRange = range;
+    render();
+    void poll();
   } else if (action === 'sim-fault') {
     const dock = Number(target.getAttribute('data-dock'));
     const fault = String(target.getAttribute('data-fault'));

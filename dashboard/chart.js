@@ -1,7 +1,7 @@
 // A small inline-SVG line chart (no chart library). The SVG stretches to the card's width; the axis labels are HTML
 // beside it so they stay crisp and readable at any width instead of being squashed with the drawing.
 import { h, svg } from './dom.js';
-import { clock, isNum, num } from './format.js';
+import { axisTime, isNum, num } from './format.js';
 
 const W = 300;
 const H = 100;
@@ -105,6 +105,6 @@ export function lineChart(spec) {
       h('div', { class: 'chart-y', 'aria-hidden': 'true' }, h('span', null, num(hi, spec.unit, spec.digits)), h('span', null, num(lo, spec.unit, spec.digits))),
       h('div', { class: 'chart-plot' }, plot),
     ),
-    h('div', { class: 'chart-x', 'aria-hidden': 'true' }, h('span', null, clock(t0)), h('span', null, clock(t1))),
+    h('div', { class: 'chart-x', 'aria-hidden': 'true' }, h('span', null, axisTime(t0, t1 - t0)), h('span', null, axisTime(t1, t1 - t0))),
   );
 }

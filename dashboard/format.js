@@ -47,6 +47,16 @@ export function clock(epochMs) {
   return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(new Date(epochMs));
 }
 
+/**
+ * A chart's axis time: the time of day for spans up to a day, else the date (a time of day alone would be ambiguous).
+ * @param {number} epochMs
+ * @param {number} spanMs
+ */
+export function axisTime(epochMs, spanMs) {
+  if (spanMs <= 24 * 3_600_000) return clock(epochMs);
+  return new Intl.DateTimeFormat(locale(), { day: '2-digit', month: '2-digit' }).format(new Date(epochMs));
+}
+
 /** @param {unknown} list @returns {number | null} */
 export function maxOf(list) {
   const nums = Array.isArray(list) ? list.filter(isNum) : [];

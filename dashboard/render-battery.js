@@ -20,8 +20,29 @@ const FIELDS = /** @type {const} */ ([
 const ALWAYS = new Set(['sohPct', 'socPct', 'cycles', 'cellSpreadMv', 'maxTempC', 'internalResistanceMilliOhm']);
 
 /**
- * @typedef {{ id: string, detail: Record<string, any> | null, history: any[] | null, notFound: boolean }} BatteryView
+ * `historyRange` is the range the shown `history` was fetched for; while it differs from the chosen range the new
+ * one is on its way. `historyAt` is when it arrived (epoch ms), to know when to fetch it again.
+ * @typedef {{ id: string, detail: Record<string, any> | null, history: any[] | null, notFound: boolean,
+ *   historyRange?: string, resolution?: string | null, historyAt?: number }} BatteryView
  */
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/**
+ * The ranges the history chart offers, [key, length in ms, resolution asked for]; the first is the default. Each
+ * asks for a resolution that gives a few hundred to 1440 points: "auto" would give 5-s samples for a day (17,280,
+ * more than a phone draws well and over the limit).
+ */
+export const HISTORY_RANGES = /** @type {const} */ ([
+  ['1h', HOUR, '5s'],
+  ['24h', DAY, '1m'],
+  ['7d', 7 * DAY, '15m'],
+  ['30d', 30 * DAY, '1h'],
+  ['1y', 365 * DAY, '1d'],
+]);
+export const DEFAULT_RANGE = HISTORY_RANGES[0][0];
+/** The tables the server can answer from; anything else it says is shown as it came. */
+const RESOLUTIONS = new Set(['5s', '1m', '15m', '1h', '1d']);
 
 /**
  * Where the battery sits right now, from the overview's telemetry.
@@ -95,17 +116,47 @@ function charts(history) {
     { label: t('chart.current'), unit: 'A', digits: 1, points: series('currentA'), testid: 'chart-current', tone: 'b' },
     { label: t('chart.soc'), unit: '%', digits: 0, points: series('socPct'), testid: 'chart-soc', tone: 'c' },
   ];
-  if (history.some((p) => isNum(p.tempC))) {
-    specs.push({ label: t('chart.temp'), unit: '°C', digits: 1, points: series('tempC'), testid: 'chart-temp', tone: 'd' });
+  // The broker calls it tempMaxC; older answers said tempC.
+  const tempKey = history.some((p) => isNum(p.tempMaxC)) ? 'tempMaxC' : 'tempC';
+  if (history.some((p) => isNum(p[tempKey]))) {
+    specs.push({ label: t('chart.temp'), unit: '°C', digits: 1, points: series(tempKey), testid: 'chart-temp', tone: 'd' });
   }
   return h('div', { class: 'charts', 'data-testid': 'battery-chart' }, specs.map(lineChart));
 }
 
 /**
+ * Buttons rather than a <select>: one tap on a phone, and the chosen range stays in sight.
+ * @param {BatteryView} view
+ * @param {string} range
+ */
+function rangePicker(view, range) {
+  const loading = view.history !== null && view.historyRange !== range;
+  const res = view.resolution;
+  const note = loading ? t('history.loading') : res ? (RESOLUTIONS.has(res) ? t(`history.res.${res}`) : res) : '';
+  return h(
+    'div',
+    { class: 'history-bar' },
+    h(
+      'div',
+      { class: 'range-picker', role: 'group', 'aria-label': t('history.rangeLabel'), 'data-testid': 'history-range' },
+      HISTORY_RANGES.map(([key]) =>
+        h(
+          'button',
+          { type: 'button', class: 'button range', 'data-action': 'history-range', 'data-range': key, 'data-testid': `history-range-${key}`, 'aria-pressed': key === range ? 'true' : 'false' },
+          t(`history.range.${key}`),
+        ),
+      ),
+    ),
+    h('span', { class: 'muted history-res', 'data-testid': 'history-resolution', 'aria-live': 'polite' }, note),
+  );
+}
+
+/**
  * @param {BatteryView} view
  * @param {any[] | null} stations
+ * @param {string} [range] the history range the reader chose
  */
-export function renderBattery(view, stations) {
+export function renderBattery(view, stations, range = DEFAULT_RANGE) {
   const back = h('a', { class: 'back button', href: '#/', 'data-testid': 'back-link' }, t('nav.back'));
   const title = h('h2', { class: 'page-title', 'data-testid': 'battery-title' }, t('battery.title', { id: view.id }));
   if (view.notFound) {
@@ -135,6 +186,6 @@ export function renderBattery(view, stations) {
     h('section', { class: 'card' }, h('h3', null, t('battery.health')), fieldList(detail)),
     h('section', { class: 'card' }, h('h3', null, t('battery.alerts')), alertList(detail.alerts)),
     cellView && h('section', { class: 'card' }, h('h3', null, t('battery.cells')), cellView),
-    h('section', { class: 'card' }, h('h3', null, t('battery.history')), charts(view.history ?? [])),
+    h('section', { class: 'card' }, h('h3', null, t('battery.history')), rangePicker(view, range), charts(view.history ?? [])),
   );
 }

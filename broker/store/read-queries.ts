@@ -60,7 +60,7 @@ export type BatteryPoint = Omit<BatterySampleRow, 'batteryId'> & {
   currentMaxA?: number;
 };
 
-export const HISTORY_RESOLUTIONS = ['5s', '1m', '15m'] as const;
+export const HISTORY_RESOLUTIONS = ['5s', '1m', '15m', '1h', '1d'] as const;
 export type HistoryResolution = (typeof HISTORY_RESOLUTIONS)[number];
 
 /**
@@ -105,7 +105,7 @@ export class ReadQueries {
   private readonly battery: Statement;
   private readonly samples: Statement;
   /** Mean (min, max) per bucket of the down-sampled tables, in the same point shape as the samples. */
-  private readonly buckets: Record<'1m' | '15m', Statement>;
+  private readonly buckets: Record<'1m' | '15m' | '1h' | '1d', Statement>;
 
   constructor(private readonly store: CentralDb) {
     const db = store.db;
@@ -122,7 +122,14 @@ export class ReadQueries {
         current_sum / n AS currentA, cell_min_v AS cellMinV, cell_max_v AS cellMaxV, temp_max_c AS tempMaxC, cycles,
         n, soc_min AS socMinPct, soc_max AS socMaxPct, current_min AS currentMinA, current_max AS currentMaxA
         FROM ${table} WHERE battery_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket DESC LIMIT ?) ORDER BY ts`);
-    this.buckets = { '1m': bucketed('battery_minutes'), '15m': bucketed('battery_quarters') };
+    // Hours and days are folded from the quarter-hours at read time: a year of them is 35k rows per battery.
+    const folded = (stepMs: number): Statement =>
+      db.prepare(`SELECT * FROM (SELECT (bucket / ${stepMs}) * ${stepMs} AS ts, max(station_id) AS stationId, max(dock) AS dock,
+        sum(soc_sum) / sum(n) AS socPct, sum(voltage_sum) / sum(n) AS voltageV, sum(current_sum) / sum(n) AS currentA,
+        min(cell_min_v) AS cellMinV, max(cell_max_v) AS cellMaxV, max(temp_max_c) AS tempMaxC, max(cycles) AS cycles,
+        sum(n) AS n, min(soc_min) AS socMinPct, max(soc_max) AS socMaxPct, min(current_min) AS currentMinA, max(current_max) AS currentMaxA
+        FROM battery_quarters WHERE battery_id = ? AND bucket >= ? AND bucket <= ? GROUP BY bucket / ${stepMs} ORDER BY ts DESC LIMIT ?) ORDER BY ts`);
+    this.buckets = { '1m': bucketed('battery_minutes'), '15m': bucketed('battery_quarters'), '1h': folded(3_600_000), '1d': folded(86_400_000) };
   }
 
   /** Stations with counters and latest docks; `staleAfterMs`: a station silent that long counts as offline. */
@@ -146,8 +153,9 @@ export class ReadQueries {
   }
 
   /**
-   * A battery's history, oldest first, the newest `limit` points of [from, to]: 5-second samples, or per minute /
-   * per 15 minutes (bucket start as ts; means, with the bucket's sample count and SoC/current extremes).
+   * A battery's history, oldest first, the newest `limit` points of [from, to]: 5-second samples, or per minute,
+   * 15 minutes, hour or day (bucket start as ts; means, with the bucket's sample count and SoC/current extremes;
+   * hours and days come from the 15-minute table, so they reach back a year).
    */
   history(id: string, from: number, to: number, limit: number, resolution: HistoryResolution = '5s'): BatteryPoint[] {
     const stmt = resolution === '5s' ? this.samples : this.buckets[resolution];

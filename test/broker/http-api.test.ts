@@ -112,6 +112,12 @@ describe('HTTP API', () => {
     const minute = await json('/api/batteries/BAT-1/history?from=1699999000000&resolution=1m');
     expect(minute.body.resolution).toBe('1m');
     expect((minute.body.points as Array<{ ts: number }>)[0]?.ts).toBe(1_700_000_001_000 - (1_700_000_001_000 % 60_000));
+    // Days are folded from the quarter-hours at read time: one point, the same means and extremes.
+    const days = await json('/api/batteries/BAT-1/history?from=1699999000000&resolution=1d');
+    expect(days.body.resolution).toBe('1d');
+    const d = days.body.points as Array<Record<string, unknown>>;
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ ts: 1_700_000_001_000 - (1_700_000_001_000 % 86_400_000), n, socPct: q[0]?.socPct, socMinPct: q[0]?.socMinPct, cellMaxV: 3.9 });
     const recent = await json(`/api/batteries/BAT-1/history?from=${Date.now() - 3_600_000}`);
     expect(recent.body).toMatchObject({ resolution: '5s', points: [] });
     expect((await json('/api/batteries/BAT-1/history?resolution=hourly')).status).toBe(400);

@@ -69,6 +69,8 @@ export interface Fixture {
   faultPresent: boolean;
   /** When set, command answers wait for it: a test can look at the page while a command is running. */
   commandGate: Promise<void> | null;
+  /** The query of every GET /api/batteries/<id>/history, in order. */
+  historyQueries: Record<string, string>[];
 }
 
 function battery(id: string, socPct: number, voltageV: number, currentA: number, tempsC: number[], cellsV: number[]) {
@@ -116,6 +118,7 @@ export function newFixture(): Fixture {
     commands: [],
     faultPresent: true,
     commandGate: null,
+    historyQueries: [],
   };
 }
 
@@ -124,15 +127,42 @@ function batteryDetail(id: string) {
   return { id, socPct: 63, cycles: 212, sohPct: 91.5, maxTempC: 33.5, cellSpreadMv: null, alerts: [{ severity: 'warning', message: 'Zelle 7 driftet' }] };
 }
 
-function batteryHistory() {
-  const t0 = Date.now() - 60 * 60_000;
-  return Array.from({ length: 61 }, (_, i) => ({
-    ts: t0 + i * 60_000,
-    voltageV: 48 + i * 0.06,
-    currentA: i < 50 ? 5 : 1,
-    socPct: 20 + i,
-    ...(i % 10 === 5 ? {} : { tempC: 25 + i / 10 }),
-  }));
+const STEP_MS: Record<string, number> = { '5s': 5_000, '1m': 60_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
+/** How far back each table reaches, as in the broker; the minute of grace covers the page's clock running ahead. */
+const KEPT_MS: [string, number][] = [
+  ['5s', 7 * 86_400_000 + 60_000],
+  ['1m', 30 * 86_400_000 + 60_000],
+];
+
+/**
+ * Like the broker: without `from` the newest 5-s samples (61 of them); with `from` and resolution auto the finest
+ * table that reaches back to `from`, at most `limit` points (default 500) ending now. Down-sampled points carry
+ * their bucket's count and extremes.
+ */
+function batteryHistory(id: string, query: URLSearchParams) {
+  const now = Date.now();
+  const from = query.has('from') ? Number(query.get('from')) : null;
+  const asked = query.get('resolution') ?? 'auto';
+  const resolution = asked in STEP_MS ? asked : from === null ? '5s' : (KEPT_MS.find(([, kept]) => now - from <= kept)?.[0] ?? '15m');
+  const step = STEP_MS[resolution] ?? 5_000;
+  const limit = Number(query.get('limit') ?? 500);
+  const count = from === null ? 61 : Math.max(0, Math.min(limit, Math.floor((now - from) / step) + 1));
+  const t0 = now - (count - 1) * step;
+  const points = Array.from({ length: count }, (_, i) => {
+    const k = count > 1 ? (i * 60) / (count - 1) : 60; // the same curve whatever the count, ending at 51,6 V
+    const point = {
+      ts: t0 + i * step,
+      voltageV: 48 + k * 0.06,
+      currentA: k < 50 ? 5 : 1,
+      socPct: 20 + k,
+      cellMinV: 3.9,
+      cellMaxV: 3.92,
+      cycles: 212,
+      ...(i % 10 === 5 ? {} : { tempMaxC: 25 + k / 10 }),
+    };
+    return resolution === '5s' ? point : { ...point, n: step / 5_000, socMinPct: point.socPct - 1, socMaxPct: point.socPct + 1, currentMinA: 0, currentMaxA: 5 };
+  });
+  return { batteryId: id, from: points[0]?.ts ?? from ?? now, to: now, resolution, points };
 }
 
 function simState(fx: Fixture) {
@@ -165,7 +195,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text ? (JSON.parse(text) as unknown) : null;
 }
 
-async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
   if (fx.failApi) return send(res, 503, { error: 'unavailable' });
   const method = req.method ?? 'GET';
   // The broker's CSRF guard: a POST must say it is JSON, which a plain HTML form on another site cannot.
@@ -191,7 +221,9 @@ async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path:
   if (method === 'GET' && battery?.[1]) {
     const id = decodeURIComponent(battery[1]);
     if (!id.startsWith('B-')) return send(res, 404, { error: 'unknown battery' });
-    return send(res, 200, battery[2] ? batteryHistory() : batteryDetail(id));
+    if (!battery[2]) return send(res, 200, batteryDetail(id));
+    fx.historyQueries.push(Object.fromEntries(query));
+    return send(res, 200, batteryHistory(id, query));
   }
   if (path === '/api/sim' || path === '/api/sim/faults' || path === '/api/sim/buttons') {
     if (!fx.simEnabled) return send(res, 404, { error: 'no simulator' });
@@ -288,8 +320,9 @@ async function staticFile(res: ServerResponse, path: string): Promise<void> {
 
 export async function startFixtureServer(fx: Fixture): Promise<{ server: Server; baseUrl: string }> {
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const work = path.startsWith('/api/') ? api(fx, req, res, path) : staticFile(res, path);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const work = path.startsWith('/api/') ? api(fx, req, res, path, url.searchParams) : staticFile(res, path);
     work.catch((err: unknown) => send(res, 500, { error: String(err) }));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
