@@ -1,4 +1,5 @@
-// `rikscha broker` as an operator runs it: credentials made by `add-station` let that station in, others stay out.
+// `rikscha broker` as an operator runs it: credentials made by `add-station` let that station in, others stay out;
+// a mechanic made by `add-mechanic` logs in on the HTTP API.
 
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,10 @@ describe('rikscha broker', () => {
     const again = await cli(['broker', 'add-station', 'kiez-nord', '--config', cfg]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--reset');
+    const mech = await cli(['broker', 'add-mechanic', 'werkstatt', '--config', cfg]);
+    expect(mech.code).toBe(0);
+    const mechPw = /password: (\S+)/.exec(mech.stdout)?.[1] ?? '';
+    expect(mechPw.length).toBeGreaterThanOrEqual(16);
 
     const proc = spawn(process.execPath, [BIN, 'broker', '--config', cfg], { env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -55,6 +60,10 @@ describe('rikscha broker', () => {
       expect(await canConnect(port, 'kiez-sued', password)).toBe(false);
       const health = await fetch(`http://127.0.0.1:${started.httpPort}/healthz`);
       expect(health.status).toBe(200);
+      // The mechanic logs in on the HTTP API, and is read-only on MQTT like a viewer.
+      const login = await fetch(`http://127.0.0.1:${started.httpPort}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'werkstatt', password: mechPw }) });
+      expect(login.status).toBe(200);
+      expect(await login.json()).toEqual({ username: 'werkstatt', role: 'mechanic' });
     } finally {
       const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
       proc.kill('SIGTERM');
