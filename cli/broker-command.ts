@@ -1,6 +1,6 @@
 // `rikscha broker --config F` runs the central side; `rikscha broker add-station <id>`, `add-viewer <user>` and
 // `add-mechanic <user>` create credentials in the central store (the password is printed once; only its scrypt
-// hash is kept).
+// hash is kept); `set-first-seq <id> <seq>` declares where a station's history starts.
 
 import { fileURLToPath } from 'node:url';
 import { ZodError } from 'zod';
@@ -37,6 +37,21 @@ export async function runBroker(file: string | undefined): Promise<void> {
     logger: log,
   });
   onShutdown(log, () => central.close());
+}
+
+/** Declares where a station's seq history starts (a new or restored central store; see CentralDb.setFirstSeq). */
+export function setFirstSeq(stationId: string, seqText: string, opts: { config?: string; dataDir?: string }): void {
+  const seq = Number(seqText);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new UsageError(`seq "${seqText}": a whole number from 1`);
+  const cfg = configFrom(opts.config);
+  const db = new CentralDb(opts.dataDir ?? cfg.dataDir);
+  try {
+    if (!db.getStation(stationId)) throw new UsageError(`station ${stationId} is not in the central store at ${db.path}`);
+    const r = db.setFirstSeq(stationId, seq, Date.now());
+    process.stdout.write(`station ${stationId}: history starts at seq ${seq}; ack ${r.ackSeq}, settled ${r.settledCount}\n`);
+  } finally {
+    db.close();
+  }
 }
 
 /** Creates credentials; refuses to replace an existing station's password unless `reset` is set. */

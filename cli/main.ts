@@ -66,6 +66,19 @@ for (const kind of ['station', 'viewer', 'mechanic'] as const) {
     });
 }
 
+broker
+  .command('set-first-seq')
+  .description("Declare where a station's seq history starts, when its earlier seqs will never arrive (a new or restored central store): otherwise the ack waits for them and the station's outbox only fills.")
+  .argument('<stationId>')
+  .argument('<seq>', 'the first seq the central store will have')
+  .option('--config <file>', 'broker config naming the data dir')
+  .option('--data-dir <dir>', 'data dir of the central store (overrides the config)')
+  .action(async (stationId: string, seq: string, _opts: unknown, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<{ config?: string; dataDir?: string }>();
+    const { setFirstSeq } = await import('./broker-command.ts');
+    setFirstSeq(stationId, seq, opts);
+  });
+
 program
   .command('sim')
   .description("Run a station's worth of simulated devices (BMS, Riden chargers, VESC) from a scenario file, each on a socat pty or a TCP port, playing its timeline.")

@@ -114,6 +114,31 @@ describe('ingester', () => {
     expect(new ReadQueries(db).stations(clock.now(), 60_000)[0]).toMatchObject({ missingSeqs: 0 });
   });
 
+  it('a start declared after the fact: a new central store gets a station whose seq went on', () => {
+    for (const s of [5000, 5001, 5002]) offerTelemetry('st-c', s);
+    clock.advance(100);
+    // Waiting for seq 1 forever: nothing acked, the station's outbox would only fill.
+    expect(acks).toEqual([]);
+    expect(db.setFirstSeq('st-c', 5000, clock.now())).toEqual({ ackSeq: 4999, settledCount: 3 });
+    offerTelemetry('st-c', 5003);
+    clock.advance(100);
+    expect(acks.map((a) => a.seq)).toEqual([5003]);
+    expect(new ReadQueries(db).stations(clock.now(), 60_000).find((s) => s.stationId === 'st-c')).toMatchObject({ ackSeq: 5003, missingSeqs: 0 });
+  });
+
+  it('moving the start forward within the acked range keeps the ack, even after retention deleted old rows', () => {
+    for (let s = 1; s <= 10; s++) offerTelemetry('st-d', s);
+    clock.advance(100);
+    expect(acks.map((a) => a.seq)).toEqual([10]);
+    // Retention removed seqs 1..5 (all acked); their rows are gone, but they were settled.
+    db.db.prepare("DELETE FROM messages WHERE station_id = 'st-d' AND seq <= 5").run();
+    expect(db.setFirstSeq('st-d', 4, clock.now())).toEqual({ ackSeq: 10, settledCount: 7 });
+    offerTelemetry('st-d', 11);
+    clock.advance(100);
+    expect(acks.map((a) => a.seq)).toEqual([10, 11]);
+    expect(new ReadQueries(db).stations(clock.now(), 60_000).find((s) => s.stationId === 'st-d')).toMatchObject({ ackSeq: 11, missingSeqs: 0 });
+  });
+
   it('re-sends the current ack when a station repeats something already acked (it missed the ack)', () => {
     for (const s of [1, 2]) offerTelemetry('st-a', s);
     clock.advance(100);

@@ -72,7 +72,8 @@ export class CentralDb {
       listStations: p(`SELECT ${STATION_COLS} FROM stations ORDER BY station_id`),
       updateStation: p(`UPDATE stations SET ack_seq = @ackSeq, highest_seq = @highestSeq, settled_count = @settledCount,
         rejected_count = @rejectedCount, last_seen = @lastSeen WHERE station_id = @stationId`),
-      setFirstSeq: p('UPDATE stations SET first_seq = ?, ack_seq = ? - 1, settled_count = (SELECT count(*) FROM messages WHERE station_id = ? AND seq >= ?) WHERE station_id = ?'),
+      setFirstSeq: p('UPDATE stations SET first_seq = ?, ack_seq = ?, settled_count = ? WHERE station_id = ?'),
+      countFrom: p('SELECT count(*) FROM messages WHERE station_id = ? AND seq >= ?').pluck(),
       getStationSecret: p('SELECT salt, hash, params FROM station_credentials WHERE station_id = ?'),
       setStationSecret: p(`INSERT INTO station_credentials (station_id, salt, hash, params, created_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(station_id) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, params = excluded.params, created_at = excluded.created_at`),
@@ -162,11 +163,30 @@ export class CentralDb {
     this.s.updateStation!.run(row);
   }
 
-  /** Declares where a station's history starts (for a station whose earlier seqs the central store will never get). */
-  setFirstSeq(stationId: string, firstSeq: number, now: number): void {
-    this.tx(() => {
+  /**
+   * Declares where a station's history starts, for a station whose earlier seqs the central store will never get
+   * (a new or restored central store: the station's seq went on, so the ack would wait for seq 1 forever).
+   * Moving the start forward within what is acked keeps the ack and takes the skipped seqs off the settled count
+   * (they were all settled: retention may have deleted their rows, so they are not counted from the table);
+   * past the ack, the ack jumps to just below the start and the next batch walks on from there. Moving it back
+   * recounts from the stored rows, which is right only while retention has not deleted any of them.
+   */
+  setFirstSeq(stationId: string, firstSeq: number, now: number): { ackSeq: number; settledCount: number } {
+    return this.tx(() => {
       this.ensureStation(stationId, now);
-      this.s.setFirstSeq!.run(firstSeq, firstSeq, stationId, firstSeq, stationId);
+      const row = this.getStation(stationId);
+      if (!row) throw new Error(`station row ${stationId} missing after insert`);
+      let ack: number;
+      let settled: number;
+      if (firstSeq >= row.firstSeq && firstSeq <= row.ackSeq + 1) {
+        ack = row.ackSeq;
+        settled = row.settledCount - (firstSeq - row.firstSeq);
+      } else {
+        ack = firstSeq - 1;
+        settled = this.s.countFrom!.get(stationId, firstSeq) as number;
+      }
+      this.s.setFirstSeq!.run(firstSeq, ack, settled, stationId);
+      return { ackSeq: ack, settledCount: settled };
     });
   }
 

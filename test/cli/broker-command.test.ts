@@ -71,6 +71,28 @@ describe('rikscha broker', () => {
     }
   });
 
+  it('set-first-seq declares where a known station starts, and refuses unknown stations and bad numbers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rikscha-broker-'));
+    const dataDir = join(dir, 'central');
+    expect((await cli(['broker', 'add-station', 'kiez-ost', '--data-dir', dataDir])).code).toBe(0);
+    const ok = await cli(['broker', 'set-first-seq', 'kiez-ost', '5000', '--data-dir', dataDir]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toContain('station kiez-ost: history starts at seq 5000; ack 4999');
+    const { CentralDb } = await import('../../broker/store/central-db.ts');
+    const db = new CentralDb(dataDir);
+    try {
+      expect(db.getStation('kiez-ost')).toMatchObject({ firstSeq: 5000, ackSeq: 4999 });
+    } finally {
+      db.close();
+    }
+    const unknown = await cli(['broker', 'set-first-seq', 'kiez-west', '10', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('kiez-west is not in the central store');
+    const bad = await cli(['broker', 'set-first-seq', 'kiez-ost', 'zehn', '--data-dir', dataDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('a whole number');
+  });
+
   it('names the field of a bad broker config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rikscha-broker-'));
     const cfg = join(dir, 'broker.json');
