@@ -111,7 +111,10 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     let source: IngestSource;
     if ('url' in opts.mqtt) {
       const m = opts.mqtt;
-      source = new ExternalSource({ url: m.url, username: m.username, password: m.password, shareGroup: m.shareGroup, log: child('ingest-mqtt'), rejections });
+      source = new ExternalSource({
+        url: m.url, username: m.username, password: m.password, shareGroup: m.shareGroup, log: child('ingest-mqtt'), rejections,
+        writable: () => ingester.writable(),
+      });
     } else {
       let handler: IngestSink = () => undefined;
       // The in-process ingester needs no MQTT identity; this one is for ingester processes connecting as clients.

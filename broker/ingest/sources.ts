@@ -64,6 +64,12 @@ export interface ExternalSourceOptions {
   log: Logger;
   rejections: Rejections;
   connectTimeoutMs?: number;
+  /**
+   * Backpressure: a promise while the ingester's queue is full. The PUBACK of the message just taken waits for it,
+   * and MQTT.js reads nothing more from the broker until then, so the broker holds (or, past its queue limit, drops)
+   * what comes next instead of our memory growing: a dropped message is never acked and its station sends it again.
+   */
+  writable?: () => Promise<void> | null;
 }
 
 const KINDS = ['telemetry', 'event', 'status'] as const;
@@ -95,6 +101,15 @@ export class ExternalSource implements IngestSource {
       connectTimeout: this.opts.connectTimeoutMs ?? 10_000,
     });
     this.client = client;
+    const writable = this.opts.writable;
+    if (writable) {
+      // MQTT.js emits 'message' first, then calls handleMessage and sends the PUBACK when it calls back.
+      client.handleMessage = (_packet, done) => {
+        const wait = writable();
+        if (wait) void wait.then(() => done(), () => done());
+        else done();
+      };
+    }
     client.on('message', (topic, payload) => {
       if (topic.endsWith('/result')) {
         this.onResult?.(topic, payload);

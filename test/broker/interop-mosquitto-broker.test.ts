@@ -78,6 +78,36 @@ describe('shared-subscription ingester against mosquitto', () => {
     await st.endAsync();
   });
 
+  it('holds the broker back while the ingester is full: nothing more is read until there is room', async () => {
+    let release: () => void = () => undefined;
+    let gate: Promise<void> | null = new Promise<void>((r) => (release = r));
+    const seen: number[] = [];
+    const source = new ExternalSource({
+      url: url(), username: 'ingest2', password: USERS.ingest2, shareGroup: 'gate-test', log: quiet,
+      rejections: new Rejections(new Metrics(), quiet, systemClock),
+      // Full from the first telemetry on (mosquitto hands a new shared subscriber the retained status first).
+      writable: () => (seen.length > 0 ? gate : null),
+    });
+    await source.start((v) => void (v.ok && v.kind === 'telemetry' && seen.push(v.env.seq)));
+    // A plain subscriber beside it shows when mosquitto has forwarded everything.
+    const observer = await mqtt.connectAsync(url(), { protocolVersion: 4, reconnectPeriod: 0, username: 'ingest', password: USERS.ingest });
+    const observed = collect(observer);
+    await observer.subscribeAsync('rikscha/v1/st-a/telemetry', { qos: 1 });
+    const st = await mqtt.connectAsync(url(), { protocolVersion: 4, reconnectPeriod: 0, clientId: 'st-a', username: 'st-a', password: USERS['st-a'] });
+    for (const seq of [200, 201, 202]) await st.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
+    await waitFor('the observer to get all three', () => observed.filter((m) => (m.json as { seq?: number } | undefined)?.seq !== undefined).length >= 3);
+    await waitFor('the first one at the ingester', () => seen.length >= 1);
+    // Its PUBACK waits for room, and the client reads nothing more meanwhile.
+    expect(seen).toEqual([200]);
+    gate = null;
+    release();
+    await waitFor('the rest once there is room', () => seen.length === 3);
+    expect(seen).toEqual([200, 201, 202]);
+    await st.endAsync();
+    await observer.endAsync();
+    await source.close();
+  });
+
   it('splits the load between two ingesters in the same share group', async () => {
     const counts = [0, 0];
     const sources = [0, 1].map(
