@@ -28,7 +28,7 @@ interface LoadSpec {
 }
 
 /** A station's telemetry as the real station sends it: 8 docks, 13-cell packs, charger readings. */
-function docksJson(station: number, variant: number): string {
+export function docksJson(station: number, variant: number): string {
   const docks = Array.from({ length: DOCKS }, (_, i) => {
     const soc = 10 + ((station * 7 + i * 11 + variant) % 85);
     const cellsV = Array.from({ length: 13 }, (_, c) => Math.round((3.55 + soc * 0.0065 + ((c * 3 + variant) % 7) * 0.002) * 1000) / 1000);

@@ -3,6 +3,22 @@
 
 export const SCHEMA_VERSION = 2;
 
+/** Bucket widths of the down-sampled battery tables, ms. */
+export const AGGREGATES = [
+  { table: 'battery_minutes', bucketMs: 60_000 },
+  { table: 'battery_quarters', bucketMs: 15 * 60_000 },
+] as const;
+
+/** One down-sampled battery table: the same columns at every bucket width. */
+const aggregateTable = (name: string): string => `CREATE TABLE IF NOT EXISTS ${name} (
+  battery_id TEXT NOT NULL, bucket INTEGER NOT NULL, station_id TEXT NOT NULL, dock INTEGER NOT NULL, n INTEGER NOT NULL,
+  soc_sum REAL NOT NULL, soc_min REAL NOT NULL, soc_max REAL NOT NULL,
+  voltage_sum REAL NOT NULL, voltage_min REAL NOT NULL, voltage_max REAL NOT NULL,
+  current_sum REAL NOT NULL, current_min REAL NOT NULL, current_max REAL NOT NULL,
+  cell_min_v REAL, cell_max_v REAL, temp_max_c REAL, cycles INTEGER NOT NULL,
+  PRIMARY KEY (battery_id, bucket)
+) WITHOUT ROWID;`;
+
 /** viewer: read-only MQTT; mechanic: also logs in to the HTTP API and sends commands to stations. */
 export const USER_ROLES = ['viewer', 'mechanic'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -112,26 +128,6 @@ CREATE TABLE IF NOT EXISTS battery_samples (
 -- Down-sampled battery series for the long run (see retention.ts): every stored sample is folded into its
 -- 1-minute and its 15-minute bucket as it is written, so a late backlog lands in the right bucket and nothing is
 -- counted twice (a sample is folded only when its insert was new). Averages are sum / n.
-CREATE TABLE IF NOT EXISTS battery_minutes (
-  battery_id TEXT NOT NULL, bucket INTEGER NOT NULL, station_id TEXT NOT NULL, dock INTEGER NOT NULL, n INTEGER NOT NULL,
-  soc_sum REAL NOT NULL, soc_min REAL NOT NULL, soc_max REAL NOT NULL,
-  voltage_sum REAL NOT NULL, voltage_min REAL NOT NULL, voltage_max REAL NOT NULL,
-  current_sum REAL NOT NULL, current_min REAL NOT NULL, current_max REAL NOT NULL,
-  cell_min_v REAL, cell_max_v REAL, temp_max_c REAL, cycles INTEGER NOT NULL,
-  PRIMARY KEY (battery_id, bucket)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS battery_quarters (
-  battery_id TEXT NOT NULL, bucket INTEGER NOT NULL, station_id TEXT NOT NULL, dock INTEGER NOT NULL, n INTEGER NOT NULL,
-  soc_sum REAL NOT NULL, soc_min REAL NOT NULL, soc_max REAL NOT NULL,
-  voltage_sum REAL NOT NULL, voltage_min REAL NOT NULL, voltage_max REAL NOT NULL,
-  current_sum REAL NOT NULL, current_min REAL NOT NULL, current_max REAL NOT NULL,
-  cell_min_v REAL, cell_max_v REAL, temp_max_c REAL, cycles INTEGER NOT NULL,
-  PRIMARY KEY (battery_id, bucket)
-) WITHOUT ROWID;
+${AGGREGATES.map((a) => aggregateTable(a.table)).join('\n')}
 `;
 
-/** Bucket widths of the down-sampled battery tables, ms. */
-export const AGGREGATES = [
-  { table: 'battery_minutes', bucketMs: 60_000 },
-  { table: 'battery_quarters', bucketMs: 15 * 60_000 },
-] as const;
