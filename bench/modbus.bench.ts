@@ -1,7 +1,7 @@
 // Modbus RTU throughput at 19200 baud: our RTU master on the RequestBus polls a simulated RD6018 over a socat pty
 // pair, both directions paced at the line's speed, against the theoretical maximum for the station's real poll.
 
-import { systemClock } from '../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../lib/clock.ts';
 import { RequestBus } from '../firmware-bridge/bus/request-bus.ts';
 import { createRtuMaster } from '../firmware-bridge/modbus/modbus-master.ts';
 import { SerialTransport } from '../firmware-bridge/transports/serial-transport.ts';

@@ -3,8 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../contract/config-error.ts';
-import { readJsonConfig } from '../contract/config-file.ts';
+import { ConfigError, formatIssues } from '../lib/config-error.ts';
+import { readJsonConfig } from '../lib/config-file.ts';
 
 const listen = (defaultPort: number) =>
   z.object({

@@ -4,7 +4,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { ZodError } from 'zod';
-import { ConfigError } from '../contract/config-error.ts';
+import { ConfigError } from '../lib/config-error.ts';
 import { brokerConfigSchema, loadBrokerConfig, type BrokerConfig } from '../broker/broker-config.ts';
 import { startCentral } from '../broker/central.ts';
 import { CentralDb } from '../broker/store/central-db.ts';

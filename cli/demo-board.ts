@@ -1,7 +1,7 @@
 // In the demo the station drives a virtual I/O board; this mirrors what it shows onto the simulator's board model,
 // so `GET /api/sim` and the dashboard's training panel show the LEDs and screen as the station last wrote them.
 
-import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../lib/clock.ts';
 import type { IoBoard } from '../firmware-bridge/io-board/io-board.ts';
 import type { IoBoardModel, LedColour } from '../hardware/io-board/io-board-model.ts';
 

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startCentral } from '../broker/central.ts';
-import { systemClock } from '../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../lib/clock.ts';
 import { createSimControlHandler } from '../hardware/control/sim-control-api.ts';
 import { FaultInjector } from '../hardware/faults/fault-injector.ts';
 import { SimStation } from '../hardware/station-sim/sim-station.ts';

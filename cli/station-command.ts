@@ -1,7 +1,7 @@
 // `rikscha station --config F`: the station daemon for real (or simulated) devices named in the config.
 
 import { readFileSync } from 'node:fs';
-import { systemClock } from '../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../lib/clock.ts';
 import { ConfigError, loadStationConfig, type StationConfig } from '../station/config/station-config.ts';
 import { startStation } from '../station/station.ts';
 import { createLogger } from './logger.ts';

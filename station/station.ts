@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { topics } from '../contract/topics.ts';
 import type { DockTelemetry, StationEvent, Telemetry } from '../contract/messages.ts';
 import type { BmsReading } from '../firmware-bridge/bms/bms.ts';
-import type { Clock, TimerHandle } from '../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../lib/clock.ts';
 import { ChargeController } from './charging/charge-controller.ts';
 import { chargingConfig } from './charging/charging-config.ts';
 import type { DockView } from './charging/charging-types.ts';

@@ -1,7 +1,7 @@
 // A ByteTransport wrapper for the bench that makes a host's writes take their wire time: the bytes reach the far end
 // only once the last character would have left a real UART (len × bits per char / baud), and writes queue behind each other.
 
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { ByteTransport, Unsubscribe } from '../../firmware-bridge/transports/transport.ts';
 
 export interface PacedLineOptions {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { startCentral, type Central } from '../../broker/central.ts';
-import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
 import { ptyPortFactory } from '../../hardware/ports/pty-port.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';

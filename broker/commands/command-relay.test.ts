@@ -3,7 +3,7 @@
 
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import { CommandRelay, type CommandPort } from './command-relay.ts';
 

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { CommandName } from '../../contract/commands.ts';
 import { commandResultSchema, type Command, type CommandResult } from '../../contract/messages.ts';
 import { parseTopic, topics } from '../../contract/topics.ts';
-import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
 /** Where commands go out and results come in: the embedded broker, or the ingester's client on an external one. */

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import Database from 'better-sqlite3';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { event, telemetry, tempDir } from '../../test/broker/helpers.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import { CentralDb } from '../store/central-db.ts';

@@ -6,7 +6,7 @@
 
 import type { Logger } from 'pino';
 import { topics } from '../../contract/topics.ts';
-import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CentralDb } from '../store/central-db.ts';
 import { BatchWriter, packBatch, type Batch, type BatchItem, type BatchResult } from './batch-writer.ts';

@@ -2,7 +2,7 @@
 // many were suppressed meanwhile), so a station stuck sending garbage cannot flood the log.
 
 import type { Logger } from 'pino';
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { REJECT_REASONS, type RejectReason } from './validate.ts';
 

@@ -3,7 +3,7 @@
 
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { tempDir, waitFor } from '../../test/broker/helpers.ts';
 import { CentralDb, type BatterySampleRow } from './central-db.ts';
 import { Retention } from './retention.ts';

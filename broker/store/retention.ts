@@ -8,7 +8,7 @@
 
 import type { Logger } from 'pino';
 import type { Statement } from 'better-sqlite3';
-import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { CentralDb } from './central-db.ts';
 
 const DAY_MS = 86_400_000;

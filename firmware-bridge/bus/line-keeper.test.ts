@@ -2,7 +2,7 @@
 
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { createMemoryLink } from '../transports/memory-transport.ts';
 import { DeviceLiveness } from './device-liveness.ts';
 import { LineKeeper } from './line-keeper.ts';

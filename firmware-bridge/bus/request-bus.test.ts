@@ -2,7 +2,7 @@
 // the safety lane overtaking queued polls, and the inter-frame gap.
 
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { encodeRead, encodeResponse, asResponse, type JbdRawFrame } from '../jbd/jbd-codec.ts';
 import { JbdDecoder } from '../jbd/jbd-decoder.ts';
 import { createMemoryLink } from '../transports/memory-transport.ts';

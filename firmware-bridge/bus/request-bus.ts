@@ -1,7 +1,7 @@
 // Serialises request/reply exchanges on one shared line (an RS-485 bus, a UART): one request in flight,
 // a per-request timeout, and a safety lane that overtakes queued polls (a charger-off never waits behind reads).
 
-import type { Clock, TimerHandle } from '../clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { CodecError } from '../codec/codec-error.ts';
 import type { FrameDecoder } from '../codec/frame-decoder.ts';
 import type { ByteTransport, Unsubscribe } from '../transports/transport.ts';

@@ -3,7 +3,7 @@
 
 import type { DeviceCountersSnapshot } from '../bus/device-counters.ts';
 import type { Priority } from '../bus/request-bus.ts';
-import { systemClock, type Clock } from '../clock/clock.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { ModbusCallOptions, ModbusClient } from '../modbus/modbus-master.ts';
 import { ChargerError, checkSetpoints, outputPriority, type ChargerDriver, type ChargerLimits, type ChargerProtection, type ChargerReading } from './charger.ts';
 import type { GenericChargerConfig, ScaledRegister, WritableRegister } from './generic-charger-config.ts';

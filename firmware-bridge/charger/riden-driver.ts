@@ -7,7 +7,7 @@
 
 import type { Priority } from '../bus/request-bus.ts';
 import type { DeviceCountersSnapshot } from '../bus/device-counters.ts';
-import { systemClock, type Clock } from '../clock/clock.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { ModbusCallOptions, ModbusClient } from '../modbus/modbus-master.ts';
 import { ChargerError, checkSetpoints, outputPriority, type ChargerDriver, type ChargerLimits, type ChargerReading } from './charger.ts';
 import {

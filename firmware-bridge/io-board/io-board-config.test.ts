@@ -1,7 +1,7 @@
 // The I/O board config schema: defaults filled in, and every problem reported at once with the path of its field.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../contract/config-error.ts';
+import { ConfigError } from '../../lib/config-error.ts';
 import { parseIoBoardConfig } from './io-board-config.ts';
 
 function problems(input: unknown): string[] {

@@ -2,7 +2,7 @@
 // and 20x4 I2C character screen. Units, defaults and ranges are in describe(); every problem names its field.
 
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../../contract/config-error.ts';
+import { ConfigError, formatIssues } from '../../lib/config-error.ts';
 
 const pin = z
   .union([z.int().min(0).max(255), z.string().regex(/^[A-Za-z0-9_-]{1,16}$/)], {

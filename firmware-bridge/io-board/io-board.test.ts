@@ -2,7 +2,7 @@
 // button callbacks, what the screen shows when its recorded I2C bytes are decoded, and the errors for missing plugins.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { parseIoBoardConfig, type IoBoardConfigInput } from './io-board-config.ts';
 import { IoBoard, IoBoardError, singleLedColours } from './io-board.ts';
 import type { IoRecord, VirtualIo } from './virtual-io.ts';

@@ -2,7 +2,7 @@
 // patterns timed by the injected clock, the acknowledge/maintenance buttons, and the 20x4 screen (only changed lines sent).
 
 import type { EventEmitter } from 'node:events';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import { encodeLcdText, fitLcdLine } from './hd44780-charset.ts';
 import type { ButtonName, IoBoardConfig, LedConfig } from './io-board-config.ts';
 import { createIo, IoBoardError, type CreatedIo, type ModuleImporter } from './io-plugins.ts';

@@ -2,7 +2,7 @@
 // plugin. The Pi plugins are optional packages loaded with a dynamic import, so a station without them still starts.
 
 import { SerialPort } from 'serialport';
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { IoBoardConfig } from './io-board-config.ts';
 import { VirtualIo } from './virtual-io.ts';
 

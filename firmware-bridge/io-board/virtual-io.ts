@@ -2,7 +2,7 @@
 // the simulator press buttons, and replays the LCD backpack's bytes so anyone can read the screen.
 
 import { EventEmitter } from 'node:events';
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { decodeLcdCodes } from './hd44780-charset.ts';
 import { Hd44780Decoder } from './hd44780-decoder.ts';
 import type { IoPlugin, PinId, PinInfo, PinModes } from './johnny-five-api.ts';

@@ -2,7 +2,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusError, RequestBus } from '../bus/request-bus.ts';
-import { systemClock } from '../clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { SerialTransport } from '../transports/serial-transport.ts';
 import { SimDock } from '../../hardware/station-sim/sim-dock.ts';
 import { MockSerialDevice } from '../transports/serial-mock-device.ts';

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { BusError, RequestBus } from '../bus/request-bus.ts';
-import { ManualClock } from '../clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { CodecError } from '../codec/codec-error.ts';
 import { createMemoryLink } from '../transports/memory-transport.ts';
 import { createRtuMaster, createTcpMaster, modbusExceptionOf } from './modbus-master.ts';

@@ -5,7 +5,7 @@ import type { FrameDecoder } from '../codec/frame-decoder.ts';
 import { hasValidCrc } from './modbus-crc.ts';
 import { MAX_UNIT, type FunctionCode, type ModbusRequest, type ModbusResponse } from './modbus-pdu.ts';
 import { decodeRtuRequest, decodeRtuResponse, rtuRequestLength, rtuResponseLength } from './modbus-rtu-codec.ts';
-import { ScanningDecoder } from './modbus-scan-decoder.ts';
+import { ScanningDecoder } from '../codec/scan-decoder.ts';
 
 export interface RtuResponseExpectation {
   /** Only replies from this unit are candidates (replies never come from broadcast address 0). */

@@ -15,7 +15,7 @@ import {
   type ModbusRequest,
   type ModbusResponse,
 } from './modbus-pdu.ts';
-import { ScanningDecoder } from './modbus-scan-decoder.ts';
+import { ScanningDecoder } from '../codec/scan-decoder.ts';
 
 export const MBAP_HEADER = 7;
 /** MBAP length counts the unit byte and the PDU: at most 1 + 253. */

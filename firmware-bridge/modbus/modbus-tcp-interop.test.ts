@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { ServerTCP } from 'modbus-serial';
 import { RequestBus } from '../bus/request-bus.ts';
-import { systemClock } from '../clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { TcpTransport } from '../transports/tcp-transport.ts';
 import { createTcpMaster, modbusExceptionOf } from './modbus-master.ts';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { BusError, RequestBus } from '../bus/request-bus.ts';
-import { ManualClock } from '../clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { createMemoryLink } from '../transports/memory-transport.ts';
 import { hexBytes, vector } from './fixtures/vesc-vectors.ts';
 import { decodeVescRequest } from './vesc-commands.ts';

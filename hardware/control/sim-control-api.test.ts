@@ -3,7 +3,7 @@
 
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { FaultInjector } from '../faults/fault-injector.ts';
 import { SimStation } from '../station-sim/sim-station.ts';
 import { createSimControlHandler } from './sim-control-api.ts';

@@ -8,7 +8,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { formatIssues } from '../../contract/config-error.ts';
+import { formatIssues } from '../../lib/config-error.ts';
 import { deviceKindSchema, FAULT_NAMES, FaultError, faultNameSchema, type FaultInjector } from '../faults/fault-injector.ts';
 import type { SimStation } from '../station-sim/sim-station.ts';
 

@@ -1,7 +1,7 @@
 // Reply pacing: at 9600 Bd a 40-byte JBD reply takes 40 × 10 bit / 9600 = 41.7 ms on the wire, in order.
 
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import type { ByteTransport } from '../../firmware-bridge/transports/transport.ts';
 import { charTimeMs, PacedWriter } from './paced-writer.ts';
 

@@ -1,7 +1,7 @@
 // Puts a simulated device's reply on the wire no faster than a real UART could: one character is 10 bit times
 // (start + 8 data + stop) at the configured baud, so the bench sees realistic reply durations on ptys and sockets.
 
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { ByteTransport } from '../../firmware-bridge/transports/transport.ts';
 
 export interface PacedWriterOptions {

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import vectors from '../../firmware-bridge/modbus/fixtures/modbus-vectors.json' with { type: 'json' };
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { hasValidCrc, withCrc } from '../../firmware-bridge/modbus/modbus-crc.ts';
 import { createMemoryLink } from '../../firmware-bridge/transports/memory-transport.ts';
 import { ChargerModel, type ChargeablePack } from '../battery/charger-model.ts';

@@ -1,7 +1,7 @@
 // A simulated Riden RD6018 Modbus slave on the device end of a line: decodes requests with the station's own codec,
 // answers FC03/06/16 from its register file (which drives the dock's charger model), and puts line faults on replies.
 
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { FrameDecoder } from '../../firmware-bridge/codec/frame-decoder.ts';
 import { hasValidCrc, withCrc } from '../../firmware-bridge/modbus/modbus-crc.ts';
 import { exceptionName, FC, isFunctionCode, type ModbusRequest, type ModbusResponse } from '../../firmware-bridge/modbus/modbus-pdu.ts';

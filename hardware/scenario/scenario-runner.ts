@@ -1,7 +1,7 @@
 // Builds a SimStation from a scenario and plays its timeline on the station's simulated time (so a day runs the same
 // on a manual clock in a test as at 100x speed on the bench): faults on and off, weather, battery swaps, rides.
 
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { BatteryPackConfigInput } from '../battery/pack-config.ts';
 import { FaultInjector } from '../faults/fault-injector.ts';
 import type { SimPortFactory } from '../ports/sim-port.ts';

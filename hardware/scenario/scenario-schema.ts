@@ -2,8 +2,8 @@
 // rickshaws, the weather, and a timeline of events. Every problem is reported at once with the path of its field.
 
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../../contract/config-error.ts';
-import { readJsonConfig } from '../../contract/config-file.ts';
+import { ConfigError, formatIssues } from '../../lib/config-error.ts';
+import { readJsonConfig } from '../../lib/config-file.ts';
 import { deviceKindSchema, faultNameSchema } from '../faults/fault-injector.ts';
 
 const seconds = z.number().min(0).max(30 * 86_400);

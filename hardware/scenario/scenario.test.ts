@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { buildSimStation, ScenarioRunner } from './scenario-runner.ts';
 import { loadScenario, parseScenario, type ScenarioInput } from './scenario-schema.ts';
 

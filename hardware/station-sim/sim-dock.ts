@@ -2,7 +2,7 @@
 // the BMS's charge MOSFET (optionally a Riden RD6018 Modbus slave that drives it), and optionally a docked rickshaw's
 // VESC. The station's real drivers talk to it over the wire protocols only.
 
-import { systemClock, type Clock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { ByteTransport } from '../../firmware-bridge/transports/transport.ts';
 import { BatteryPack } from '../battery/battery-pack.ts';
 import { ChargerModel, type ChargeablePack } from '../battery/charger-model.ts';

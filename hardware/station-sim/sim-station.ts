@@ -2,7 +2,7 @@
 // sits on a port (serialport mock binding by default, or socat ptys / TCP listeners) that a station opens; several
 // Riden chargers may share one RS-485 line with different unit ids. Also holds the station's I/O board model.
 
-import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { BatteryPackConfigInput } from '../battery/pack-config.ts';
 import { IoBoardModel } from '../io-board/io-board-model.ts';
 import { mockPortFactory, type SimPort, type SimPortFactory } from '../ports/sim-port.ts';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { BusError, RequestBus } from '../../firmware-bridge/bus/request-bus.ts';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { createMemoryLink } from '../../firmware-bridge/transports/memory-transport.ts';
 import { decodeGetValuesReply, encodeGetValuesReply, vescValuesMask } from '../../firmware-bridge/vesc/vesc-commands.ts';
 import { VescDriver } from '../../firmware-bridge/vesc/vesc-driver.ts';

@@ -1,7 +1,7 @@
 // A simulated VESC on the device end of a ByteTransport: it decodes requests with the real codec and answers
 // GET_VALUES, GET_VALUES_SELECTIVE and FW_VERSION like the firmware, from a small model of a rickshaw being ridden.
 
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { ByteTransport, Unsubscribe } from '../../firmware-bridge/transports/transport.ts';
 import {
   decodeVescRequest,

@@ -2,8 +2,8 @@
 // and every problem is reported with the path of its field.
 
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../../contract/config-error.ts';
-import { readJsonConfig } from '../../contract/config-file.ts';
+import { ConfigError, formatIssues } from '../../lib/config-error.ts';
+import { readJsonConfig } from '../../lib/config-file.ts';
 import { stationIdSchema } from '../../contract/messages.ts';
 import { ioBoardConfigSchema } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { chargingConfigSchema } from '../charging/charging-config.ts';

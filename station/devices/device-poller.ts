@@ -3,7 +3,7 @@
 
 import type { Logger } from 'pino';
 import { DeviceLiveness } from '../../firmware-bridge/bus/device-liveness.ts';
-import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 
 export interface Fresh<T> {
   value: T;

@@ -9,7 +9,7 @@ import type { ChargerDriver, ChargerReading } from '../../firmware-bridge/charge
 import { GenericChargerDriver } from '../../firmware-bridge/charger/generic-charger-driver.ts';
 import { loadGenericChargerConfig, type GenericChargerConfig } from '../../firmware-bridge/charger/generic-charger-config.ts';
 import { RidenDriver } from '../../firmware-bridge/charger/riden-driver.ts';
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { JbdBmsDriver } from '../../firmware-bridge/jbd/jbd-driver.ts';
 import { createRtuMaster, createTcpMaster, type ModbusClient } from '../../firmware-bridge/modbus/modbus-master.ts';
 import { createTransport } from '../../firmware-bridge/transports/transport-factory.ts';

@@ -2,7 +2,7 @@
 // show and hand it to the board (which sends only what changed). Kept apart so station-display.ts stays pure.
 
 import type { BatteryTelemetry } from '../../contract/messages.ts';
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
 import type { DockView } from '../charging/charging-types.ts';
 import { computeDisplay, type DisplayDock, type DisplayInput, type DisplayOutput } from './station-display.ts';

@@ -2,7 +2,7 @@
 // every tick, and turns the acknowledge button into acknowledgements of the faults that wait for a person.
 
 import type { Logger } from 'pino';
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { IoBoard } from '../../firmware-bridge/io-board/io-board.ts';
 import type { IoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
 import type { ChargeController } from '../charging/charge-controller.ts';

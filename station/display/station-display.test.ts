@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DockState } from '../../contract/messages.ts';
-import { ManualClock } from '../../firmware-bridge/clock/manual-clock.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
 import { encodeLcdText } from '../../firmware-bridge/io-board/hd44780-charset.ts';
 import { parseIoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { IoBoard, type LcdLines, type LedSetting } from '../../firmware-bridge/io-board/io-board.ts';

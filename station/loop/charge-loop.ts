@@ -3,7 +3,7 @@
 // watchdog is fed from here, so it stops being fed the moment the loop stops ticking.
 
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { ChargeController } from '../charging/charge-controller.ts';
 import type { ChargingEvent, DockInput, DockView, TickResult } from '../charging/charging-types.ts';
 import type { StationDevices } from '../devices/dock-devices.ts';

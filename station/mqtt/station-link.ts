@@ -5,7 +5,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { ackSchema, commandSchema, type Command, type StationMetrics } from '../../contract/messages.ts';
 import { parseTopic, topics } from '../../contract/topics.ts';
-import type { Clock } from '../../firmware-bridge/clock/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { Outbox, OutboxRow } from '../store/outbox.ts';
 
 /** Newest unsent messages sent each pump ahead of any backlog: a telemetry period's worth of live data and events. */

@@ -8,7 +8,7 @@ import { startCentral, type Central } from '../../broker/central.ts';
 import { ExternalSource } from '../../broker/ingest/sources.ts';
 import { Rejections } from '../../broker/ingest/rejections.ts';
 import { Metrics } from '../../broker/metrics/metrics.ts';
-import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { collect, status, telemetry, tempDir, waitFor } from './helpers.ts';
 import { startMosquitto } from './processes.ts';
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Liveness } from '../../firmware-bridge/bus/device-liveness.ts';
 import { LineKeeper } from '../../firmware-bridge/bus/line-keeper.ts';
 import { RequestBus } from '../../firmware-bridge/bus/request-bus.ts';
-import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { JbdBmsDriver } from '../../firmware-bridge/jbd/jbd-driver.ts';
 import { SerialTransport } from '../../firmware-bridge/transports/serial-transport.ts';
 import { SimDock } from '../../hardware/station-sim/sim-dock.ts';

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { SerialTransport } from '../../firmware-bridge/transports/serial-transport.ts';
 import { ChargerModel } from '../../hardware/battery/charger-model.ts';
 import { RidenSim } from '../../hardware/riden/riden-sim.ts';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSim, type RunningSim } from '../../cli/sim-command.ts';
-import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { parseStationConfig } from '../../station/config/station-config.ts';
 import { createStationDevices, type StationDevices } from '../../station/devices/dock-devices.ts';
 import { requireTool } from '../support/socat.ts';

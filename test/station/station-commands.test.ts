@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentral, type Central } from '../../broker/central.ts';
 import { topics } from '../../contract/topics.ts';
-import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
 import { parseStationConfig } from '../../station/config/station-config.ts';
 import { startStation, type StationHandle } from '../../station/station.ts';

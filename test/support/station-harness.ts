@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import pino from 'pino';
-import { systemClock } from '../../firmware-bridge/clock/clock.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
 import { parseStationConfig } from '../../station/config/station-config.ts';
 import { StationLink } from '../../station/mqtt/station-link.ts';

@@ -2,7 +2,7 @@
 // register server holding an RD6018's registers as vectors M12 (regs 8–19) and M13 (regs 32–41) describe them.
 
 import { RequestBus } from '../../bus/request-bus.ts';
-import { ManualClock } from '../../clock/manual-clock.ts';
+import { ManualClock } from '../../../lib/manual-clock.ts';
 import { createRtuMaster, type ModbusMaster } from '../../modbus/modbus-master.ts';
 import type { ModbusResponse } from '../../modbus/modbus-pdu.ts';
 import { FakeRegisterServer } from '../../modbus/testing/fake-register-server.ts';

@@ -1,8 +1,8 @@
 // Finds self-delimiting Modbus frames in a byte stream without timing gaps (a pty or a USB adapter has none):
 // scan for a plausible header, take the length it implies, check the frame, and on failure skip one byte.
 
-import type { Decoded } from '../codec/codec-error.ts';
-import type { DecodeEvent, FrameDecoder } from '../codec/frame-decoder.ts';
+import type { Decoded } from './codec-error.ts';
+import type { DecodeEvent, FrameDecoder } from './frame-decoder.ts';
 
 export interface ScanSpec<F> {
   /** Length of the candidate frame at `buf[at]`: 'more' if its header is not complete, 'invalid' if implausible. */
