@@ -3,7 +3,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const TOP = ['lib', 'contract', 'firmware-bridge', 'hardware', 'station', 'broker', 'dashboard', 'cli', 'test', 'bench'];
+const TOP = [
+  'lib',
+  'contract',
+  'firmware-bridge',
+  'hardware',
+  'station',
+  'broker',
+  'dashboard',
+  'cli',
+  'test',
+  'bench',
+];
 
 /**
  * What each production folder may import of ours (DESIGN.md, "Top-level layout"). Unit tests beside the code
@@ -79,7 +90,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^\\.\\./', message: 'dashboard/ speaks to the rest only over the HTTP API (DESIGN.md).' }] },
+        {
+          patterns: [
+            { regex: '^\\.\\./', message: 'dashboard/ speaks to the rest only over the HTTP API (DESIGN.md).' },
+          ],
+        },
       ],
     },
   },
@@ -89,7 +104,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: entering(['test', 'bench']), message: 'production code never imports test/ or bench/.' }] },
+        {
+          patterns: [{ regex: entering(['test', 'bench']), message: 'production code never imports test/ or bench/.' }],
+        },
       ],
     },
   },

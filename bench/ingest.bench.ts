@@ -31,7 +31,10 @@ interface LoadSpec {
 export function docksJson(station: number, variant: number): string {
   const docks = Array.from({ length: DOCKS }, (_, i) => {
     const soc = 10 + ((station * 7 + i * 11 + variant) % 85);
-    const cellsV = Array.from({ length: 13 }, (_, c) => Math.round((3.55 + soc * 0.0065 + ((c * 3 + variant) % 7) * 0.002) * 1000) / 1000);
+    const cellsV = Array.from(
+      { length: 13 },
+      (_, c) => Math.round((3.55 + soc * 0.0065 + ((c * 3 + variant) % 7) * 0.002) * 1000) / 1000,
+    );
     const charging = (i + variant) % 3 !== 0;
     return {
       dock: i + 1,
@@ -49,7 +52,13 @@ export function docksJson(station: number, variant: number): string {
         nominalAh: 14,
         chargeFetOn: true,
       },
-      charger: { online: true, outputOn: charging, voltageV: charging ? 54.6 : 0, currentA: charging ? 3.97 : 0, setCurrentA: charging ? 4 : 0 },
+      charger: {
+        online: true,
+        outputOn: charging,
+        voltageV: charging ? 54.6 : 0,
+        currentA: charging ? 3.97 : 0,
+        setCurrentA: charging ? 4 : 0,
+      },
     };
   });
   return JSON.stringify(docks);
@@ -164,7 +173,9 @@ async function runLoad(spec: LoadSpec): Promise<void> {
   setTimeout(() => {
     // How busy the clients themselves were: on 2 cores they compete with the broker they measure.
     const cpu = process.cpuUsage(cpu0);
-    process.stderr.write(`load clients: ${Math.round((cpu.user + cpu.system) / 10 / (Date.now() - startedAt))}% of one core\n`);
+    process.stderr.write(
+      `load clients: ${Math.round((cpu.user + cpu.system) / 10 / (Date.now() - startedAt))}% of one core\n`,
+    );
     process.exit(0);
   }, spec.durationMs);
   for (const f of starts.splice(0)) f();
@@ -175,8 +186,13 @@ if (process.argv[1] === SELF && process.argv[2] === '--load') {
 }
 
 /** Starts the load child; `onProgress` sees its PUBACK count; resolves when it has run its duration. */
-function startLoad(spec: LoadSpec, onProgress: (acked: number, t: number) => void): { connected: Promise<void>; done: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--load', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startLoad(
+  spec: LoadSpec,
+  onProgress: (acked: number, t: number) => void,
+): { connected: Promise<void>; done: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--load', JSON.stringify(spec)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let partial = '';
   let onConnected: () => void = () => undefined;
   const connected = new Promise<void>((r) => (onConnected = r));
@@ -190,7 +206,11 @@ function startLoad(spec: LoadSpec, onProgress: (acked: number, t: number) => voi
       if (m.acked !== undefined && m.t !== undefined) onProgress(m.acked, m.t);
     }
   });
-  const done = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load clients exited with ${String(code)}`)))));
+  const done = new Promise<void>((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`load clients exited with ${String(code)}`)),
+    ),
+  );
   return { connected, done };
 }
 
@@ -210,11 +230,19 @@ const stationIds = Array.from({ length: STATIONS }, (_, i) => `bench-${String(i 
 async function measureEmbedded(): Promise<number> {
   const { startCentral } = await import('../broker/central.ts');
   const dir = mkdtempSync(join(tmpdir(), 'rikscha-bench-ingest-'));
-  const central = await startCentral({ dataDir: dir, mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logger: pino({ level: 'warn' }) });
+  const central = await startCentral({
+    dataDir: dir,
+    mqtt: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    logger: pino({ level: 'warn' }),
+  });
   try {
     const stations = stationIds.map((id) => ({ id, password: central.addStation(id) }));
     const stored = (): number => central.metrics.get('rikscha_messages_ingested_total', { kind: 'telemetry' });
-    const load = startLoad({ url: `mqtt://127.0.0.1:${central.mqttPort}`, stations, durationMs: WARMUP_MS + MEASURE_MS + 1000 }, () => undefined);
+    const load = startLoad(
+      { url: `mqtt://127.0.0.1:${central.mqttPort}`, stations, durationMs: WARMUP_MS + MEASURE_MS + 1000 },
+      () => undefined,
+    );
     await load.connected;
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const [n0, t0] = [stored(), performance.now()];
@@ -230,7 +258,9 @@ async function measureEmbedded(): Promise<number> {
 
 /** PUBACKs per second the same clients get from Mosquitto (no persistence, password file), nothing ingesting. */
 async function measureMosquitto(): Promise<number> {
-  const bin = spawnSync('sh', ['-c', 'command -v mosquitto || ls /usr/sbin/mosquitto'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  const bin = spawnSync('sh', ['-c', 'command -v mosquitto || ls /usr/sbin/mosquitto'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')[0];
   if (!bin) throw new Error('mosquitto is missing: this benchmark needs the Debian package mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'rikscha-bench-mosq-'));
   chmodSync(dir, 0o755);
@@ -243,12 +273,29 @@ async function measureMosquitto(): Promise<number> {
   chmodSync(passwd, 0o644);
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, 'persistence false', 'max_inflight_messages 0', 'log_dest none', ''].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous false',
+      `password_file ${passwd}`,
+      'persistence false',
+      'max_inflight_messages 0',
+      'log_dest none',
+      '',
+    ].join('\n'),
+  );
   const broker = spawn(bin, ['-c', conf], { stdio: 'ignore' });
   try {
     for (let i = 0; ; i++) {
       const ok = await mqtt
-        .connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, username: stations[0]?.id, password: stations[0]?.password, reconnectPeriod: 0, connectTimeout: 500 })
+        .connectAsync(`mqtt://127.0.0.1:${port}`, {
+          protocolVersion: 4,
+          username: stations[0]?.id,
+          password: stations[0]?.password,
+          reconnectPeriod: 0,
+          connectTimeout: 500,
+        })
         .then((c) => c.endAsync().then(() => true))
         .catch(() => false);
       if (ok) break;
@@ -256,7 +303,10 @@ async function measureMosquitto(): Promise<number> {
       await new Promise((r) => setTimeout(r, 50));
     }
     const samples: Array<{ t: number; acked: number }> = [];
-    const load = startLoad({ url: `mqtt://127.0.0.1:${port}`, stations, durationMs: WARMUP_MS + MEASURE_MS + 1000 }, (acked, t) => samples.push({ t, acked }));
+    const load = startLoad(
+      { url: `mqtt://127.0.0.1:${port}`, stations, durationMs: WARMUP_MS + MEASURE_MS + 1000 },
+      (acked, t) => samples.push({ t, acked }),
+    );
     await load.connected;
     await load.done;
     const from = samples.find((s) => s.t >= WARMUP_MS);

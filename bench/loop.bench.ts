@@ -19,7 +19,8 @@ const COLLECT_MS = 5000;
 const FAULT_REPS = Number(process.env.RIKSCHA_BENCH_FAULT_REPS ?? '30');
 const FAULT_DOCK = 1;
 
-const stateOf = (station: StationHandle, dock: number): string | undefined => station.loop.views().find((v) => v.dock === dock)?.state;
+const stateOf = (station: StationHandle, dock: number): string | undefined =>
+  station.loop.views().find((v) => v.dock === dock)?.state;
 
 /** Lateness samples of every tick after `seen`, taken from the loop's 600-tick window. */
 function takeNew(station: StationHandle, seen: number, into: number[]): { seen: number; lost: number } {
@@ -63,7 +64,14 @@ async function loopLateness(): Promise<number> {
 
 /** FC06 write of OUTPUT (reg 18) = 0: unit, 0x06, addr hi/lo, value hi/lo, crc. */
 function isOutputOff(data: Uint8Array): boolean {
-  return data.length === 8 && data[1] === 0x06 && data[2] === 0 && data[3] === RidenReg.output && data[4] === 0 && data[5] === 0;
+  return (
+    data.length === 8 &&
+    data[1] === 0x06 &&
+    data[2] === 0 &&
+    data[3] === RidenReg.output &&
+    data[4] === 0 &&
+    data[5] === 0
+  );
 }
 
 async function faultReaction(): Promise<number> {
@@ -103,7 +111,9 @@ async function faultReaction(): Promise<number> {
     try {
       for (let rep = 0; rep < FAULT_REPS; rep++) {
         await until(
-          () => stateOf(station, FAULT_DOCK) === 'charging' && station.devices.docks[FAULT_DOCK - 1]?.chargerPoller?.latest?.value.outputOn === true,
+          () =>
+            stateOf(station, FAULT_DOCK) === 'charging' &&
+            station.devices.docks[FAULT_DOCK - 1]?.chargerPoller?.latest?.value.outputOn === true,
           `dock ${FAULT_DOCK} charging (repetition ${rep + 1})`,
           30_000,
         );
@@ -113,7 +123,11 @@ async function faultReaction(): Promise<number> {
         offAt = null;
         armed = true;
         await faults.inject(FAULT_DOCK, 'over-temperature');
-        await until(() => frameAt !== null && offAt !== null, `BMS fault frame and charger-off (repetition ${rep + 1})`, 5000);
+        await until(
+          () => frameAt !== null && offAt !== null,
+          `BMS fault frame and charger-off (repetition ${rep + 1})`,
+          5000,
+        );
         armed = false;
         const f = frameAt as number | null;
         const o = offAt as number | null;
@@ -147,6 +161,18 @@ async function faultReaction(): Promise<number> {
 }
 
 export const benchmarks: Benchmark[] = [
-  { name: `station loop lateness p99 (${DOCKS} docks, ptys)`, unit: 'ms', target: 5, better: 'lower', run: loopLateness },
-  { name: 'fault reaction p99 (BMS frame to charger-off frame)', unit: 'ms', target: 20, better: 'lower', run: faultReaction },
+  {
+    name: `station loop lateness p99 (${DOCKS} docks, ptys)`,
+    unit: 'ms',
+    target: 5,
+    better: 'lower',
+    run: loopLateness,
+  },
+  {
+    name: 'fault reaction p99 (BMS frame to charger-off frame)',
+    unit: 'ms',
+    target: 20,
+    better: 'lower',
+    run: faultReaction,
+  },
 ];

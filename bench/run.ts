@@ -8,7 +8,9 @@ import type { Benchmark, BenchResult } from './benchmark.ts';
 
 const filter = process.argv.slice(2).join(' ').trim();
 const dir = import.meta.dirname;
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const results: BenchResult[] = [];
 
 for (const f of files) {
@@ -17,12 +19,24 @@ for (const f of files) {
     if (filter && !b.name.includes(filter)) continue;
     process.stderr.write(`running ${b.name} ...\n`);
     const value = await b.run();
-    results.push({ name: b.name, value: Number(value.toPrecision(4)), unit: b.unit, target: b.target, better: b.better });
+    results.push({
+      name: b.name,
+      value: Number(value.toPrecision(4)),
+      unit: b.unit,
+      target: b.target,
+      better: b.better,
+    });
   }
 }
 
 const met = (r: BenchResult) => (r.better === 'lower' ? r.value <= r.target : r.value >= r.target);
-const rows = results.map((r) => [r.name, String(r.value), r.unit, `${r.better === 'lower' ? '<=' : '>='} ${r.target}`, met(r) ? 'ok' : 'MISSED']);
+const rows = results.map((r) => [
+  r.name,
+  String(r.value),
+  r.unit,
+  `${r.better === 'lower' ? '<=' : '>='} ${r.target}`,
+  met(r) ? 'ok' : 'MISSED',
+]);
 const head = ['benchmark', 'value', 'unit', 'target', ''];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');

@@ -7,7 +7,11 @@ import type { Benchmark } from './benchmark.ts';
 import { docksJson } from './ingest.bench.ts';
 
 const TOPIC = 'rikscha/v1/bench-01/telemetry';
-const payloads = Array.from({ length: 64 }, (_, k) => Buffer.from(`{"stationId":"bench-01","ts":${1_700_000_000_000 + k},"seq":${k + 1},"docks":${docksJson(k % 50, k % 4)}}`));
+const payloads = Array.from({ length: 64 }, (_, k) =>
+  Buffer.from(
+    `{"stationId":"bench-01","ts":${1_700_000_000_000 + k},"seq":${k + 1},"docks":${docksJson(k % 50, k % 4)}}`,
+  ),
+);
 
 /** Median over rounds of µs per message, after a warm-up round (the JIT settles first). */
 function perMessageUs(check: (b: Buffer) => unknown): number {
@@ -28,10 +32,11 @@ export const benchmarks: Benchmark[] = [
     unit: 'µs/msg',
     target: 15,
     better: 'lower',
-    run: async () => perMessageUs((b) => {
-      const v = validatePayload(TOPIC, b);
-      return v.ok ? v : null;
-    }),
+    run: async () =>
+      perMessageUs((b) => {
+        const v = validatePayload(TOPIC, b);
+        return v.ok ? v : null;
+      }),
   },
   {
     name: 'validate: 8-dock telemetry, JSON.parse + zod (reference)',

@@ -37,45 +37,113 @@ const EXTERNAL_ONLY = ['username', 'password', 'passwordFile', 'shareGroup'] as 
 const mqttSchema = z
   .object({
     host: z.string().min(1).optional().describe('embedded broker: address to listen on (default 0.0.0.0)'),
-    port: z.number().int().min(0).max(65535).optional().describe('embedded broker: TCP port (default 1883); 0 picks a free one'),
-    url: z.string().regex(/^mqtts?:\/\/[^/]+/, 'expected mqtt://host:port or mqtts://host:port').optional().describe('external broker URL; set it to ingest from Mosquitto/EMQX instead of running the embedded broker'),
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('embedded broker: TCP port (default 1883); 0 picks a free one'),
+    url: z
+      .string()
+      .regex(/^mqtts?:\/\/[^/]+/, 'expected mqtt://host:port or mqtts://host:port')
+      .optional()
+      .describe('external broker URL; set it to ingest from Mosquitto/EMQX instead of running the embedded broker'),
     username: z.string().min(1).optional().describe("external broker: the ingester's own login (not a station's)"),
     password: z.string().optional().describe('external broker: its password; prefer passwordFile'),
-    passwordFile: z.string().min(1).optional().describe('external broker: file holding the password (trailing newline ignored)'),
-    shareGroup: z.string().regex(/^[A-Za-z0-9_-]+$/).nullable().optional().describe('external broker: shared-subscription group (default ingest); null subscribes plainly'),
+    passwordFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('external broker: file holding the password (trailing newline ignored)'),
+    shareGroup: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .nullable()
+      .optional()
+      .describe('external broker: shared-subscription group (default ingest); null subscribes plainly'),
   })
   .strict()
   .superRefine((m, ctx) => {
     if (m.url === undefined) {
-      for (const k of EXTERNAL_ONLY) if (m[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'only with url (an external broker)' });
+      for (const k of EXTERNAL_ONLY)
+        if (m[k] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [k], message: 'only with url (an external broker)' });
       return;
     }
-    for (const k of ['host', 'port'] as const) if (m[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'not with url: the external broker does the listening' });
-    if (m.username === undefined) ctx.addIssue({ code: 'custom', path: ['username'], message: "required with url: the ingester's own login" });
-    if (m.password === undefined && m.passwordFile === undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'password or passwordFile is required with url' });
+    for (const k of ['host', 'port'] as const)
+      if (m[k] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [k], message: 'not with url: the external broker does the listening' });
+    if (m.username === undefined)
+      ctx.addIssue({ code: 'custom', path: ['username'], message: "required with url: the ingester's own login" });
+    if (m.password === undefined && m.passwordFile === undefined)
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'password or passwordFile is required with url' });
   })
   .transform((m): EmbeddedMqtt | ExternalMqtt =>
     m.url === undefined
       ? { host: m.host ?? '0.0.0.0', port: m.port ?? 1883 }
-      : { url: m.url, username: m.username ?? '', password: m.password, passwordFile: m.passwordFile, shareGroup: m.shareGroup === undefined ? 'ingest' : m.shareGroup },
+      : {
+          url: m.url,
+          username: m.username ?? '',
+          password: m.password,
+          passwordFile: m.passwordFile,
+          shareGroup: m.shareGroup === undefined ? 'ingest' : m.shareGroup,
+        },
   );
 
 /** Mirrors RetentionOptions (broker/store/retention.ts); README has the disk estimate these defaults give. */
 export const retentionSchema = z.object({
-  rawDays: z.number().min(0.01).max(3650).default(3).describe('raw telemetry (and rejected) messages are kept this many days (battery history lives on in the aggregates)'),
+  rawDays: z
+    .number()
+    .min(0.01)
+    .max(3650)
+    .default(3)
+    .describe(
+      'raw telemetry (and rejected) messages are kept this many days (battery history lives on in the aggregates)',
+    ),
   eventDays: z.number().min(0.01).max(3650).default(365).describe('raw event messages are kept this many days'),
   sampleDays: z.number().min(0.01).max(3650).default(7).describe('5-second battery samples are kept this many days'),
-  minuteDays: z.number().min(0.01).max(3650).default(30).describe('1-minute battery aggregates are kept this many days'),
-  quarterDays: z.number().min(0.01).max(3650).default(365).describe('15-minute battery aggregates are kept this many days'),
-  intervalMs: z.number().int().min(1000).max(86_400_000).default(600_000).describe('how often the retention job runs, ms'),
-  chunkRows: z.number().int().min(100).max(100_000).default(2000).describe('rows deleted per transaction, so ingestion never waits long'),
+  minuteDays: z
+    .number()
+    .min(0.01)
+    .max(3650)
+    .default(30)
+    .describe('1-minute battery aggregates are kept this many days'),
+  quarterDays: z
+    .number()
+    .min(0.01)
+    .max(3650)
+    .default(365)
+    .describe('15-minute battery aggregates are kept this many days'),
+  intervalMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(86_400_000)
+    .default(600_000)
+    .describe('how often the retention job runs, ms'),
+  chunkRows: z
+    .number()
+    .int()
+    .min(100)
+    .max(100_000)
+    .default(2000)
+    .describe('rows deleted per transaction, so ingestion never waits long'),
 });
 
 export const brokerConfigSchema = z.object({
   dataDir: z.string().min(1).default('./data/central').describe('directory of central.sqlite'),
-  mqtt: mqttSchema.prefault({}).describe('embedded broker {host, port}, or an external one {url, username, password|passwordFile}'),
+  mqtt: mqttSchema
+    .prefault({})
+    .describe('embedded broker {host, port}, or an external one {url, username, password|passwordFile}'),
   http: listen(8080).default({ host: '0.0.0.0', port: 8080 }),
-  staleAfterMs: z.number().int().min(1000).max(3_600_000).default(60_000).describe('a station silent this long shows offline, ms'),
+  staleAfterMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(60_000)
+    .describe('a station silent this long shows offline, ms'),
   retention: retentionSchema.prefault({}),
 });
 

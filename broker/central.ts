@@ -25,7 +25,9 @@ export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
   dataDir: string;
   /** Embedded Aedes on host:port (port 0 = free port), or an external broker by URL (credentials in the URL or given). */
-  mqtt: { host: string; port: number; websocketPath?: string | null } | { url: string; username?: string; password?: string; shareGroup?: string | null };
+  mqtt:
+    | { host: string; port: number; websocketPath?: string | null }
+    | { url: string; username?: string; password?: string; shareGroup?: string | null };
   http: { host: string; port: number };
   /** Dashboard files; not served when absent. */
   dashboardDir?: string;
@@ -76,7 +78,15 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
   const metrics = new Metrics();
   const db = new CentralDb(opts.dataDir);
   // Shut-down order: no more API requests, last batch written and acked, then the MQTT side, then SQLite.
-  const parts: { http?: { close(): Promise<void> }; relay?: CommandRelay; ingester?: Ingester; worker?: WorkerWriter; source?: IngestSource; mqtt?: MqttServer; retention?: Retention } = {};
+  const parts: {
+    http?: { close(): Promise<void> };
+    relay?: CommandRelay;
+    ingester?: Ingester;
+    worker?: WorkerWriter;
+    source?: IngestSource;
+    mqtt?: MqttServer;
+    retention?: Retention;
+  } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
       ['retention', parts.retention && (() => parts.retention?.stop())],
@@ -112,15 +122,27 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     if ('url' in opts.mqtt) {
       const m = opts.mqtt;
       source = new ExternalSource({
-        url: m.url, username: m.username, password: m.password, shareGroup: m.shareGroup, log: child('ingest-mqtt'), rejections,
+        url: m.url,
+        username: m.username,
+        password: m.password,
+        shareGroup: m.shareGroup,
+        log: child('ingest-mqtt'),
+        rejections,
         writable: () => ingester.writable(),
       });
     } else {
       let handler: IngestSink = () => undefined;
       // The in-process ingester needs no MQTT identity; this one is for ingester processes connecting as clients.
-      const access = new AccessControl(credentials, { username: `rikscha-ingest-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url') });
+      const access = new AccessControl(credentials, {
+        username: `rikscha-ingest-${randomBytes(4).toString('hex')}`,
+        password: randomBytes(24).toString('base64url'),
+      });
       mqttServer = await startMqttServer({
-        host: opts.mqtt.host, port: opts.mqtt.port, access, metrics, rejections,
+        host: opts.mqtt.host,
+        port: opts.mqtt.port,
+        access,
+        metrics,
+        rejections,
         log: child('mqtt'),
         onMessage: (v, raw) => handler(v, raw),
         writable: () => ingester.writable(),
@@ -139,33 +161,65 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
 
     const staleAfterMs = opts.staleAfterMs ?? 60_000;
     const queries = new ReadQueries(db);
-    metrics.gauge('rikscha_stations_online', 'Stations whose last status is online and that were heard from recently', () => queries.onlineCount(clock.now(), staleAfterMs));
+    metrics.gauge(
+      'rikscha_stations_online',
+      'Stations whose last status is online and that were heard from recently',
+      () => queries.onlineCount(clock.now(), staleAfterMs),
+    );
     metrics.gauge('rikscha_stations_known', 'Stations in the central store', () => db.listStations().length);
     const relay = new CommandRelay(source.commands, clock, child('commands'), metrics, opts.commandTimeoutMs);
     parts.relay = relay;
     await relay.start();
     const sessions = new Sessions(() => clock.now());
     const http = await startHttpServer({
-      host: opts.http.host, port: opts.http.port, metrics, dashboardDir: opts.dashboardDir, extraRoutes: opts.extraRoutes,
+      host: opts.http.host,
+      port: opts.http.port,
+      metrics,
+      dashboardDir: opts.dashboardDir,
+      extraRoutes: opts.extraRoutes,
       log: child('http'),
       api: {
-        queries, now: () => clock.now(), staleAfterMs,
-        historyDays: { samples: opts.retention?.sampleDays ?? DEFAULT_RETENTION.sampleDays, minutes: opts.retention?.minuteDays ?? DEFAULT_RETENTION.minuteDays },
+        queries,
+        now: () => clock.now(),
+        staleAfterMs,
+        historyDays: {
+          samples: opts.retention?.sampleDays ?? DEFAULT_RETENTION.sampleDays,
+          minutes: opts.retention?.minuteDays ?? DEFAULT_RETENTION.minuteDays,
+        },
       },
-      mechanic: mechanicRoutes({ credentials, sessions, relay, queries, now: () => clock.now(), staleAfterMs, log: child('http'), metrics }),
+      mechanic: mechanicRoutes({
+        credentials,
+        sessions,
+        relay,
+        queries,
+        now: () => clock.now(),
+        staleAfterMs,
+        log: child('http'),
+        metrics,
+      }),
     });
     parts.http = http;
-    if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null) mqttServer.attachWebSocket(http.server, opts.mqtt.websocketPath ?? '/mqtt');
+    if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null)
+      mqttServer.attachWebSocket(http.server, opts.mqtt.websocketPath ?? '/mqtt');
 
     log.info(
-      { mqttPort: mqttServer?.port, mqttUrl: 'url' in opts.mqtt ? redact(opts.mqtt.url) : undefined, httpPort: http.port, dataDir: opts.dataDir, ingest: source.name },
+      {
+        mqttPort: mqttServer?.port,
+        mqttUrl: 'url' in opts.mqtt ? redact(opts.mqtt.url) : undefined,
+        httpPort: http.port,
+        dataDir: opts.dataDir,
+        ingest: source.name,
+      },
       'central started',
     );
     let closing: Promise<void> | null = null;
     return {
       mqttPort: mqttServer?.port,
       httpPort: http.port,
-      metrics, db, ingester, mqttServer,
+      metrics,
+      db,
+      ingester,
+      mqttServer,
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),

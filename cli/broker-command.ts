@@ -46,16 +46,23 @@ export function setFirstSeq(stationId: string, seqText: string, opts: { config?:
   const cfg = configFrom(opts.config);
   const db = new CentralDb(opts.dataDir ?? cfg.dataDir);
   try {
-    if (!db.getStation(stationId)) throw new UsageError(`station ${stationId} is not in the central store at ${db.path}`);
+    if (!db.getStation(stationId))
+      throw new UsageError(`station ${stationId} is not in the central store at ${db.path}`);
     const r = db.setFirstSeq(stationId, seq, Date.now());
-    process.stdout.write(`station ${stationId}: history starts at seq ${seq}; ack ${r.ackSeq}, settled ${r.settledCount}\n`);
+    process.stdout.write(
+      `station ${stationId}: history starts at seq ${seq}; ack ${r.ackSeq}, settled ${r.settledCount}\n`,
+    );
   } finally {
     db.close();
   }
 }
 
 /** Creates credentials; refuses to replace an existing station's password unless `reset` is set. */
-export function addCredentials(kind: 'station' | 'viewer' | 'mechanic', name: string, opts: { config?: string; dataDir?: string; reset?: boolean }): void {
+export function addCredentials(
+  kind: 'station' | 'viewer' | 'mechanic',
+  name: string,
+  opts: { config?: string; dataDir?: string; reset?: boolean },
+): void {
   const cfg = configFrom(opts.config);
   const db = new CentralDb(opts.dataDir ?? cfg.dataDir);
   try {
@@ -67,7 +74,8 @@ export function addCredentials(kind: 'station' | 'viewer' | 'mechanic', name: st
     try {
       password = kind === 'station' ? creds.addStation(name) : creds.addUser(name, kind);
     } catch (err) {
-      if (err instanceof ZodError) throw new UsageError(`${kind} id "${name}": ${err.issues.map((i) => i.message).join('; ')}`);
+      if (err instanceof ZodError)
+        throw new UsageError(`${kind} id "${name}": ${err.issues.map((i) => i.message).join('; ')}`);
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
     process.stdout.write(`${kind} ${name}\npassword: ${password}\n(shown once; only its hash is stored)\n`);

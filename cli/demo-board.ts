@@ -11,7 +11,13 @@ const COLOUR: Record<string, LedColour> = { green: 'green', red: 'red', amber: '
  * Mirrors the station's board onto the model every `periodMs`, and a button pressed on the model (the training
  * panel) onto the station's virtual board pin, pressed and released as a finger would.
  */
-export function mirrorBoard(board: IoBoard, model: IoBoardModel, clock: Clock, buttonPins: Record<string, number>, periodMs = 250): () => void {
+export function mirrorBoard(
+  board: IoBoard,
+  model: IoBoardModel,
+  clock: Clock,
+  buttonPins: Record<string, number>,
+  periodMs = 250,
+): () => void {
   let timer: TimerHandle | null = null;
   let stopped = false;
   const unsubscribe = model.onButton((id) => {
@@ -24,7 +30,12 @@ export function mirrorBoard(board: IoBoard, model: IoBoardModel, clock: Clock, b
   const copy = () => {
     const snap = board.snapshot();
     for (const [name, led] of Object.entries(snap.leds)) {
-      model.setLed(name, led.pattern === 'off' ? { colour: 'off', pattern: 'off' } : { colour: COLOUR[led.color] ?? 'white', pattern: led.pattern });
+      model.setLed(
+        name,
+        led.pattern === 'off'
+          ? { colour: 'off', pattern: 'off' }
+          : { colour: COLOUR[led.color] ?? 'white', pattern: led.pattern },
+      );
     }
     snap.lines.forEach((line, row) => model.setLine(row, line));
     if (!stopped) timer = clock.setTimeout(copy, periodMs);

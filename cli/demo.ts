@@ -20,10 +20,26 @@ const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 
 /** Four packs at different states, so the dashboard shows a station mid-day. */
 const DEMO_DOCKS = [
-  { dock: 1, batteryId: 'RIK-13S-0001', pack: { series: 13 as const, capacityAh: 14, socPct: 22, ageCycles: 80, seed: 11 } },
-  { dock: 2, batteryId: 'RIK-13S-0002', pack: { series: 13 as const, capacityAh: 14, socPct: 48, ageCycles: 310, seed: 12 } },
-  { dock: 3, batteryId: 'RIK-13S-0003', pack: { series: 13 as const, capacityAh: 14, socPct: 71, ageCycles: 640, seed: 13 } },
-  { dock: 4, batteryId: 'RIK-13S-0004', pack: { series: 13 as const, capacityAh: 14, socPct: 93, ageCycles: 15, seed: 14 } },
+  {
+    dock: 1,
+    batteryId: 'RIK-13S-0001',
+    pack: { series: 13 as const, capacityAh: 14, socPct: 22, ageCycles: 80, seed: 11 },
+  },
+  {
+    dock: 2,
+    batteryId: 'RIK-13S-0002',
+    pack: { series: 13 as const, capacityAh: 14, socPct: 48, ageCycles: 310, seed: 12 },
+  },
+  {
+    dock: 3,
+    batteryId: 'RIK-13S-0003',
+    pack: { series: 13 as const, capacityAh: 14, socPct: 71, ageCycles: 640, seed: 13 },
+  },
+  {
+    dock: 4,
+    batteryId: 'RIK-13S-0004',
+    pack: { series: 13 as const, capacityAh: 14, socPct: 93, ageCycles: 15, seed: 14 },
+  },
 ];
 
 /** A virtual I/O board: an RGB LED per dock, a status LED, the acknowledge button and the 20x4 screen. */
@@ -31,7 +47,12 @@ const DEMO_IO_BOARD = {
   io: { type: 'virtual' as const },
   leds: {
     status: { type: 'single' as const, pins: { green: 2, red: 3 } },
-    ...Object.fromEntries(DEMO_DOCKS.map((d) => [`dock-${d.dock}`, { type: 'rgb' as const, pins: { red: 3 * d.dock + 2, green: 3 * d.dock + 3, blue: 3 * d.dock + 4 } }])),
+    ...Object.fromEntries(
+      DEMO_DOCKS.map((d) => [
+        `dock-${d.dock}`,
+        { type: 'rgb' as const, pins: { red: 3 * d.dock + 2, green: 3 * d.dock + 3, blue: 3 * d.dock + 4 } },
+      ]),
+    ),
   },
   buttons: { acknowledge: { pin: 20 } },
 };
@@ -42,9 +63,11 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
   const httpPort = portOption('--http-port', opts.httpPort, 'RIKSCHA_HTTP_PORT', 8080);
   const dataDir = stringOption(opts.dataDir, 'RIKSCHA_DATA_DIR', './data');
   const speed = Number(opts.speed ?? '10');
-  if (!(speed > 0 && speed <= 1000)) throw new UsageError(`--speed: expected a number in (0, 1000], got "${opts.speed}"`);
+  if (!(speed > 0 && speed <= 1000))
+    throw new UsageError(`--speed: expected a number in (0, 1000], got "${opts.speed}"`);
   const external = opts.mqttUrl;
-  if (external && !/^mqtts?:\/\//.test(external)) throw new UsageError(`--mqtt-url: expected mqtt://host:port, got "${external}"`);
+  if (external && !/^mqtts?:\/\//.test(external))
+    throw new UsageError(`--mqtt-url: expected mqtt://host:port, got "${external}"`);
 
   const sim = new SimStation({
     stationId: DEMO_STATION,
@@ -77,31 +100,49 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     stationPassword = central.addStation(DEMO_STATION);
     const viewerPassword = central.addViewer('viewer');
     mqttUrl = `mqtt://127.0.0.1:${central.mqttPort}`;
-    log.info({ url: `mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}` }, `read-only viewer: mosquitto_sub -L 'mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}/rikscha/v1/#' -v`);
+    log.info(
+      { url: `mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}` },
+      `read-only viewer: mosquitto_sub -L 'mqtt://viewer:${viewerPassword}@127.0.0.1:${central.mqttPort}/rikscha/v1/#' -v`,
+    );
   }
 
   // Mechanics log in on the dashboard to stop/resume charging, acknowledge faults, switch maintenance.
   const mechanicPassword = central.addMechanic('mechanic');
-  log.info({ user: 'mechanic', password: mechanicPassword }, `dashboard login for mechanic actions: user mechanic, password ${mechanicPassword}`);
+  log.info(
+    { user: 'mechanic', password: mechanicPassword },
+    `dashboard login for mechanic actions: user mechanic, password ${mechanicPassword}`,
+  );
 
   await sim.start();
 
-  const config = parseStationConfig({
-    stationId: DEMO_STATION,
-    dataDir: join(dataDir, 'station'),
-    mqtt: { url: mqttUrl, ...(external && opts.mqttUser ? { username: opts.mqttUser } : {}) },
-    docks: DEMO_DOCKS.map((d) => ({
-      dock: d.dock,
-      bms: { type: 'jbd', port: sim.bmsAddress(d.dock) },
-      charger: { type: 'riden', port: sim.chargerAddress(d.dock) ?? undefined, unit: 1, maxCurrentA: 6 },
-    })),
-    charging: { budget: { maxW: 1200 } },
-    ioBoard: DEMO_IO_BOARD,
-  }, 'demo');
-  const station = await startStation(config, { clock: systemClock, log: log.child({ component: 'station' }), password: stationPassword });
-  const stopMirror = station.board ? mirrorBoard(station.board.board, sim.ioBoard, systemClock, { acknowledge: DEMO_IO_BOARD.buttons.acknowledge.pin }) : () => undefined;
+  const config = parseStationConfig(
+    {
+      stationId: DEMO_STATION,
+      dataDir: join(dataDir, 'station'),
+      mqtt: { url: mqttUrl, ...(external && opts.mqttUser ? { username: opts.mqttUser } : {}) },
+      docks: DEMO_DOCKS.map((d) => ({
+        dock: d.dock,
+        bms: { type: 'jbd', port: sim.bmsAddress(d.dock) },
+        charger: { type: 'riden', port: sim.chargerAddress(d.dock) ?? undefined, unit: 1, maxCurrentA: 6 },
+      })),
+      charging: { budget: { maxW: 1200 } },
+      ioBoard: DEMO_IO_BOARD,
+    },
+    'demo',
+  );
+  const station = await startStation(config, {
+    clock: systemClock,
+    log: log.child({ component: 'station' }),
+    password: stationPassword,
+  });
+  const stopMirror = station.board
+    ? mirrorBoard(station.board.board, sim.ioBoard, systemClock, { acknowledge: DEMO_IO_BOARD.buttons.acknowledge.pin })
+    : () => undefined;
 
-  log.info({ http: `http://127.0.0.1:${central.httpPort}`, mqttPort: central.mqttPort ?? null, dataDir }, 'rikscha demo running: open the dashboard in a browser');
+  log.info(
+    { http: `http://127.0.0.1:${central.httpPort}`, mqttPort: central.mqttPort ?? null, dataDir },
+    'rikscha demo running: open the dashboard in a browser',
+  );
 
   onShutdown(log, async () => {
     stopMirror();

@@ -6,6 +6,8 @@ export function createLogger(level = process.env.RIKSCHA_LOG_LEVEL ?? 'info'): L
   const pretty = process.stdout.isTTY && process.env.RIKSCHA_LOG_FORMAT !== 'json';
   return pino({
     level,
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      : {}),
   });
 }

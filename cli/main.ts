@@ -8,18 +8,31 @@ import { UsageError } from './options.ts';
 const program = new Command();
 program
   .name('rikscha')
-  .description('Station controller for an e-rickshaw fleet: battery charging, safety interlocks, telemetry and a mechanics\' dashboard.')
+  .description(
+    "Station controller for an e-rickshaw fleet: battery charging, safety interlocks, telemetry and a mechanics' dashboard.",
+  )
   .showHelpAfterError()
   .exitOverride();
 
 program
   .command('demo')
-  .description('Run everything in one process on simulated hardware: MQTT broker, central store, dashboard and station demo-1 with 4 docks.')
-  .option('--mqtt-port <port>', 'MQTT port of the embedded broker, 0 = pick a free one (env RIKSCHA_MQTT_PORT, default 1883)')
-  .option('--http-port <port>', 'HTTP port of API and dashboard, 0 = pick a free one (env RIKSCHA_HTTP_PORT, default 8080)')
+  .description(
+    'Run everything in one process on simulated hardware: MQTT broker, central store, dashboard and station demo-1 with 4 docks.',
+  )
+  .option(
+    '--mqtt-port <port>',
+    'MQTT port of the embedded broker, 0 = pick a free one (env RIKSCHA_MQTT_PORT, default 1883)',
+  )
+  .option(
+    '--http-port <port>',
+    'HTTP port of API and dashboard, 0 = pick a free one (env RIKSCHA_HTTP_PORT, default 8080)',
+  )
   .option('--data-dir <dir>', 'directory for the databases (env RIKSCHA_DATA_DIR, default ./data)')
   .option('--mqtt-url <url>', 'use this external broker (mqtt://host:port, e.g. Mosquitto) instead of the embedded one')
-  .option('--mqtt-user <user>', 'with --mqtt-url: user the central ingester and the demo station log in as (default: the station id)')
+  .option(
+    '--mqtt-user <user>',
+    'with --mqtt-url: user the central ingester and the demo station log in as (default: the station id)',
+  )
   .option('--mqtt-password <password>', 'with --mqtt-url: password for --mqtt-user')
   .option('--speed <factor>', 'simulated seconds per real second', '10')
   .action(async (opts: Record<string, string | undefined>) => {
@@ -48,7 +61,8 @@ const broker = program
 const ADD_DESCRIPTIONS = {
   station: 'Create the MQTT credentials of a station (prints its password once).',
   viewer: 'Create a read-only MQTT user (prints its password once).',
-  mechanic: 'Create a mechanic: logs in to the dashboard to send commands to stations; read-only on MQTT (prints the password once).',
+  mechanic:
+    'Create a mechanic: logs in to the dashboard to send commands to stations; read-only on MQTT (prints the password once).',
 } as const;
 for (const kind of ['station', 'viewer', 'mechanic'] as const) {
   broker
@@ -68,7 +82,9 @@ for (const kind of ['station', 'viewer', 'mechanic'] as const) {
 
 broker
   .command('set-first-seq')
-  .description("Declare where a station's seq history starts, when its earlier seqs will never arrive (a new or restored central store): otherwise the ack waits for them and the station's outbox only fills.")
+  .description(
+    "Declare where a station's seq history starts, when its earlier seqs will never arrive (a new or restored central store): otherwise the ack waits for them and the station's outbox only fills.",
+  )
   .argument('<stationId>')
   .argument('<seq>', 'the first seq the central store will have')
   .option('--config <file>', 'broker config naming the data dir')
@@ -81,18 +97,37 @@ broker
 
 program
   .command('sim')
-  .description("Run a station's worth of simulated devices (BMS, Riden chargers, VESC) from a scenario file, each on a socat pty or a TCP port, playing its timeline.")
+  .description(
+    "Run a station's worth of simulated devices (BMS, Riden chargers, VESC) from a scenario file, each on a socat pty or a TCP port, playing its timeline.",
+  )
   .requiredOption('--config <file>', 'scenario file (JSON), e.g. hardware/scenarios/normal-day.json')
-  .option('--control-port <port>', 'serve the simulator control API (GET /api/sim, POST/DELETE /api/sim/faults, GET /api/sim/truth) here, 0 = pick a free port')
-  .option('--ports <kind>', 'pty (socat pseudo-terminals) or tcp (a TCP listener per line; chargers then speak Modbus TCP)', 'pty')
+  .option(
+    '--control-port <port>',
+    'serve the simulator control API (GET /api/sim, POST/DELETE /api/sim/faults, GET /api/sim/truth) here, 0 = pick a free port',
+  )
+  .option(
+    '--ports <kind>',
+    'pty (socat pseudo-terminals) or tcp (a TCP listener per line; chargers then speak Modbus TCP)',
+    'pty',
+  )
   .option('--pty-dir <dir>', 'directory for the pty links (default: a new one under the temp dir)')
   .option('--station-config <file>', 'write a station config pointing at these devices, for `rikscha station --config`')
   .option('--mqtt-url <url>', 'MQTT URL to put in that station config (default mqtt://127.0.0.1:1883)')
   .option('--pace', "pace device replies at each line's baud rate (for the bench)")
-  .action(async (opts: { config: string; controlPort?: string; ports?: string; ptyDir?: string; stationConfig?: string; mqttUrl?: string; pace?: boolean }) => {
-    const { runSimCommand } = await import('./sim-command.ts');
-    await runSimCommand(opts);
-  });
+  .action(
+    async (opts: {
+      config: string;
+      controlPort?: string;
+      ports?: string;
+      ptyDir?: string;
+      stationConfig?: string;
+      mqttUrl?: string;
+      pace?: boolean;
+    }) => {
+      const { runSimCommand } = await import('./sim-command.ts');
+      await runSimCommand(opts);
+    },
+  );
 
 program
   .command('check-config')

@@ -59,10 +59,24 @@ function table(devices: SimDeviceInfo[]): string {
   const rows = [['DOCK', 'DEVICE', 'PORT', 'UNIT', 'BAUD', 'NOTE']];
   for (const d of devices) {
     const note = d.batteryId ?? (d.sharedWith ? `bus shared with dock ${d.sharedWith.join(', ')}` : '');
-    rows.push([String(d.dock), d.kind, d.address, d.unit === undefined ? '' : String(d.unit), String(d.baudRate), note]);
+    rows.push([
+      String(d.dock),
+      d.kind,
+      d.address,
+      d.unit === undefined ? '' : String(d.unit),
+      String(d.baudRate),
+      note,
+    ]);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -82,7 +96,10 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
   const clock = deps.clock ?? systemClock;
   const kind = opts.ports ?? 'pty';
   if (kind !== 'pty' && kind !== 'tcp') throw new UsageError(`--ports: expected pty or tcp, got "${kind}"`);
-  const controlPort = opts.controlPort === undefined ? null : portOption('--control-port', opts.controlPort, 'RIKSCHA_SIM_CONTROL_PORT', 0);
+  const controlPort =
+    opts.controlPort === undefined
+      ? null
+      : portOption('--control-port', opts.controlPort, 'RIKSCHA_SIM_CONTROL_PORT', 0);
   let scenario: Scenario;
   try {
     scenario = loadScenario(opts.config);
@@ -92,14 +109,19 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
   }
 
   // A pty directory we made ourselves is removed again on stop; one the user named is left alone.
-  const ownDir = kind === 'pty' && !opts.ptyDir ? mkdtempSync(join(tmpdir(), `rikscha-sim-${scenario.stationId}-`)) : null;
+  const ownDir =
+    kind === 'pty' && !opts.ptyDir ? mkdtempSync(join(tmpdir(), `rikscha-sim-${scenario.stationId}-`)) : null;
   // socat creates the links but not their directory.
   if (kind === 'pty' && opts.ptyDir) mkdirSync(opts.ptyDir, { recursive: true });
   const ports = kind === 'pty' ? ptyPortFactory(opts.ptyDir ?? ownDir ?? '.') : tcpPortFactory();
   const station = buildSimStation(scenario, { clock, ports, ...(opts.pace ? { paceReplies: true } : {}) });
   const faults = new FaultInjector(station);
   const runner = new ScenarioRunner(station, scenario, faults);
-  runner.onEvent((e) => (e.error ? log.warn(e, 'timeline event failed') : log.info(e, `timeline: ${e.type}${e.dock ? ` dock ${e.dock}` : ''}`)));
+  runner.onEvent((e) =>
+    e.error
+      ? log.warn(e, 'timeline event failed')
+      : log.info(e, `timeline: ${e.type}${e.dock ? ` dock ${e.dock}` : ''}`),
+  );
   try {
     await station.start();
   } catch (err) {
@@ -131,10 +153,13 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
   const devices = station.devices();
   const stationConfig = stationConfigFor(station, { ...(opts.mqttUrl ? { mqttUrl: opts.mqttUrl } : {}) });
   if (opts.stationConfig) writeFileSync(opts.stationConfig, `${JSON.stringify(stationConfig, null, 2)}\n`);
-  out(`rikscha sim: station ${scenario.stationId}, ${scenario.docks.length} dock(s), ${scenario.speed}x, ${scenario.timeline.length} timeline event(s)`);
+  out(
+    `rikscha sim: station ${scenario.stationId}, ${scenario.docks.length} dock(s), ${scenario.speed}x, ${scenario.timeline.length} timeline event(s)`,
+  );
   out(table(devices));
   if (controlUrl) out(`control API: ${controlUrl}/api/sim`);
-  if (opts.stationConfig) out(`station config written to ${opts.stationConfig}: rikscha station --config ${opts.stationConfig}`);
+  if (opts.stationConfig)
+    out(`station config written to ${opts.stationConfig}: rikscha station --config ${opts.stationConfig}`);
   out(JSON.stringify({ simReady: true, stationId: scenario.stationId, controlUrl, devices, stationConfig }));
 
   let stopped = false;

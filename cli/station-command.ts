@@ -11,7 +11,8 @@ import { onShutdown } from './shutdown.ts';
 function mqttPassword(cfg: StationConfig): string {
   if (cfg.mqtt.passwordFile) return readFileSync(cfg.mqtt.passwordFile, 'utf8').trim();
   const p = cfg.mqtt.password ?? process.env.RIKSCHA_MQTT_PASSWORD;
-  if (!p) throw new UsageError('mqtt.password: no password (set mqtt.passwordFile, mqtt.password or RIKSCHA_MQTT_PASSWORD)');
+  if (!p)
+    throw new UsageError('mqtt.password: no password (set mqtt.passwordFile, mqtt.password or RIKSCHA_MQTT_PASSWORD)');
   return p;
 }
 
@@ -24,6 +25,10 @@ export async function runStation(file: string): Promise<void> {
     throw err;
   }
   const log = createLogger();
-  const station = await startStation(cfg, { clock: systemClock, log: log.child({ component: 'station' }), password: mqttPassword(cfg) });
+  const station = await startStation(cfg, {
+    clock: systemClock,
+    log: log.child({ component: 'station' }),
+    password: mqttPassword(cfg),
+  });
   onShutdown(log, () => station.stop());
 }

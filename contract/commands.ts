@@ -12,7 +12,12 @@ export const commandArgs = {
   'set-departure': z.object({ dock, at: z.number().int().positive().nullable().describe('epoch ms, null clears it') }),
   maintenance: z.object({ dock, on: z.boolean() }),
   acknowledge: z.object({ dock }),
-  'add-booking': z.object({ id: z.string().min(1).max(64), at: z.number().int().positive(), packs: z.number().int().min(1).max(64), minSocPct: z.number().min(1).max(100) }),
+  'add-booking': z.object({
+    id: z.string().min(1).max(64),
+    at: z.number().int().positive(),
+    packs: z.number().int().min(1).max(64),
+    minSocPct: z.number().min(1).max(100),
+  }),
   'remove-booking': z.object({ id: z.string().min(1).max(64) }),
 } as const;
 
@@ -22,6 +27,10 @@ export const COMMAND_NAMES = Object.keys(commandArgs) as CommandName[];
 export const isCommandName = (name: string): name is CommandName => Object.hasOwn(commandArgs, name);
 
 /** The arguments of a command as the station will read them: `dock` merged into `args`, then checked. */
-export function parseCommandArgs(name: CommandName, dockNo: number | undefined, args: Record<string, unknown> | undefined) {
+export function parseCommandArgs(
+  name: CommandName,
+  dockNo: number | undefined,
+  args: Record<string, unknown> | undefined,
+) {
   return commandArgs[name].safeParse({ ...(dockNo !== undefined ? { dock: dockNo } : {}), ...args });
 }

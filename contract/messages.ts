@@ -4,7 +4,9 @@
 import { z } from 'zod';
 
 export const STATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const stationIdSchema = z.string().regex(STATION_ID, 'station id: lower-case letters, digits and dashes, up to 63');
+export const stationIdSchema = z
+  .string()
+  .regex(STATION_ID, 'station id: lower-case letters, digits and dashes, up to 63');
 
 export const DOCK_STATES = ['empty', 'idle', 'charging', 'balancing', 'full', 'fault', 'maintenance'] as const;
 export const dockStateSchema = z.enum(DOCK_STATES);
@@ -13,7 +15,11 @@ export type DockState = z.infer<typeof dockStateSchema>;
 const envelope = {
   stationId: stationIdSchema,
   ts: z.number().int().nonnegative().describe('epoch ms when the station produced the message'),
-  seq: z.number().int().nonnegative().describe('per-station sequence over telemetry and events; persisted across restarts'),
+  seq: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('per-station sequence over telemetry and events; persisted across restarts'),
 };
 
 export const batterySchema = z.object({
@@ -83,7 +89,15 @@ export const deviceCountersSchema = z.object({
 /** The station's own health, sent with its status every minute (and on connect). */
 export const stationMetricsSchema = z.object({
   devices: z.array(deviceCountersSchema.extend({ device: z.string().max(64) })).max(2048),
-  loop: z.object({ ticks: count, overruns: count, skipped: count, errors: count, kicks: count, durationP99Ms: z.number(), latenessP99Ms: z.number() }),
+  loop: z.object({
+    ticks: count,
+    overruns: count,
+    skipped: count,
+    errors: count,
+    kicks: count,
+    durationP99Ms: z.number(),
+    latenessP99Ms: z.number(),
+  }),
   outbox: z.object({ queued: count, thinned: count }),
 });
 export type StationMetrics = z.infer<typeof stationMetricsSchema>;

@@ -1,7 +1,14 @@
 // The topic map: every MQTT topic name rikscha uses, built and parsed in one place and keyed to its schema.
 
 import type { z } from 'zod';
-import { ackSchema, commandResultSchema, commandSchema, eventSchema, statusSchema, telemetrySchema } from './messages.ts';
+import {
+  ackSchema,
+  commandResultSchema,
+  commandSchema,
+  eventSchema,
+  statusSchema,
+  telemetrySchema,
+} from './messages.ts';
 
 export const TOPIC_ROOT = 'rikscha/v1';
 
@@ -45,6 +52,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
     return null;
   }
   if (rest[0] === 'cmd' && rest.length === 2 && rest[1]) return { stationId, kind: 'cmd', command: rest[1] };
-  if (rest[0] === 'cmd' && rest.length === 3 && rest[2] === 'result' && rest[1]) return { stationId, kind: 'cmdResult', command: rest[1] };
+  if (rest[0] === 'cmd' && rest.length === 3 && rest[2] === 'result' && rest[1])
+    return { stationId, kind: 'cmdResult', command: rest[1] };
   return null;
 }

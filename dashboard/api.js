@@ -48,7 +48,10 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
     res = await fetch(path, {
       method,
       // The broker only takes a POST that says it is JSON: a form on another site cannot send that (CSRF guard).
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: controller.signal,
       cache: 'no-store',
@@ -57,7 +60,10 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
     });
   } catch (err) {
     const timedOut = err instanceof Error && err.name === 'AbortError';
-    throw new ApiError(timedOut ? `${method} ${path}: no answer within ${timeoutMs} ms` : `${method} ${path}: server not reached`, 0);
+    throw new ApiError(
+      timedOut ? `${method} ${path}: no answer within ${timeoutMs} ms` : `${method} ${path}: server not reached`,
+      0,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -121,7 +127,10 @@ export async function getBatteryHistory(id, range = {}) {
   const qs = query.toString();
   const json = await request('GET', `/api/batteries/${encodeURIComponent(id)}/history${qs ? `?${qs}` : ''}`);
   const items = listFrom(json, ['items', 'history', 'points']);
-  const res = json && typeof json === 'object' && !Array.isArray(json) ? /** @type {Record<string, unknown>} */ (json).resolution : null;
+  const res =
+    json && typeof json === 'object' && !Array.isArray(json)
+      ? /** @type {Record<string, unknown>} */ (json).resolution
+      : null;
   return {
     points: /** @type {any[]} */ (items.filter((p) => p && typeof p === 'object')).sort((a, b) => a.ts - b.ts),
     resolution: typeof res === 'string' ? res : null,

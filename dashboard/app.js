@@ -1,7 +1,16 @@
 // Entry point of the mechanics' dashboard: holds the state, polls the HTTP API every 2 s, routes on the URL hash
 // (`#/` overview, `#/battery/<id>`) and patches the page after every change. When the API fails the last data stays
 // on screen under a "no connection" banner; the page is never blanked.
-import { ApiError, clearFaults, getBattery, getBatteryHistory, getSim, getStations, injectFault, pressButton } from './api.js';
+import {
+  ApiError,
+  clearFaults,
+  getBattery,
+  getBatteryHistory,
+  getSim,
+  getStations,
+  injectFault,
+  pressButton,
+} from './api.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { h, morphChildren } from './dom.js';
 import { ago } from './format.js';
@@ -9,7 +18,18 @@ import { getLang, setLang, t } from './i18n.js';
 import { DEFAULT_RANGE, HISTORY_RANGES, renderBattery } from './render-battery.js';
 import { renderOverview } from './render-station.js';
 import { renderTraining } from './render-training.js';
-import { checkSession, closeForm, isMechanic, openForm, renderLoginPanel, renderSessionControl, session, sessionEnded, submitLogin, submitLogout } from './session.js';
+import {
+  checkSession,
+  closeForm,
+  isMechanic,
+  openForm,
+  renderLoginPanel,
+  renderSessionControl,
+  session,
+  sessionEnded,
+  submitLogin,
+  submitLogout,
+} from './session.js';
 
 /** How often the API is polled, in ms. */
 const POLL_MS = 2000;
@@ -102,7 +122,8 @@ async function loadBattery(id) {
   if (state.battery?.id !== id) state.battery = { id, detail: null, history: null, notFound: false };
   const view = state.battery;
   const range = state.historyRange;
-  const fresh = view.historyRange === range && range !== DEFAULT_RANGE && Date.now() - (view.historyAt ?? 0) < LONG_HISTORY_MS;
+  const fresh =
+    view.historyRange === range && range !== DEFAULT_RANGE && Date.now() - (view.historyAt ?? 0) < LONG_HISTORY_MS;
   const [detail, history] = await Promise.allSettled([getBattery(id), fresh ? null : fetchHistory(id, range)]);
   if (state.battery !== view) return; // the reader moved on meanwhile
   if (detail.status === 'fulfilled') {
@@ -137,7 +158,11 @@ function renderBanner() {
     'div',
     { class: 'banner', role: 'alert', 'data-testid': 'error-banner' },
     h('strong', null, t('banner.offline')),
-    h('span', { class: 'banner-detail' }, state.lastOk ? t('banner.lastData', { ago: ago(state.lastOk) }) : t('banner.noData')),
+    h(
+      'span',
+      { class: 'banner-detail' },
+      state.lastOk ? t('banner.lastData', { ago: ago(state.lastOk) }) : t('banner.noData'),
+    ),
   );
 }
 
@@ -150,7 +175,15 @@ function renderHeader() {
     renderSessionControl(),
     h(
       'button',
-      { type: 'button', class: 'button lang', 'data-action': 'lang', 'data-lang': other, 'data-testid': 'lang-toggle', 'aria-label': t('lang.switchLabel'), lang: other },
+      {
+        type: 'button',
+        class: 'button lang',
+        'data-action': 'lang',
+        'data-lang': other,
+        'data-testid': 'lang-toggle',
+        'aria-label': t('lang.switchLabel'),
+        lang: other,
+      },
       t('lang.switch'),
     ),
   );
@@ -159,8 +192,13 @@ function renderHeader() {
 function renderMain() {
   const route = currentRoute();
   if (route.name === 'battery') {
-    const view = state.battery?.id === route.id ? state.battery : { id: route.id, detail: null, history: null, notFound: false };
-    return h('main', { class: 'page', 'data-testid': 'page-battery' }, renderBattery(view, state.stations, state.historyRange));
+    const view =
+      state.battery?.id === route.id ? state.battery : { id: route.id, detail: null, history: null, notFound: false };
+    return h(
+      'main',
+      { class: 'page', 'data-testid': 'page-battery' },
+      renderBattery(view, state.stations, state.historyRange),
+    );
   }
   const notice = state.notice ? { text: t(state.notice.key, state.notice.params), ok: state.notice.ok } : null;
   return h(
@@ -228,7 +266,9 @@ async function act(key, send, success) {
     state.notice = success;
   } catch (err) {
     const forbidden = err instanceof ApiError && (err.status === 401 || err.status === 403);
-    state.notice = forbidden ? { key: 'training.forbidden', ok: false } : { key: 'training.failed', params: { error: describe(err) }, ok: false };
+    state.notice = forbidden
+      ? { key: 'training.forbidden', ok: false }
+      : { key: 'training.failed', params: { error: describe(err) }, ok: false };
   } finally {
     state.pending = null;
   }
@@ -252,7 +292,11 @@ document.addEventListener('click', (event) => {
   } else if (action === 'sim-fault') {
     const dock = Number(target.getAttribute('data-dock'));
     const fault = String(target.getAttribute('data-fault'));
-    void act(`sim-fault:${dock}:${fault}`, () => injectFault(dock, fault), { key: 'training.sent', params: { dock, fault: t(`fault.${fault}`) }, ok: true });
+    void act(`sim-fault:${dock}:${fault}`, () => injectFault(dock, fault), {
+      key: 'training.sent',
+      params: { dock, fault: t(`fault.${fault}`) },
+      ok: true,
+    });
   } else if (action === 'sim-clear') {
     void act('sim-clear', () => clearFaults(), { key: 'training.cleared', ok: true });
   } else if (action === 'sim-ack') {
@@ -267,7 +311,11 @@ document.addEventListener('click', (event) => {
   } else if (action === 'logout') {
     void doLogout();
   } else if (action === 'dock-cmd') {
-    void dockCommand(String(target.getAttribute('data-station')), Number(target.getAttribute('data-dock')), String(target.getAttribute('data-cmd')));
+    void dockCommand(
+      String(target.getAttribute('data-station')),
+      Number(target.getAttribute('data-dock')),
+      String(target.getAttribute('data-cmd')),
+    );
   }
 });
 

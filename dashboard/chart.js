@@ -64,7 +64,12 @@ export function lineChart(spec) {
     h('strong', { class: 'chart-latest' }, num(latest?.v, spec.unit, spec.digits)),
   );
   if (values.length === 0 || points.length === 0) {
-    return h('figure', { class: `chart tone-${spec.tone}`, 'data-testid': spec.testid }, caption, h('p', { class: 'muted' }, '—'));
+    return h(
+      'figure',
+      { class: `chart tone-${spec.tone}`, 'data-testid': spec.testid },
+      caption,
+      h('p', { class: 'muted' }, '—'),
+    );
   }
   let lo = Math.min(...values);
   let hi = Math.max(...values);
@@ -82,7 +87,14 @@ export function lineChart(spec) {
   const y = (/** @type {number} */ v) => H - ((v - yLo) / (yHi - yLo)) * H;
 
   const grid = [lo, (lo + hi) / 2, hi].map((v) =>
-    svg('line', { x1: 0, x2: W, y1: y(v).toFixed(1), y2: y(v).toFixed(1), class: 'chart-grid', 'vector-effect': 'non-scaling-stroke' }),
+    svg('line', {
+      x1: 0,
+      x2: W,
+      y1: y(v).toFixed(1),
+      y2: y(v).toFixed(1),
+      class: 'chart-grid',
+      'vector-effect': 'non-scaling-stroke',
+    }),
   );
   const plot = svg(
     'svg',
@@ -102,9 +114,19 @@ export function lineChart(spec) {
     h(
       'div',
       { class: 'chart-body' },
-      h('div', { class: 'chart-y', 'aria-hidden': 'true' }, h('span', null, num(hi, spec.unit, spec.digits)), h('span', null, num(lo, spec.unit, spec.digits))),
+      h(
+        'div',
+        { class: 'chart-y', 'aria-hidden': 'true' },
+        h('span', null, num(hi, spec.unit, spec.digits)),
+        h('span', null, num(lo, spec.unit, spec.digits)),
+      ),
       h('div', { class: 'chart-plot' }, plot),
     ),
-    h('div', { class: 'chart-x', 'aria-hidden': 'true' }, h('span', null, axisTime(t0, t1 - t0)), h('span', null, axisTime(t1, t1 - t0))),
+    h(
+      'div',
+      { class: 'chart-x', 'aria-hidden': 'true' },
+      h('span', null, axisTime(t0, t1 - t0)),
+      h('span', null, axisTime(t1, t1 - t0)),
+    ),
   );
 }

@@ -32,7 +32,8 @@ export function actionsFor(dock) {
   const state = String(dock.state);
   const out = [];
   if (state === 'charging' || state === 'balancing') out.push('stop-charging');
-  else if (state === 'idle' || state === 'full') out.push(dock.stopped === true || dock.reason === STOPPED_REASON ? 'resume-charging' : 'stop-charging');
+  else if (state === 'idle' || state === 'full')
+    out.push(dock.stopped === true || dock.reason === STOPPED_REASON ? 'resume-charging' : 'stop-charging');
   if (state === 'fault') out.push('acknowledge');
   out.push(state === 'maintenance' ? 'maintenance-off' : 'maintenance-on');
   return out;
@@ -125,7 +126,11 @@ export function renderDockActions(stationId, dock, now = Date.now()) {
   const shown = outcome && (!outcome.ok || now - outcome.at < SUCCESS_SHOWN_MS) ? outcome : null;
   let note = null;
   if (running) {
-    note = h('p', { class: 'outcome pending', role: 'status', 'data-testid': `dock-outcome-${tid}` }, t('action.sending', { action: t(`action.${running}`) }));
+    note = h(
+      'p',
+      { class: 'outcome pending', role: 'status', 'data-testid': `dock-outcome-${tid}` },
+      t('action.sending', { action: t(`action.${running}`) }),
+    );
   } else if (shown) {
     note = h(
       'p',
@@ -136,7 +141,12 @@ export function renderDockActions(stationId, dock, now = Date.now()) {
   }
   return h(
     'div',
-    { class: 'dock-actions', role: 'group', 'aria-label': t('action.group', { n: dock.dock }), 'data-testid': `dock-actions-${tid}` },
+    {
+      class: 'dock-actions',
+      role: 'group',
+      'aria-label': t('action.group', { n: dock.dock }),
+      'data-testid': `dock-actions-${tid}`,
+    },
     actionsFor(dock).map((id) =>
       h(
         'button',

@@ -43,7 +43,9 @@ export function h(tag, attrs, ...children) {
  * @returns {SVGElement}
  */
 export function svg(tag, attrs, ...children) {
-  return /** @type {SVGElement} */ (fill(document.createElementNS(SVG_NS, tag), attrs, /** @type {Child[]} */ (children)));
+  return /** @type {SVGElement} */ (
+    fill(document.createElementNS(SVG_NS, tag), attrs, /** @type {Child[]} */ (children))
+  );
 }
 
 /**
@@ -64,7 +66,8 @@ function syncAttributes(from, to) {
     if (!to.hasAttribute(attr.name) && !userOwned(from, attr.name)) from.removeAttribute(attr.name);
   }
   for (const attr of [...to.attributes]) {
-    if (from.getAttribute(attr.name) !== attr.value && !userOwned(from, attr.name)) from.setAttribute(attr.name, attr.value);
+    if (from.getAttribute(attr.name) !== attr.value && !userOwned(from, attr.name))
+      from.setAttribute(attr.name, attr.value);
   }
 }
 
@@ -78,7 +81,7 @@ export function morph(from, to) {
   const sameKind =
     from.nodeType === to.nodeType &&
     from.nodeName === to.nodeName &&
-    (/** @type {Element} */ (from).namespaceURI ?? null) === (/** @type {Element} */ (to).namespaceURI ?? null);
+    /** @type {Element} */ ((from).namespaceURI ?? null) === /** @type {Element} */ ((to).namespaceURI ?? null);
   if (!sameKind) {
     /** @type {ChildNode} */ (from).replaceWith(to);
     return;

@@ -16,7 +16,9 @@ export function isNum(v) {
  */
 export function num(value, unit, digits = 1) {
   if (!isNum(value)) return DASH;
-  const text = new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  const text = new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    value,
+  );
   return unit ? `${text}\u00a0${unit}` : text;
 }
 

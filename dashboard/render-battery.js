@@ -63,7 +63,12 @@ function fieldList(detail) {
   const rows = FIELDS.filter(([key]) => ALWAYS.has(key) || isNum(detail[key])).map(([key, unit, digits]) => {
     const value = detail[key];
     const text = isNum(value) ? (unit === '%' ? pct(value) : num(value, unit, digits)) : DASH;
-    return h('div', { class: 'field' }, h('dt', null, t(`battery.${key}`)), h('dd', { 'data-testid': `battery-field-${key}` }, text));
+    return h(
+      'div',
+      { class: 'field' },
+      h('dt', null, t(`battery.${key}`)),
+      h('dd', { 'data-testid': `battery-field-${key}` }, text),
+    );
   });
   return h('dl', { class: 'fields' }, rows);
 }
@@ -110,7 +115,8 @@ function cellGrid(cellsV) {
 /** @param {any[]} history */
 function charts(history) {
   if (history.length === 0) return h('p', { class: 'muted', 'data-testid': 'battery-chart' }, t('battery.noHistory'));
-  const series = (/** @type {string} */ key) => history.map((p) => ({ ts: Number(p.ts), v: isNum(p[key]) ? p[key] : null }));
+  const series = (/** @type {string} */ key) =>
+    history.map((p) => ({ ts: Number(p.ts), v: isNum(p[key]) ? p[key] : null }));
   const specs = [
     { label: t('chart.voltage'), unit: 'V', digits: 1, points: series('voltageV'), testid: 'chart-voltage', tone: 'a' },
     { label: t('chart.current'), unit: 'A', digits: 1, points: series('currentA'), testid: 'chart-current', tone: 'b' },
@@ -119,7 +125,14 @@ function charts(history) {
   // The broker calls it tempMaxC; older answers said tempC.
   const tempKey = history.some((p) => isNum(p.tempMaxC)) ? 'tempMaxC' : 'tempC';
   if (history.some((p) => isNum(p[tempKey]))) {
-    specs.push({ label: t('chart.temp'), unit: '°C', digits: 1, points: series(tempKey), testid: 'chart-temp', tone: 'd' });
+    specs.push({
+      label: t('chart.temp'),
+      unit: '°C',
+      digits: 1,
+      points: series(tempKey),
+      testid: 'chart-temp',
+      tone: 'd',
+    });
   }
   return h('div', { class: 'charts', 'data-testid': 'battery-chart' }, specs.map(lineChart));
 }
@@ -142,7 +155,14 @@ function rangePicker(view, range) {
       HISTORY_RANGES.map(([key]) =>
         h(
           'button',
-          { type: 'button', class: 'button range', 'data-action': 'history-range', 'data-range': key, 'data-testid': `history-range-${key}`, 'aria-pressed': key === range ? 'true' : 'false' },
+          {
+            type: 'button',
+            class: 'button range',
+            'data-action': 'history-range',
+            'data-range': key,
+            'data-testid': `history-range-${key}`,
+            'aria-pressed': key === range ? 'true' : 'false',
+          },
           t(`history.range.${key}`),
         ),
       ),
@@ -160,10 +180,22 @@ export function renderBattery(view, stations, range = DEFAULT_RANGE) {
   const back = h('a', { class: 'back button', href: '#/', 'data-testid': 'back-link' }, t('nav.back'));
   const title = h('h2', { class: 'page-title', 'data-testid': 'battery-title' }, t('battery.title', { id: view.id }));
   if (view.notFound) {
-    return h('div', { class: 'battery-page', 'data-testid': 'battery-page' }, back, title, h('p', { class: 'card notice', 'data-testid': 'battery-not-found' }, t('battery.notFound')));
+    return h(
+      'div',
+      { class: 'battery-page', 'data-testid': 'battery-page' },
+      back,
+      title,
+      h('p', { class: 'card notice', 'data-testid': 'battery-not-found' }, t('battery.notFound')),
+    );
   }
   if (view.detail === null && view.history === null) {
-    return h('div', { class: 'battery-page', 'data-testid': 'battery-page' }, back, title, h('p', { class: 'muted' }, t('app.loading')));
+    return h(
+      'div',
+      { class: 'battery-page', 'data-testid': 'battery-page' },
+      back,
+      title,
+      h('p', { class: 'muted' }, t('app.loading')),
+    );
   }
   // Some servers nest the health figures under `health`; accept both.
   const detail = { ...(view.detail ?? {}), ...(view.detail?.health ?? {}) };
@@ -186,6 +218,12 @@ export function renderBattery(view, stations, range = DEFAULT_RANGE) {
     h('section', { class: 'card' }, h('h3', null, t('battery.health')), fieldList(detail)),
     h('section', { class: 'card' }, h('h3', null, t('battery.alerts')), alertList(detail.alerts)),
     cellView && h('section', { class: 'card' }, h('h3', null, t('battery.cells')), cellView),
-    h('section', { class: 'card' }, h('h3', null, t('battery.history')), rangePicker(view, range), charts(view.history ?? [])),
+    h(
+      'section',
+      { class: 'card' },
+      h('h3', null, t('battery.history')),
+      rangePicker(view, range),
+      charts(view.history ?? []),
+    ),
   );
 }

@@ -75,7 +75,12 @@ export function socBar(socPct, testid) {
  * @param {string} [cls]
  */
 function metric(label, value, testid, cls) {
-  return h('div', { class: `metric${cls ? ` ${cls}` : ''}` }, h('dt', null, label), h('dd', { 'data-testid': testid }, value));
+  return h(
+    'div',
+    { class: `metric${cls ? ` ${cls}` : ''}` },
+    h('dt', null, label),
+    h('dd', { 'data-testid': testid }, value),
+  );
 }
 
 /** @typedef {(stationId: string, dock: any) => Node | null} DockExtra what goes under a dock tile (a mechanic's buttons) */
@@ -101,7 +106,12 @@ export function renderDock(stationId, dock, extra) {
       stateChip(String(dock.state), `dock-state-${key}`),
     ),
     battery
-      ? h('div', { class: 'dock-battery', 'data-testid': `dock-battery-${key}` }, t('dock.battery', { id: String(battery.id) }), h('span', { class: 'chevron', 'aria-hidden': 'true' }, '›'))
+      ? h(
+          'div',
+          { class: 'dock-battery', 'data-testid': `dock-battery-${key}` },
+          t('dock.battery', { id: String(battery.id) }),
+          h('span', { class: 'chevron', 'aria-hidden': 'true' }, '›'),
+        )
       : h('div', { class: 'dock-battery muted', 'data-testid': `dock-battery-${key}` }, t('dock.noBattery')),
     battery && socBar(battery.socPct, `dock-soc-${key}`),
     battery &&
@@ -110,12 +120,21 @@ export function renderDock(stationId, dock, extra) {
         { class: 'metrics' },
         metric(t('dock.voltage'), num(battery.voltageV, 'V', 1), `dock-voltage-${key}`),
         metric(t('dock.current'), num(battery.currentA, 'A', 1), `dock-current-${key}`),
-        metric(t('dock.tempMax'), `${hot ? '⚠ ' : ''}${num(tempMax, '°C', 0)}${hot ? ` ${t('dock.hot')}` : ''}`, `dock-temp-${key}`, hot ? 'hot' : ''),
+        metric(
+          t('dock.tempMax'),
+          `${hot ? '⚠ ' : ''}${num(tempMax, '°C', 0)}${hot ? ` ${t('dock.hot')}` : ''}`,
+          `dock-temp-${key}`,
+          hot ? 'hot' : '',
+        ),
         metric(t('dock.cellSpread'), num(spreadMv(battery.cellsV), 'mV', 0), `dock-spread-${key}`),
       ),
     charger && h('p', { class: 'charger', 'data-testid': `dock-charger-${key}` }, chargerText(charger)),
     protection.length > 0 &&
-      h('p', { class: 'protection', 'data-testid': `dock-protection-${key}` }, `${t('dock.protection')}: ${protection.join(', ')}`),
+      h(
+        'p',
+        { class: 'protection', 'data-testid': `dock-protection-${key}` },
+        `${t('dock.protection')}: ${protection.join(', ')}`,
+      ),
     dock.reason &&
       h(
         'p',
@@ -124,14 +143,32 @@ export function renderDock(stationId, dock, extra) {
         `${t('dock.reason')}: ${reasonText(String(dock.reason))}`,
       ),
     dock.doNotDispatch &&
-      h('p', { class: 'dnd', 'data-testid': `dock-dnd-${key}` }, h('span', { 'aria-hidden': 'true' }, '✖ '), t('dock.doNotDispatch')),
+      h(
+        'p',
+        { class: 'dnd', 'data-testid': `dock-dnd-${key}` },
+        h('span', { 'aria-hidden': 'true' }, '✖ '),
+        t('dock.doNotDispatch'),
+      ),
   ];
 
   const stateClass = dock.state in STATE_ICONS ? dock.state : 'unknown';
   const inner = battery
-    ? h('a', { class: 'dock-body', href: `#/battery/${encodeURIComponent(String(battery.id))}`, 'data-testid': `dock-link-${key}` }, body)
+    ? h(
+        'a',
+        {
+          class: 'dock-body',
+          href: `#/battery/${encodeURIComponent(String(battery.id))}`,
+          'data-testid': `dock-link-${key}`,
+        },
+        body,
+      )
     : h('div', { class: 'dock-body', 'data-testid': `dock-link-${key}` }, body);
-  return h('li', { class: `dock state-${stateClass}${dock.doNotDispatch ? ' flagged' : ''}`, 'data-testid': `dock-${key}` }, inner, extra?.(stationId, dock));
+  return h(
+    'li',
+    { class: `dock state-${stateClass}${dock.doNotDispatch ? ' flagged' : ''}`, 'data-testid': `dock-${key}` },
+    inner,
+    extra?.(stationId, dock),
+  );
 }
 
 /** @param {any} charger */
@@ -169,12 +206,19 @@ export function renderStation(station, now, dockExtra) {
       h(
         'p',
         { class: 'muted last-seen', 'data-testid': `station-lastseen-${id}` },
-        isNum(station.lastSeen) && station.lastSeen > 0 ? t('station.lastSeen', { ago: ago(station.lastSeen, now) }) : t('station.never'),
+        isNum(station.lastSeen) && station.lastSeen > 0
+          ? t('station.lastSeen', { ago: ago(station.lastSeen, now) })
+          : t('station.never'),
       ),
-      missing > 0 && h('p', { class: 'missing', 'data-testid': `station-missing-${id}` }, t('station.missing', { n: missing })),
+      missing > 0 &&
+        h('p', { class: 'missing', 'data-testid': `station-missing-${id}` }, t('station.missing', { n: missing })),
     ),
     !online && h('p', { class: 'stale-note' }, t('station.stale')),
-    h('ul', { class: 'docks' }, station.docks.map((/** @type {any} */ d) => renderDock(id, d, dockExtra))),
+    h(
+      'ul',
+      { class: 'docks' },
+      station.docks.map((/** @type {any} */ d) => renderDock(id, d, dockExtra)),
+    ),
   );
 }
 
@@ -186,5 +230,9 @@ export function renderStation(station, now, dockExtra) {
 export function renderOverview(stations, now, dockExtra) {
   if (stations === null) return h('p', { class: 'muted loading', 'data-testid': 'loading' }, t('app.loading'));
   if (stations.length === 0) return h('p', { class: 'muted', 'data-testid': 'no-stations' }, t('stations.none'));
-  return h('div', { class: 'stations', 'data-testid': 'stations' }, stations.map((s) => renderStation(s, now, dockExtra)));
+  return h(
+    'div',
+    { class: 'stations', 'data-testid': 'stations' },
+    stations.map((s) => renderStation(s, now, dockExtra)),
+  );
 }

@@ -37,13 +37,15 @@ export function activeFaults(sim) {
   const out = new Set();
   const raw = sim.faults ?? sim.activeFaults;
   if (Array.isArray(raw)) {
-    for (const f of raw) if (f && typeof f === 'object' && 'dock' in f) out.add(`${f.dock}:${f.fault ?? f.name ?? f.type}`);
+    for (const f of raw)
+      if (f && typeof f === 'object' && 'dock' in f) out.add(`${f.dock}:${f.fault ?? f.name ?? f.type}`);
   } else if (raw && typeof raw === 'object') {
-    for (const [dock, list] of Object.entries(raw)) for (const f of Array.isArray(list) ? list : [list]) out.add(`${dock}:${f}`);
+    for (const [dock, list] of Object.entries(raw))
+      for (const f of Array.isArray(list) ? list : [list]) out.add(`${dock}:${f}`);
   }
   for (const d of Array.isArray(sim.devices) ? sim.devices : []) {
     if (d && typeof d === 'object' && 'dock' in d && Array.isArray(d.faults)) {
-      for (const f of d.faults) out.add(`${d.dock}:${typeof f === 'string' ? f : f?.fault ?? f?.name}`);
+      for (const f of d.faults) out.add(`${d.dock}:${typeof f === 'string' ? f : (f?.fault ?? f?.name)}`);
     }
   }
   return out;
@@ -99,7 +101,8 @@ function renderIoBoard(ioBoard) {
     { class: 'io-board', 'data-testid': 'sim-io-board' },
     h('h3', null, t('training.ioBoard')),
     lcd && h('pre', { class: 'lcd', 'data-testid': 'sim-lcd', 'aria-label': t('training.lcd') }, lcd.join('\n')),
-    leds && h('ul', { class: 'leds', 'data-testid': 'sim-leds', 'aria-label': t('training.leds') }, leds.map(renderLed)),
+    leds &&
+      h('ul', { class: 'leds', 'data-testid': 'sim-leds', 'aria-label': t('training.leds') }, leds.map(renderLed)),
   );
 }
 
@@ -122,7 +125,12 @@ export function renderTraining(sim, stations, notice, pending) {
     h('h2', { id: 'training-title' }, t('training.title')),
     h('p', { class: 'muted' }, t('training.intro')),
     renderIoBoard(sim.ioBoard),
-    h('p', { class: 'active-faults', 'data-testid': 'sim-active' }, `${t('training.activeFaults')}: `, activeText.length ? activeText.join(' · ') : t('training.none')),
+    h(
+      'p',
+      { class: 'active-faults', 'data-testid': 'sim-active' },
+      `${t('training.activeFaults')}: `,
+      activeText.length ? activeText.join(' · ') : t('training.none'),
+    ),
     h(
       'div',
       { class: 'sim-docks' },
@@ -131,7 +139,12 @@ export function renderTraining(sim, stations, notice, pending) {
         return h(
           'details',
           { class: 'sim-dock', 'data-testid': `sim-dock-${dock}` },
-          h('summary', null, t('training.dock', { n: dock }), count > 0 && h('span', { class: 'count' }, ` · ${count} ${t('training.active')}`)),
+          h(
+            'summary',
+            null,
+            t('training.dock', { n: dock }),
+            count > 0 && h('span', { class: 'count' }, ` · ${count} ${t('training.active')}`),
+          ),
           h(
             'div',
             { class: 'fault-grid' },
@@ -159,14 +172,31 @@ export function renderTraining(sim, stations, notice, pending) {
     ),
     h(
       'button',
-      { type: 'button', class: 'button', 'data-action': 'sim-ack', 'data-testid': 'sim-ack', disabled: pending === 'sim-ack' },
+      {
+        type: 'button',
+        class: 'button',
+        'data-action': 'sim-ack',
+        'data-testid': 'sim-ack',
+        disabled: pending === 'sim-ack',
+      },
       t('training.ack'),
     ),
     h(
       'button',
-      { type: 'button', class: 'button danger', 'data-action': 'sim-clear', 'data-testid': 'sim-clear', disabled: pending === 'sim-clear' },
+      {
+        type: 'button',
+        class: 'button danger',
+        'data-action': 'sim-clear',
+        'data-testid': 'sim-clear',
+        disabled: pending === 'sim-clear',
+      },
       t('training.clear'),
     ),
-    notice && h('p', { class: `notice ${notice.ok ? 'ok' : 'bad'}`, role: 'status', 'data-testid': 'training-notice' }, notice.text),
+    notice &&
+      h(
+        'p',
+        { class: `notice ${notice.ok ? 'ok' : 'bad'}`, role: 'status', 'data-testid': 'training-notice' },
+        notice.text,
+      ),
   );
 }

@@ -116,13 +116,28 @@ export function renderSessionControl() {
     return h(
       'div',
       { class: 'session', 'data-testid': 'session' },
-      h('span', { class: 'session-user', 'data-testid': 'session-user' }, t('session.as', { name: session.user.username })),
+      h(
+        'span',
+        { class: 'session-user', 'data-testid': 'session-user' },
+        t('session.as', { name: session.user.username }),
+      ),
       h(
         'button',
-        { type: 'button', class: 'button topbar-button', 'data-action': 'logout', 'data-testid': 'logout', disabled: session.busy },
+        {
+          type: 'button',
+          class: 'button topbar-button',
+          'data-action': 'logout',
+          'data-testid': 'logout',
+          disabled: session.busy,
+        },
         t('session.logout'),
       ),
-      session.message && h('span', { class: 'session-error', role: 'alert', 'data-testid': 'session-error' }, t(session.message.key, session.message.params)),
+      session.message &&
+        h(
+          'span',
+          { class: 'session-error', role: 'alert', 'data-testid': 'session-error' },
+          t(session.message.key, session.message.params),
+        ),
     );
   }
   return h(
@@ -165,13 +180,33 @@ export function renderLoginPanel() {
         'data-testid': 'login-user',
       }),
       h('label', { for: 'login-password' }, t('session.password')),
-      h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'data-testid': 'login-password' }),
-      session.message && h('p', { class: 'notice bad', role: 'alert', 'data-testid': 'login-error' }, t(session.message.key, session.message.params)),
+      h('input', {
+        id: 'login-password',
+        name: 'password',
+        type: 'password',
+        autocomplete: 'current-password',
+        required: true,
+        'data-testid': 'login-password',
+      }),
+      session.message &&
+        h(
+          'p',
+          { class: 'notice bad', role: 'alert', 'data-testid': 'login-error' },
+          t(session.message.key, session.message.params),
+        ),
       h(
         'div',
         { class: 'login-buttons' },
-        h('button', { type: 'submit', class: 'button primary', 'data-testid': 'login-submit', disabled: session.busy }, session.busy ? t('session.busy') : t('session.submit')),
-        h('button', { type: 'button', class: 'button', 'data-action': 'login-close', 'data-testid': 'login-cancel' }, t('session.cancel')),
+        h(
+          'button',
+          { type: 'submit', class: 'button primary', 'data-testid': 'login-submit', disabled: session.busy },
+          session.busy ? t('session.busy') : t('session.submit'),
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'button', 'data-action': 'login-close', 'data-testid': 'login-cancel' },
+          t('session.cancel'),
+        ),
       ),
     ),
   );

@@ -16,7 +16,10 @@ export class ConfigError extends Error {
 /** Renders zod issues as `docks[2].charger.unit: expected number` lines. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => {
-    const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+    const path = i.path.reduce<string>(
+      (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+      '',
+    );
     return `${path || '(root)'}: ${i.message}`;
   });
 }

@@ -90,7 +90,14 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     controller,
     devices,
     onEvents: (events) => {
-      for (const e of events) raise({ type: e.type, severity: e.severity, ...(e.dock !== undefined ? { dock: e.dock } : {}), message: e.message, data: e.data });
+      for (const e of events)
+        raise({
+          type: e.type,
+          severity: e.severity,
+          ...(e.dock !== undefined ? { dock: e.dock } : {}),
+          message: e.message,
+          data: e.data,
+        });
     },
     afterTick: (result) => {
       watchdog.alive(clock.monotonic());
@@ -99,7 +106,12 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   });
   const devicesByDock = new Map(devices.docks.map((d) => [d.config.dock, d]));
   const board = config.ioBoard
-    ? await StationBoard.open(config.ioBoard, { clock, log: log.child({ component: 'io-board' }), controller, views: () => loop.views() })
+    ? await StationBoard.open(config.ioBoard, {
+        clock,
+        log: log.child({ component: 'io-board' }),
+        controller,
+        views: () => loop.views(),
+      })
     : null;
 
   // An unsafe-looking BMS reading is acted on at once, not at the next scheduled tick.
@@ -113,7 +125,14 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const docksNow = (): DockTelemetry[] => {
     const byDock = views();
     return devices.docks.map((d) =>
-      dockTelemetry(d.config.dock, d.bmsPoller.latest, d.chargerPoller?.latest ?? null, clock.now(), freshnessMs, byDock.get(d.config.dock)),
+      dockTelemetry(
+        d.config.dock,
+        d.bmsPoller.latest,
+        d.chargerPoller?.latest ?? null,
+        clock.now(),
+        freshnessMs,
+        byDock.get(d.config.dock),
+      ),
     );
   };
 
@@ -170,7 +189,10 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     }, config.telemetryIntervalMs);
   };
   scheduleTelemetry();
-  log.info({ stationId: config.stationId, docks: devices.docks.length, lines: devices.lines.length, tickMs: config.tickMs }, 'station started');
+  log.info(
+    { stationId: config.stationId, docks: devices.docks.length, lines: devices.lines.length, tickMs: config.tickMs },
+    'station started',
+  );
 
   return {
     stationId: config.stationId,

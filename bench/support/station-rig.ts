@@ -36,12 +36,21 @@ export async function startStationRig(docks: number): Promise<StationRig> {
     charger: { unit: 1 },
   }));
   // Real time, and the replies paced at each line's baud: the station meets what it would on real UARTs.
-  const sim = new SimStation({ stationId: RIG_STATION, docks: dockList, clock: systemClock, speed: 1, seed: 7, ports: ptyPortFactory(dir), paceReplies: true });
+  const sim = new SimStation({
+    stationId: RIG_STATION,
+    docks: dockList,
+    clock: systemClock,
+    speed: 1,
+    seed: 7,
+    ports: ptyPortFactory(dir),
+    paceReplies: true,
+  });
   // 65 °C: above the BMS's own 50 °C trip, so the BMS frame carries a protection flag.
   const faults = new FaultInjector(sim, { overTemperatureC: 65 });
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
-    for (const s of stops.splice(0).reverse()) await s().catch((err: unknown) => process.stderr.write(`bench rig stop: ${String(err)}\n`));
+    for (const s of stops.splice(0).reverse())
+      await s().catch((err: unknown) => process.stderr.write(`bench rig stop: ${String(err)}\n`));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -70,7 +79,11 @@ export async function startStationRig(docks: number): Promise<StationRig> {
       },
       'bench',
     );
-    const station = await startStation(config, { clock: systemClock, log: log.child({ component: 'station' }), password });
+    const station = await startStation(config, {
+      clock: systemClock,
+      log: log.child({ component: 'station' }),
+      password,
+    });
     stops.push(() => station.stop());
     return { sim, faults, central, station, stop };
   } catch (err) {

@@ -38,7 +38,10 @@ describe('command relay', () => {
     expect(outcome).toBeNull();
     answer('rikscha/v1/st-a/cmd/stop-charging/result', { stationId: 'st-a', ts: 1, id, ok: true, result: { dock: 2 } });
     await flush();
-    expect(outcome).toEqual({ answered: true, result: { stationId: 'st-a', ts: 1, id, ok: true, result: { dock: 2 } } });
+    expect(outcome).toEqual({
+      answered: true,
+      result: { stationId: 'st-a', ts: 1, id, ok: true, result: { dock: 2 } },
+    });
   });
 
   it('times out on the clock, and close() answers what still waits', async () => {

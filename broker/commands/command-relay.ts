@@ -17,7 +17,8 @@ export interface CommandPort {
   subscribeResults(onResult: (topic: string, payload: Buffer) => void): Promise<void>;
 }
 
-export type RelayOutcome = { answered: true; result: CommandResult } | { answered: false; reason: 'timeout' | 'closed' };
+export type RelayOutcome =
+  { answered: true; result: CommandResult } | { answered: false; reason: 'timeout' | 'closed' };
 
 interface Pending {
   stationId: string;
@@ -44,7 +45,11 @@ export class CommandRelay {
     private readonly timeoutMs = 10_000,
   ) {
     metrics.counter(M.sent, 'Commands sent to stations on behalf of mechanics');
-    metrics.counter(M.results, 'Command outcomes, by result', [{ result: 'ok' }, { result: 'refused' }, { result: 'timeout' }]);
+    metrics.counter(M.results, 'Command outcomes, by result', [
+      { result: 'ok' },
+      { result: 'refused' },
+      { result: 'timeout' },
+    ]);
   }
 
   /** Subscribes to the results (once); commands sent before that resolves could miss their answer. */
@@ -54,10 +59,19 @@ export class CommandRelay {
   }
 
   /** Sends `name` to the station and resolves with its answer, or with a timeout. `by` is logged, for the record. */
-  async send(stationId: string, name: CommandName, body: { dock?: number; args?: Record<string, unknown> }, by: string): Promise<RelayOutcome> {
+  async send(
+    stationId: string,
+    name: CommandName,
+    body: { dock?: number; args?: Record<string, unknown> },
+    by: string,
+  ): Promise<RelayOutcome> {
     await this.start();
     const id = randomBytes(8).toString('hex');
-    const cmd: Command = { id, ...(body.dock !== undefined ? { dock: body.dock } : {}), ...(body.args ? { args: body.args } : {}) };
+    const cmd: Command = {
+      id,
+      ...(body.dock !== undefined ? { dock: body.dock } : {}),
+      ...(body.args ? { args: body.args } : {}),
+    };
     const outcome = new Promise<RelayOutcome>((resolve) => {
       const timer = this.clock.setTimeout(() => {
         this.pending.delete(id);
@@ -91,7 +105,10 @@ export class CommandRelay {
     // Only the station the command went to, answering that command, settles it.
     if (!p || p.stationId !== t.stationId || result.stationId !== t.stationId || p.name !== t.command) return;
     this.metrics.inc(M.results, { result: result.ok ? 'ok' : 'refused' });
-    this.log.info({ stationId: p.stationId, command: p.name, id: result.id, ok: result.ok, error: result.error }, 'station answered a command');
+    this.log.info(
+      { stationId: p.stationId, command: p.name, id: result.id, ok: result.ok, error: result.error },
+      'station answered a command',
+    );
     this.settle(result.id, { answered: true, result });
   }
 

@@ -33,12 +33,17 @@ export interface HttpServer {
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { log, metrics } = opts;
-  metrics.counter('rikscha_http_requests_total', 'HTTP requests answered, by status class', [{ status: '2xx' }, { status: '4xx' }, { status: '5xx' }]);
+  metrics.counter('rikscha_http_requests_total', 'HTTP requests answered, by status class', [
+    { status: '2xx' },
+    { status: '4xx' },
+    { status: '5xx' },
+  ]);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
-    if (url.pathname === '/metrics') return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+    if (url.pathname === '/metrics')
+      return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
     if (opts.mechanic && (await opts.mechanic(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;

@@ -32,7 +32,12 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
       sendJson(res, 200, { items: deps.queries.stations(deps.now(), deps.staleAfterMs) });
       return true;
     }
-    const station = parts.length === 3 ? deps.queries.stations(deps.now(), deps.staleAfterMs).find((s) => s.stationId === decodeURIComponent(parts[2] ?? '')) : undefined;
+    const station =
+      parts.length === 3
+        ? deps.queries
+            .stations(deps.now(), deps.staleAfterMs)
+            .find((s) => s.stationId === decodeURIComponent(parts[2] ?? ''))
+        : undefined;
     if (station) sendJson(res, 200, station);
     else sendError(res, 404, 'no such station');
     return true;
@@ -53,7 +58,10 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
   }
   const from = intParam(url, 'from', 0);
   const to = intParam(url, 'to', Number.MAX_SAFE_INTEGER);
-  const limit = Math.min(HISTORY_MAX_LIMIT, Math.max(1, intParam(url, 'limit', HISTORY_DEFAULT_LIMIT) ?? HISTORY_DEFAULT_LIMIT));
+  const limit = Math.min(
+    HISTORY_MAX_LIMIT,
+    Math.max(1, intParam(url, 'limit', HISTORY_DEFAULT_LIMIT) ?? HISTORY_DEFAULT_LIMIT),
+  );
   if (from === null || to === null) {
     sendError(res, 400, 'from and to must be epoch milliseconds');
     return true;
@@ -66,7 +74,13 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
   // Without `from` the question is "the latest": the newest samples, as before there was a choice.
   const auto = url.searchParams.has('from') ? resolutionFor(from, deps.now(), deps.historyDays) : '5s';
   const resolution = asked === 'auto' ? auto : (asked as HistoryResolution);
-  sendJson(res, 200, { batteryId: id, from, to, resolution, points: deps.queries.history(id, from, to, limit, resolution) });
+  sendJson(res, 200, {
+    batteryId: id,
+    from,
+    to,
+    resolution,
+    points: deps.queries.history(id, from, to, limit, resolution),
+  });
   return true;
 }
 

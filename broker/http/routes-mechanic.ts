@@ -27,7 +27,10 @@ export interface MechanicDeps {
 
 const MAX_BODY = 16 * 1024;
 const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
-const commandBodySchema = z.object({ dock: z.number().int().min(1).max(512).optional(), args: z.record(z.string(), z.unknown()).optional() });
+const commandBodySchema = z.object({
+  dock: z.number().int().min(1).max(512).optional(),
+  args: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** After this many failed logins from one address, it waits (doubling per further failure, at most 15 min). */
 const FREE_FAILURES = 5;
@@ -46,7 +49,11 @@ class HttpError extends Error {
 export function mechanicRoutes(deps: MechanicDeps) {
   const { sessions, log, metrics } = deps;
   const failures = new Map<string, { count: number; until: number }>();
-  metrics.counter('rikscha_http_logins_total', 'HTTP logins, by outcome', [{ outcome: 'ok' }, { outcome: 'refused' }, { outcome: 'throttled' }]);
+  metrics.counter('rikscha_http_logins_total', 'HTTP logins, by outcome', [
+    { outcome: 'ok' },
+    { outcome: 'refused' },
+    { outcome: 'throttled' },
+  ]);
 
   async function readJson(req: IncomingMessage): Promise<unknown> {
     const type = req.headers['content-type'] ?? '';
@@ -65,13 +72,18 @@ export function mechanicRoutes(deps: MechanicDeps) {
     }
   }
 
-  const issues = (e: z.ZodError): string => e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  const issues = (e: z.ZodError): string =>
+    e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
   /**
    * Checks a password, with the throttle: after FREE_FAILURES failures from one address it answers 429 for a
    * while (doubling per further failure, at most 15 min), for the login form and HTTP Basic alike.
    */
-  async function checkPassword(req: IncomingMessage, username: string, password: string): Promise<{ username: string; role: UserRole }> {
+  async function checkPassword(
+    req: IncomingMessage,
+    username: string,
+    password: string,
+  ): Promise<{ username: string; role: UserRole }> {
     const addr = req.socket.remoteAddress ?? '?';
     const now = deps.now();
     const f = failures.get(addr);
@@ -127,10 +139,16 @@ export function mechanicRoutes(deps: MechanicDeps) {
     const args = parseCommandArgs(name, body.data.dock, body.data.args);
     if (!args.success) throw new HttpError(400, issues(args.error));
     const dock = (args.data as { dock?: unknown }).dock;
-    if (typeof dock === 'number' && !station.docks.some((d) => d.dock === dock)) return sendError(res, 400, `station ${stationId} has no dock ${dock}`);
+    if (typeof dock === 'number' && !station.docks.some((d) => d.dock === dock))
+      return sendError(res, 400, `station ${stationId} has no dock ${dock}`);
     if (!station.online) return sendError(res, 409, `station ${stationId} is offline`);
     const outcome = await deps.relay.send(stationId, name, body.data, user.username);
-    if (!outcome.answered) return sendError(res, outcome.reason === 'timeout' ? 504 : 503, outcome.reason === 'timeout' ? `station ${stationId} did not answer` : 'shutting down');
+    if (!outcome.answered)
+      return sendError(
+        res,
+        outcome.reason === 'timeout' ? 504 : 503,
+        outcome.reason === 'timeout' ? `station ${stationId} did not answer` : 'shutting down',
+      );
     if (!outcome.result.ok) return sendError(res, 422, outcome.result.error ?? 'the station refused the command');
     sendJson(res, 200, { ok: true, result: outcome.result.result ?? null });
   }

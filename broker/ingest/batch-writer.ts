@@ -36,7 +36,10 @@ export interface Batch {
 export function packBatch(items: BatchItem[], raws: ReadonlyArray<Buffer | null>, spare?: ArrayBuffer): Batch {
   let total = 0;
   for (const r of raws) if (r) total += r.length;
-  const store = spare && spare.byteLength >= total ? spare : new ArrayBuffer(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(Math.max(total, 1)))));
+  const store =
+    spare && spare.byteLength >= total
+      ? spare
+      : new ArrayBuffer(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(Math.max(total, 1)))));
   const packed = new Uint8Array(store, 0, total);
   let off = 0;
   items.forEach((item, i) => {
@@ -78,19 +81,30 @@ export class BatchWriter {
 
   /** Writes the batch in one transaction; throws (nothing written, nothing acked) if the transaction fails. */
   write({ items, packed }: Batch): BatchResult {
-    const result: BatchResult = { size: items.length, inserted: 0, duplicates: 0, ingested: { telemetry: 0, event: 0, status: 0 }, acks: [] };
+    const result: BatchResult = {
+      size: items.length,
+      inserted: 0,
+      duplicates: 0,
+      ingested: { telemetry: 0, event: 0, status: 0 },
+      acks: [],
+    };
     if (items.length === 0) return result;
     const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
     // The bytes as received go to SQLite as they are; only the few payloads parsed here are decoded.
     const raw = (item: BatchItem): string | Buffer => item.payload ?? bytes.subarray(item.off, item.off + item.len);
     const touched = this.db.tx(() => this.writeTx(items, raw, result));
     for (const [stationId, t] of touched) {
-      if (t.row.ackSeq >= t.row.firstSeq && (t.row.ackSeq > t.prevAck || t.reAck)) result.acks.push({ stationId, seq: t.row.ackSeq });
+      if (t.row.ackSeq >= t.row.firstSeq && (t.row.ackSeq > t.prevAck || t.reAck))
+        result.acks.push({ stationId, seq: t.row.ackSeq });
     }
     return result;
   }
 
-  private writeTx(batch: readonly BatchItem[], raw: (item: BatchItem) => string | Buffer, result: BatchResult): Map<string, Touched> {
+  private writeTx(
+    batch: readonly BatchItem[],
+    raw: (item: BatchItem) => string | Buffer,
+    result: BatchResult,
+  ): Map<string, Touched> {
     const db = this.db;
     const touched = new Map<string, Touched>();
     const ingested = result.ingested;
@@ -132,7 +146,8 @@ export class BatchWriter {
       if (item.t === 'data') {
         ingested[item.kind] += 1;
         const cur = latest.get(item.stationId);
-        if (item.kind === 'telemetry' && (!cur || item.seq > cur.seq)) latest.set(item.stationId, { seq: item.seq, ts: item.ts, receivedAt: item.receivedAt, payload });
+        if (item.kind === 'telemetry' && (!cur || item.seq > cur.seq))
+          latest.set(item.stationId, { seq: item.seq, ts: item.ts, receivedAt: item.receivedAt, payload });
       }
     }
     for (const [stationId, l] of latest) {
@@ -173,9 +188,17 @@ export class BatchWriter {
       if (last !== undefined && tel.ts - last < this.batterySampleMs && tel.ts >= last) continue;
       this.lastSample.set(b.id, tel.ts);
       db.insertBatterySample({
-        batteryId: b.id, ts: tel.ts, stationId, dock: d.dock, socPct: b.socPct, voltageV: b.voltageV, currentA: b.currentA,
-        cellMinV: b.cellsV.length ? Math.min(...b.cellsV) : null, cellMaxV: b.cellsV.length ? Math.max(...b.cellsV) : null,
-        tempMaxC: maxTemp, cycles: b.cycles,
+        batteryId: b.id,
+        ts: tel.ts,
+        stationId,
+        dock: d.dock,
+        socPct: b.socPct,
+        voltageV: b.voltageV,
+        currentA: b.currentA,
+        cellMinV: b.cellsV.length ? Math.min(...b.cellsV) : null,
+        cellMaxV: b.cellsV.length ? Math.max(...b.cellsV) : null,
+        tempMaxC: maxTemp,
+        cycles: b.cycles,
       });
     }
   }

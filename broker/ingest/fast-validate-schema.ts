@@ -95,7 +95,8 @@ export function compileNode(schema: z.ZodType): Node {
       n.checked = checks.length > 0;
       for (const c of checks) {
         if (c.check === 'number_format' && c.format === 'safeint') n.int = true;
-        else if (c.check === 'greater_than' && c.value !== undefined) [n.min, n.minIncl] = [c.value, c.inclusive === true];
+        else if (c.check === 'greater_than' && c.value !== undefined)
+          [n.min, n.minIncl] = [c.value, c.inclusive === true];
         else if (c.check === 'less_than' && c.value !== undefined) [n.max, n.maxIncl] = [c.value, c.inclusive === true];
         else unsupported(`number check ${c.check}`);
       }
@@ -133,10 +134,13 @@ export function compileNode(schema: z.ZodType): Node {
       return new Node('any');
     case 'record':
       // Only record(string, unknown): any JSON object.
-      if (defOf(def.keyType ?? unsupported('record key')).type !== 'string' || defOf(def.valueType ?? unsupported('record value')).type !== 'unknown') unsupported('record type');
+      if (
+        defOf(def.keyType ?? unsupported('record key')).type !== 'string' ||
+        defOf(def.valueType ?? unsupported('record value')).type !== 'unknown'
+      )
+        unsupported('record type');
       return new Node('any');
     default:
       return unsupported(`type ${def.type}`);
   }
 }
-

@@ -15,7 +15,11 @@ const fast = compileFastValidator(telemetrySchema);
  * message is off, so most cases sit right at the border the two validators must agree on.
  */
 const maybe = <T>(valid: fc.Arbitrary<T>, edges: unknown[] = []) =>
-  fc.oneof({ weight: 60, arbitrary: valid }, { weight: 1, arbitrary: fc.jsonValue() }, { weight: 2, arbitrary: fc.constantFrom(...edges, null, '', -1, 1.5, true) });
+  fc.oneof(
+    { weight: 60, arbitrary: valid },
+    { weight: 1, arbitrary: fc.jsonValue() },
+    { weight: 2, arbitrary: fc.constantFrom(...edges, null, '', -1, 1.5, true) },
+  );
 
 const num = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
 const battery = fc.record(
@@ -36,9 +40,20 @@ const battery = fc.record(
 const dock = fc.record(
   {
     dock: maybe(fc.integer({ min: 1, max: 512 }), [0, 513, 1.5]),
-    state: maybe(fc.constantFrom('empty', 'idle', 'charging', 'balancing', 'full', 'fault', 'maintenance'), ['Charging', 'charging ']),
+    state: maybe(fc.constantFrom('empty', 'idle', 'charging', 'balancing', 'full', 'fault', 'maintenance'), [
+      'Charging',
+      'charging ',
+    ]),
     battery: fc.oneof(fc.constant(null), battery, fc.jsonValue()),
-    charger: maybe(fc.record({ online: maybe(fc.boolean()), outputOn: fc.boolean(), voltageV: maybe(num), currentA: num, setCurrentA: num })),
+    charger: maybe(
+      fc.record({
+        online: maybe(fc.boolean()),
+        outputOn: fc.boolean(),
+        voltageV: maybe(num),
+        currentA: num,
+        setCurrentA: num,
+      }),
+    ),
     reason: maybe(fc.string()),
     extra: fc.jsonValue(),
   },
@@ -59,18 +74,18 @@ const message = fc.record(
 const textual = fc.oneof(
   { weight: 12, arbitrary: fc.constant((s: string) => s) },
   fc.constantFrom(
-  (s: string) => s.replace(/,/g, ' ,\n\t'),
-  (s: string) => s.replace('"seq"', '"\\u0073eq"'),
-  (s: string) => s.replace(/"state":"(\w)/, '"state":"\\u00$1'),
-  (s: string) => s.replace(/:(\d+)([,}])/, ':$1e0$2'),
-  (s: string) => s.replace(/:(\d+)([,}])/, ':1e999$2'),
-  (s: string) => s.replace(/^\{/, '{"seq":3,'),
-  (s: string) => s.replace(/}$/, ',"seq":4}'),
-  (s: string) => s.slice(0, -1),
-  (s: string) => `${s} x`,
-  (s: string) => `\uFEFF${s}`,
-  (s: string) => s.replace(/"/, "'"),
-  (s: string) => s.replace(/\d/, '\u0001'),
+    (s: string) => s.replace(/,/g, ' ,\n\t'),
+    (s: string) => s.replace('"seq"', '"\\u0073eq"'),
+    (s: string) => s.replace(/"state":"(\w)/, '"state":"\\u00$1'),
+    (s: string) => s.replace(/:(\d+)([,}])/, ':$1e0$2'),
+    (s: string) => s.replace(/:(\d+)([,}])/, ':1e999$2'),
+    (s: string) => s.replace(/^\{/, '{"seq":3,'),
+    (s: string) => s.replace(/}$/, ',"seq":4}'),
+    (s: string) => s.slice(0, -1),
+    (s: string) => `${s} x`,
+    (s: string) => `\uFEFF${s}`,
+    (s: string) => s.replace(/"/, "'"),
+    (s: string) => s.replace(/\d/, '\u0001'),
   ),
 );
 
@@ -115,16 +130,30 @@ describe('compiled fast validator', () => {
       }),
       { numRuns: 300 },
     );
-    const ev = { stationId: 'st-a', ts: 1, seq: 2, type: 'dock-fault', severity: 'fault', dock: 1, message: 'x', data: { a: [1] } };
+    const ev = {
+      stationId: 'st-a',
+      ts: 1,
+      seq: 2,
+      type: 'dock-fault',
+      severity: 'fault',
+      dock: 1,
+      message: 'x',
+      data: { a: [1] },
+    };
     expect(compileFastValidator(eventSchema)(Buffer.from(JSON.stringify(ev)))).toMatchObject({ seq: 2 });
-    expect(compileFastValidator(statusSchema)(Buffer.from('{"stationId":"st-a","ts":1,"seq":0,"online":true}'))).toMatchObject({ online: true });
+    expect(
+      compileFastValidator(statusSchema)(Buffer.from('{"stationId":"st-a","ts":1,"seq":0,"online":true}')),
+    ).toMatchObject({ online: true });
   });
 
   it('leaves rejections to zod, which still names the reason and the seq', () => {
     const bad = Buffer.from(JSON.stringify({ ...telemetry('st-a', 7), docks: [{ dock: 0 }] }));
     expect(fast(bad)).toBeNull();
     expect(validatePayload('rikscha/v1/st-a/telemetry', bad)).toMatchObject({ ok: false, reason: 'schema', seq: 7 });
-    const ok = validatePayload('rikscha/v1/st-a/telemetry', Buffer.from(JSON.stringify(telemetry('st-a', 8, { socPct: 12 }))));
+    const ok = validatePayload(
+      'rikscha/v1/st-a/telemetry',
+      Buffer.from(JSON.stringify(telemetry('st-a', 8, { socPct: 12 }))),
+    );
     expect(ok).toMatchObject({ ok: true, env: { stationId: 'st-a', seq: 8 } });
     // The content is there on demand, through zod.
     expect(ok.ok && ok.kind === 'telemetry' && ok.msg.docks[0]?.battery?.socPct).toBe(12);
@@ -133,14 +162,19 @@ describe('compiled fast validator', () => {
   it('refuses to compile a schema it cannot mirror', async () => {
     const { z } = await import('zod');
     expect(() => compileFastValidator(z.object({ a: z.string().email() }))).toThrow(UnsupportedSchemaError);
-    expect(() => compileFastValidator(z.object({ a: z.number().refine((n) => n > 1) }))).toThrow(UnsupportedSchemaError);
+    expect(() => compileFastValidator(z.object({ a: z.number().refine((n) => n > 1) }))).toThrow(
+      UnsupportedSchemaError,
+    );
   });
 });
 
 describe('compiled fast validator: edges of the byte scan', () => {
   const status = compileFastValidator(statusSchema);
   const event = compileFastValidator(eventSchema);
-  const zodVerdict = (schema: typeof statusSchema | typeof eventSchema | typeof telemetrySchema, text: string): boolean => {
+  const zodVerdict = (
+    schema: typeof statusSchema | typeof eventSchema | typeof telemetrySchema,
+    text: string,
+  ): boolean => {
     try {
       return schema.safeParse(JSON.parse(text)).success;
     } catch {
@@ -173,10 +207,21 @@ describe('compiled fast validator: edges of the byte scan', () => {
     for (const t of texts) {
       const got = status(Buffer.from(t));
       if (got !== null) expect(zodVerdict(statusSchema, t), t).toBe(true);
-      if (got !== null) expect(got, t).toEqual({ stationId: JSON.parse(t).stationId, ts: JSON.parse(t).ts, seq: JSON.parse(t).seq, online: JSON.parse(t).online });
+      if (got !== null)
+        expect(got, t).toEqual({
+          stationId: JSON.parse(t).stationId,
+          ts: JSON.parse(t).ts,
+          seq: JSON.parse(t).seq,
+          online: JSON.parse(t).online,
+        });
     }
     // The plain ones do take the fast path, with JSON.parse's values.
-    expect(status(Buffer.from(texts[0] as string))).toEqual({ stationId: 'st-a', ts: 123456789012345, seq: 1, online: true });
+    expect(status(Buffer.from(texts[0] as string))).toEqual({
+      stationId: 'st-a',
+      ts: 123456789012345,
+      seq: 1,
+      online: true,
+    });
     expect(status(Buffer.from(texts[5] as string))).toEqual({ stationId: 'st-a', ts: 1000, seq: 1, online: true });
     expect(status(Buffer.from(texts[15] as string))).toEqual({ stationId: 'st-a', ts: 1, seq: 0, online: true });
   });
@@ -195,12 +240,40 @@ describe('compiled fast validator: edges of the byte scan', () => {
   });
 
   it('checks status metrics (arrays of objects with integer counters) like zod', () => {
-    const device = { device: 'dock1/bms', requests: 5, responses: 5, timeouts: 0, crcErrors: 0, frameErrors: 0, resyncs: 0, garbageBytes: 0, deviceErrors: 0, reconnects: 0, unmatchedFrames: 0, lastAnswerAt: null };
-    const metrics = { devices: [device, { ...device, lastAnswerAt: 17 }], loop: { ticks: 1, overruns: 0, skipped: 0, errors: 0, kicks: 0, durationP99Ms: 0.5, latenessP99Ms: 1.25 }, outbox: { queued: 3, thinned: 0 } };
+    const device = {
+      device: 'dock1/bms',
+      requests: 5,
+      responses: 5,
+      timeouts: 0,
+      crcErrors: 0,
+      frameErrors: 0,
+      resyncs: 0,
+      garbageBytes: 0,
+      deviceErrors: 0,
+      reconnects: 0,
+      unmatchedFrames: 0,
+      lastAnswerAt: null,
+    };
+    const metrics = {
+      devices: [device, { ...device, lastAnswerAt: 17 }],
+      loop: { ticks: 1, overruns: 0, skipped: 0, errors: 0, kicks: 0, durationP99Ms: 0.5, latenessP99Ms: 1.25 },
+      outbox: { queued: 3, thinned: 0 },
+    };
     const ok = JSON.stringify({ stationId: 'st-a', ts: 1, seq: 0, online: true, metrics });
     expect(status(Buffer.from(ok))).toEqual({ stationId: 'st-a', ts: 1, seq: 0, online: true });
-    for (const bad of [{ ...device, timeouts: -1 }, { ...device, timeouts: 0.5 }, { ...device, lastAnswerAt: 'x' }, { ...device, device: 'x'.repeat(65) }]) {
-      const text = JSON.stringify({ stationId: 'st-a', ts: 1, seq: 0, online: true, metrics: { ...metrics, devices: [bad] } });
+    for (const bad of [
+      { ...device, timeouts: -1 },
+      { ...device, timeouts: 0.5 },
+      { ...device, lastAnswerAt: 'x' },
+      { ...device, device: 'x'.repeat(65) },
+    ]) {
+      const text = JSON.stringify({
+        stationId: 'st-a',
+        ts: 1,
+        seq: 0,
+        online: true,
+        metrics: { ...metrics, devices: [bad] },
+      });
       expect(status(Buffer.from(text)), text).toBeNull();
       expect(zodVerdict(statusSchema, text)).toBe(false);
     }

@@ -52,7 +52,8 @@ function ws(b: Buffer, i: number): number {
   return i;
 }
 
-const isHex = (h: number | undefined): boolean => h !== undefined && ((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66));
+const isHex = (h: number | undefined): boolean =>
+  h !== undefined && ((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66));
 
 /** A string at its opening quote, escapes checked; returns the index after its closing quote. */
 function scanString(b: Buffer, i: number): number {
@@ -75,7 +76,8 @@ function scanString(b: Buffer, i: number): number {
         i += 6;
         continue;
       }
-      if (e !== 0x22 && e !== 0x5c && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return NO;
+      if (e !== 0x22 && e !== 0x5c && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74)
+        return NO;
       i += 2;
       continue;
     }
@@ -230,7 +232,13 @@ function checkedNumber(b: Buffer, i: number, c: NumCheck): number {
   return end >= 0 && numberOk(numValue, c) ? end : NO;
 }
 
-const numCheck = (n: Node): NumCheck => ({ min: n.min, max: n.max, minIncl: n.minIncl, maxIncl: n.maxIncl, int: n.int });
+const numCheck = (n: Node): NumCheck => ({
+  min: n.min,
+  max: n.max,
+  minIncl: n.minIncl,
+  maxIncl: n.maxIncl,
+  int: n.int,
+});
 
 function checkedString(n: Node): Step {
   const { min, max, patterns } = n;
@@ -312,7 +320,8 @@ function capturedValue(b: Buffer, start: number, end: number, kind: Kind): unkno
   if (x === 0x74) return true;
   if (x === 0x66) return false;
   if (x === 0x6e) return null;
-  if (x === 0x2d || (x !== undefined && x >= 0x30 && x <= 0x39)) return kind === Kind.CheckedNumber ? numValue : Number(b.toString('latin1', start, end));
+  if (x === 0x2d || (x !== undefined && x >= 0x30 && x <= 0x39))
+    return kind === Kind.CheckedNumber ? numValue : Number(b.toString('latin1', start, end));
   return JSON.parse(b.toString('utf8', start, end)) as unknown;
 }
 
@@ -357,8 +366,11 @@ function objectStep(n: Node, root: boolean): Step {
         } else {
           const end = scanString(b, i);
           if (end < 0) return NO;
-          if (!strPlain) idx = byName.get(stringValue(b, i, end)) ?? -1; // \u0073eq still names "seq"
-          else for (let k = 0; k < count && idx < 0; k++) if ((keys[k] as Buffer).length === end - i - 2 && matches(b, i + 1, keys[k] as Buffer)) idx = k;
+          if (!strPlain)
+            idx = byName.get(stringValue(b, i, end)) ?? -1; // \u0073eq still names "seq"
+          else
+            for (let k = 0; k < count && idx < 0; k++)
+              if ((keys[k] as Buffer).length === end - i - 2 && matches(b, i + 1, keys[k] as Buffer)) idx = k;
           i = end;
         }
         if ((b[i] as number) <= SPACE) i = ws(b, i);
@@ -446,7 +458,11 @@ function compileStep(n: Node): Step {
       return bool;
     case 'num':
       if (!n.checked) return skipNumber;
-      return ((c: NumCheck): Step => (b, i) => checkedNumber(b, i, c))(numCheck(n));
+      return (
+        (c: NumCheck): Step =>
+        (b, i) =>
+          checkedNumber(b, i, c)
+      )(numCheck(n));
     case 'str':
       return n.checked ? checkedString(n) : scanString;
     case 'enum':

@@ -28,7 +28,7 @@ function storedSeqs(id: string): number[] {
   // A second connection, as another reader would see the file: only committed rows are visible.
   const ro = new Database(db.path, { readonly: true });
   try {
-    return (ro.prepare('SELECT seq FROM messages WHERE station_id = ? ORDER BY seq').pluck().all(id) as number[]);
+    return ro.prepare('SELECT seq FROM messages WHERE station_id = ? ORDER BY seq').pluck().all(id) as number[];
   } finally {
     ro.close();
   }
@@ -123,7 +123,10 @@ describe('ingester', () => {
     offerTelemetry('st-c', 5003);
     clock.advance(100);
     expect(acks.map((a) => a.seq)).toEqual([5003]);
-    expect(new ReadQueries(db).stations(clock.now(), 60_000).find((s) => s.stationId === 'st-c')).toMatchObject({ ackSeq: 5003, missingSeqs: 0 });
+    expect(new ReadQueries(db).stations(clock.now(), 60_000).find((s) => s.stationId === 'st-c')).toMatchObject({
+      ackSeq: 5003,
+      missingSeqs: 0,
+    });
   });
 
   it('moving the start forward within the acked range keeps the ack, even after retention deleted old rows', () => {
@@ -136,7 +139,10 @@ describe('ingester', () => {
     offerTelemetry('st-d', 11);
     clock.advance(100);
     expect(acks.map((a) => a.seq)).toEqual([10, 11]);
-    expect(new ReadQueries(db).stations(clock.now(), 60_000).find((s) => s.stationId === 'st-d')).toMatchObject({ ackSeq: 11, missingSeqs: 0 });
+    expect(new ReadQueries(db).stations(clock.now(), 60_000).find((s) => s.stationId === 'st-d')).toMatchObject({
+      ackSeq: 11,
+      missingSeqs: 0,
+    });
   });
 
   it('re-sends the current ack when a station repeats something already acked (it missed the ack)', () => {
@@ -194,7 +200,16 @@ describe('ingester with the write worker', () => {
     const { WorkerWriter } = await import('./worker-writer.ts');
     const worker = new WorkerWriter({ dataDir: dir.path });
     await worker.started();
-    const wi = new Ingester({ db, clock, metrics: new Metrics(), log: pino({ level: 'silent' }), flushIntervalMs: 100, maxBatch: 50, maxQueued: 60, worker });
+    const wi = new Ingester({
+      db,
+      clock,
+      metrics: new Metrics(),
+      log: pino({ level: 'silent' }),
+      flushIntervalMs: 100,
+      maxBatch: 50,
+      maxQueued: 60,
+      worker,
+    });
     const seen: number[] = [];
     let held = 0;
     wi.setAckPublisher(async (_topic, payload) => {
@@ -220,8 +235,13 @@ describe('ingester with the write worker', () => {
       expect(seen.at(-1)).toBe(175);
       const ro = new Database(db.path, { readonly: true });
       try {
-        expect(ro.prepare("SELECT DISTINCT typeof(payload) FROM messages WHERE station_id = 'st-w'").pluck().all()).toEqual(['text']);
-        const row = ro.prepare("SELECT payload FROM messages WHERE station_id = 'st-w' AND seq = 42").pluck().get() as string;
+        expect(
+          ro.prepare("SELECT DISTINCT typeof(payload) FROM messages WHERE station_id = 'st-w'").pluck().all(),
+        ).toEqual(['text']);
+        const row = ro
+          .prepare("SELECT payload FROM messages WHERE station_id = 'st-w' AND seq = 42")
+          .pluck()
+          .get() as string;
         expect(JSON.parse(row)).toEqual(telemetry('st-w', 42, { socPct: 42 }));
       } finally {
         ro.close();

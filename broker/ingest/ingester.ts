@@ -79,7 +79,11 @@ export class Ingester {
     this.inline = opts.worker ? null : new BatchWriter(opts.db, opts.batterySampleMs);
     this.log = opts.log;
     const m = opts.metrics;
-    m.counter(M.ingested, 'Messages stored centrally, by kind', [{ kind: 'telemetry' }, { kind: 'event' }, { kind: 'status' }]);
+    m.counter(M.ingested, 'Messages stored centrally, by kind', [
+      { kind: 'telemetry' },
+      { kind: 'event' },
+      { kind: 'status' },
+    ]);
     m.counter(M.duplicates, 'Messages dropped because their (stationId, seq) was already stored');
     m.histogram(M.batch, 'Messages per ingest transaction', [1, 10, 50, 100, 250, 500, 1000, 2000]);
     m.counter(M.failures, 'Ingest transactions that failed (their messages are re-sent by the stations)');
@@ -101,16 +105,49 @@ export class Ingester {
     let item: BatchItem;
     if (!v.ok) {
       if (v.seq === undefined || v.stationId === undefined) return false;
-      const payload = JSON.stringify({ reason: v.reason, detail: v.detail, raw: raw.subarray(0, 2048).toString('utf8') });
+      const payload = JSON.stringify({
+        reason: v.reason,
+        detail: v.detail,
+        raw: raw.subarray(0, 2048).toString('utf8'),
+      });
       item = { t: 'rejected', stationId: v.stationId, seq: v.seq, ts: v.ts ?? 0, receivedAt, payload, off: 0, len: 0 };
     } else if (v.kind === 'telemetry') {
       // The content is parsed by the writer, for the newest telemetry of each station in the batch only.
       const { env } = v;
-      item = { t: 'data', kind: 'telemetry', stationId: env.stationId, seq: env.seq, ts: env.ts, receivedAt, payload: null, off: 0, len: 0 };
+      item = {
+        t: 'data',
+        kind: 'telemetry',
+        stationId: env.stationId,
+        seq: env.seq,
+        ts: env.ts,
+        receivedAt,
+        payload: null,
+        off: 0,
+        len: 0,
+      };
     } else if (v.kind === 'event') {
-      item = { t: 'data', kind: 'event', stationId: v.env.stationId, seq: v.env.seq, ts: v.env.ts, receivedAt, payload: null, off: 0, len: 0 };
+      item = {
+        t: 'data',
+        kind: 'event',
+        stationId: v.env.stationId,
+        seq: v.env.seq,
+        ts: v.env.ts,
+        receivedAt,
+        payload: null,
+        off: 0,
+        len: 0,
+      };
     } else if (v.kind === 'status') {
-      item = { t: 'status', stationId: v.env.stationId, online: v.msg.online, ts: v.env.ts, receivedAt, payload: null, off: 0, len: 0 };
+      item = {
+        t: 'status',
+        stationId: v.env.stationId,
+        online: v.msg.online,
+        ts: v.env.ts,
+        receivedAt,
+        payload: null,
+        off: 0,
+        len: 0,
+      };
     } else {
       return false;
     }
@@ -168,7 +205,11 @@ export class Ingester {
     const worker = this.opts.worker as WorkerWriter;
     const writing: Array<Promise<void>> = [];
     for (;;) {
-      while (this.queue.length > 0 && writing.length < PIPELINE && (this.flushDue || this.closed || this.queue.length >= this.maxBatch)) {
+      while (
+        this.queue.length > 0 &&
+        writing.length < PIPELINE &&
+        (this.flushDue || this.closed || this.queue.length >= this.maxBatch)
+      ) {
         this.flushDue = false;
         const batch = this.takeBatch(this.maxBatch);
         if (this.drained && this.queue.length < this.maxQueued) {
@@ -191,7 +232,8 @@ export class Ingester {
       await oldest;
     }
     // Below a full batch, let the interval gather more (fewer, fuller transactions).
-    if (this.queue.length > 0 && !this.closed) this.timer ??= this.opts.clock.setTimeout(() => this.flush(), this.flushIntervalMs);
+    if (this.queue.length > 0 && !this.closed)
+      this.timer ??= this.opts.clock.setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
   private takeBatch(max: number): Batch {
@@ -213,7 +255,10 @@ export class Ingester {
   private failed(err: unknown, size: number): void {
     // Nothing of the batch is acked, so every station sends it again; the failure itself must be loud.
     this.opts.metrics.inc(M.failures);
-    this.log.error({ err: err instanceof Error ? err.message : String(err), size }, 'ingest batch failed; stations will re-send');
+    this.log.error(
+      { err: err instanceof Error ? err.message : String(err), size },
+      'ingest batch failed; stations will re-send',
+    );
   }
 
   private committed(result: BatchResult): void {
@@ -230,7 +275,12 @@ export class Ingester {
     const payload = JSON.stringify({ stationId, ts: this.opts.clock.now(), seq });
     const p = pub(topics.ack(stationId), payload)
       .then(() => this.opts.metrics.inc(M.acks))
-      .catch((err: unknown) => this.log.warn({ stationId, seq, err: (err as Error).message }, 'ack publish failed; the next batch or re-send acks again'))
+      .catch((err: unknown) =>
+        this.log.warn(
+          { stationId, seq, err: (err as Error).message },
+          'ack publish failed; the next batch or re-send acks again',
+        ),
+      )
       .finally(() => this.pendingAcks.delete(p));
     this.pendingAcks.add(p);
   }

@@ -17,10 +17,17 @@ export class Rejections {
     private readonly clock: Clock,
     private readonly intervalMs = 60_000,
   ) {
-    metrics.counter(REJECTED_METRIC, 'Payloads rejected by validation, by reason', REJECT_REASONS.map((reason) => ({ reason })));
+    metrics.counter(
+      REJECTED_METRIC,
+      'Payloads rejected by validation, by reason',
+      REJECT_REASONS.map((reason) => ({ reason })),
+    );
   }
 
-  record(r: { reason: RejectReason; detail: string; stationId?: string; kind?: string; seq?: number }, clientId?: string): void {
+  record(
+    r: { reason: RejectReason; detail: string; stationId?: string; kind?: string; seq?: number },
+    clientId?: string,
+  ): void {
     this.metrics.inc(REJECTED_METRIC, { reason: r.reason });
     const key = r.stationId ?? clientId ?? '(unknown)';
     const now = this.clock.monotonic();
@@ -31,7 +38,15 @@ export class Rejections {
     }
     this.lastLogged.set(key, { at: now, suppressed: 0 });
     this.log.warn(
-      { stationId: r.stationId, clientId, reason: r.reason, kind: r.kind, seq: r.seq, detail: r.detail, suppressedSinceLast: prev?.suppressed ?? 0 },
+      {
+        stationId: r.stationId,
+        clientId,
+        reason: r.reason,
+        kind: r.kind,
+        seq: r.seq,
+        detail: r.detail,
+        suppressedSinceLast: prev?.suppressed ?? 0,
+      },
       'payload rejected',
     );
   }

@@ -106,7 +106,11 @@ export class ExternalSource implements IngestSource {
       // MQTT.js emits 'message' first, then calls handleMessage and sends the PUBACK when it calls back.
       client.handleMessage = (_packet, done) => {
         const wait = writable();
-        if (wait) void wait.then(() => done(), () => done());
+        if (wait)
+          void wait.then(
+            () => done(),
+            () => done(),
+          );
         else done();
       };
     }
@@ -175,7 +179,11 @@ export class ExternalSource implements IngestSource {
   private subscribeResultsNow(client: MqttClient): Promise<void> {
     return client.subscribeAsync(RESULTS, { qos: 1 }).then(
       (granted) => {
-        if (granted.some((g) => g.qos === 128)) this.opts.log.error({ filter: RESULTS }, 'command results subscription refused by the broker ACL; commands will time out');
+        if (granted.some((g) => g.qos === 128))
+          this.opts.log.error(
+            { filter: RESULTS },
+            'command results subscription refused by the broker ACL; commands will time out',
+          );
       },
       (err: unknown) => this.opts.log.error({ err: (err as Error).message }, 'command results subscription failed'),
     );

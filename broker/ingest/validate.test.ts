@@ -12,7 +12,11 @@ describe('validatePayload', () => {
     expect(validatePayload(TOPIC, buf(telemetry('st-a', 1)))).toMatchObject({ ok: true, kind: 'telemetry' });
   });
   it('rejects invalid JSON', () => {
-    expect(validatePayload(TOPIC, buf('{nope'))).toMatchObject({ ok: false, reason: 'invalid_json', stationId: 'st-a' });
+    expect(validatePayload(TOPIC, buf('{nope'))).toMatchObject({
+      ok: false,
+      reason: 'invalid_json',
+      stationId: 'st-a',
+    });
   });
   it('rejects schema violations, keeping the seq when the envelope is readable', () => {
     const v = validatePayload(TOPIC, buf({ ...telemetry('st-a', 7), docks: [{ dock: 0 }] }));
@@ -29,6 +33,9 @@ describe('validatePayload', () => {
     expect(validatePayload('rikscha/v1/st-a/nope', buf({}))).toMatchObject({ ok: false, reason: 'unknown_topic' });
   });
   it('validates commands without a stationId', () => {
-    expect(validatePayload('rikscha/v1/st-a/cmd/stop', buf({ id: 'r1', dock: 2 }))).toMatchObject({ ok: true, kind: 'other' });
+    expect(validatePayload('rikscha/v1/st-a/cmd/stop', buf({ id: 'r1', dock: 2 }))).toMatchObject({
+      ok: true,
+      kind: 'other',
+    });
   });
 });

@@ -3,7 +3,15 @@
 // Telemetry, events and status first try the validator compiled from the same zod schemas (fast-validate.ts),
 // which reads the bytes without building objects; whatever it does not accept goes through JSON.parse + zod.
 
-import { eventSchema, MAX_PAYLOAD_BYTES, statusSchema, telemetrySchema, type Status, type StationEvent, type Telemetry } from '../../contract/messages.ts';
+import {
+  eventSchema,
+  MAX_PAYLOAD_BYTES,
+  statusSchema,
+  telemetrySchema,
+  type Status,
+  type StationEvent,
+  type Telemetry,
+} from '../../contract/messages.ts';
 import { parseTopic, schemaByKind, type ParsedTopic } from '../../contract/topics.ts';
 import { compileFastValidator, type FastValidator } from './fast-validate.ts';
 
@@ -101,7 +109,8 @@ export function validatePayload(topicName: string, payload: Buffer, maxBytes = M
   const topic = cachedTopic(topicName);
   if (!topic) return { ok: false, reason: 'unknown_topic', detail: topicName.slice(0, 200) };
   const base = { stationId: topic.stationId, kind: topic.kind };
-  if (payload.length > maxBytes) return { ok: false, reason: 'too_large', detail: `${payload.length} bytes > ${maxBytes}`, ...base };
+  if (payload.length > maxBytes)
+    return { ok: false, reason: 'too_large', detail: `${payload.length} bytes > ${maxBytes}`, ...base };
   const fast = FAST[topic.kind];
   const fastEnv = fast?.check?.(payload);
   if (fast && fastEnv && fastEnv.stationId === topic.stationId) {
@@ -118,11 +127,19 @@ export function validatePayload(topicName: string, payload: Buffer, maxBytes = M
   const env = envelopeOf(json);
   // cmd payloads carry no stationId; everything else must name the topic's station.
   if (topic.kind !== 'cmd' && env.stationId !== topic.stationId) {
-    return { ok: false, reason: 'station_mismatch', detail: `payload stationId ${String(env.stationId).slice(0, 80)}`, ...base };
+    return {
+      ok: false,
+      reason: 'station_mismatch',
+      detail: `payload stationId ${String(env.stationId).slice(0, 80)}`,
+      ...base,
+    };
   }
   const parsed = schemaByKind[topic.kind].safeParse(json);
   if (!parsed.success) {
-    const settles = (topic.kind === 'telemetry' || topic.kind === 'event') && Number.isSafeInteger(env.seq) && (env.seq as number) >= 0;
+    const settles =
+      (topic.kind === 'telemetry' || topic.kind === 'event') &&
+      Number.isSafeInteger(env.seq) &&
+      (env.seq as number) >= 0;
     return {
       ok: false,
       reason: 'schema',

@@ -8,7 +8,11 @@ import { Worker } from 'node:worker_threads';
 import type { Batch, BatchResult } from './batch-writer.ts';
 import type { WriteWorkerData } from './write-worker.ts';
 
-type Reply = { ready: true } | { closed: true } | { id: number; result: BatchResult; buffer: ArrayBuffer } | { id: number; error: string; buffer: ArrayBuffer };
+type Reply =
+  | { ready: true }
+  | { closed: true }
+  | { id: number; result: BatchResult; buffer: ArrayBuffer }
+  | { id: number; error: string; buffer: ArrayBuffer };
 
 /** A written batch: its result, and its packed buffer handed back for the next batch. */
 export interface WriteDone {

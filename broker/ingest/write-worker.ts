@@ -32,7 +32,9 @@ port.on('message', (req: WorkerRequest) => {
   try {
     port.postMessage({ id: req.id, result: writer.write(req.batch), buffer }, [buffer as ArrayBuffer]);
   } catch (err) {
-    port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err), buffer }, [buffer as ArrayBuffer]);
+    port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err), buffer }, [
+      buffer as ArrayBuffer,
+    ]);
   }
 });
 port.postMessage({ ready: true });

@@ -65,7 +65,14 @@ export class Metrics {
   histogram(name: string, help: string, buckets: number[]): void {
     if (this.families.has(name)) return;
     const sorted = [...buckets].sort((a, b) => a - b);
-    this.families.set(name, { kind: 'histogram', help, buckets: sorted, counts: sorted.map(() => 0), sum: 0, count: 0 });
+    this.families.set(name, {
+      kind: 'histogram',
+      help,
+      buckets: sorted,
+      counts: sorted.map(() => 0),
+      sum: 0,
+      count: 0,
+    });
   }
 
   observe(name: string, value: number): void {

@@ -74,19 +74,38 @@ describe('authentication', () => {
     expect(await acl.authenticate('st-a', 'st-a', Buffer.from(stationPw), 'tcp')).toEqual({ ok: true, identity: A });
   });
   it('refuses a station under another client id', async () => {
-    expect(await acl.authenticate('other', 'st-a', Buffer.from(stationPw), 'tcp')).toMatchObject({ ok: false, returnCode: 2 });
+    expect(await acl.authenticate('other', 'st-a', Buffer.from(stationPw), 'tcp')).toMatchObject({
+      ok: false,
+      returnCode: 2,
+    });
   });
   it('refuses a wrong password, an unknown user and anonymous', async () => {
-    expect(await acl.authenticate('st-a', 'st-a', Buffer.from('wrong'), 'tcp')).toMatchObject({ ok: false, returnCode: 4 });
-    expect(await acl.authenticate('x', 'nobody', Buffer.from(stationPw), 'tcp')).toMatchObject({ ok: false, returnCode: 4 });
-    expect(await acl.authenticate('x', undefined, undefined, 'tcp')).toMatchObject({ ok: false, returnCode: 5, reason: 'anonymous' });
+    expect(await acl.authenticate('st-a', 'st-a', Buffer.from('wrong'), 'tcp')).toMatchObject({
+      ok: false,
+      returnCode: 4,
+    });
+    expect(await acl.authenticate('x', 'nobody', Buffer.from(stationPw), 'tcp')).toMatchObject({
+      ok: false,
+      returnCode: 4,
+    });
+    expect(await acl.authenticate('x', undefined, undefined, 'tcp')).toMatchObject({
+      ok: false,
+      returnCode: 5,
+      reason: 'anonymous',
+    });
   });
   it('lets viewers in over WebSocket, but not stations', async () => {
     expect(await acl.authenticate('web-1', 'viewer', Buffer.from(viewerPw), 'ws')).toEqual({ ok: true, identity: V });
-    expect(await acl.authenticate('st-a', 'st-a', Buffer.from(stationPw), 'ws')).toMatchObject({ ok: false, returnCode: 5 });
+    expect(await acl.authenticate('st-a', 'st-a', Buffer.from(stationPw), 'ws')).toMatchObject({
+      ok: false,
+      returnCode: 5,
+    });
   });
   it('knows the internal ingester identity', async () => {
-    expect(await acl.authenticate('ing', 'ingest', Buffer.from('internal-secret'), 'tcp')).toEqual({ ok: true, identity: I });
+    expect(await acl.authenticate('ing', 'ingest', Buffer.from('internal-secret'), 'tcp')).toEqual({
+      ok: true,
+      identity: I,
+    });
     expect(await acl.authenticate('ing', 'ingest', Buffer.from('internal-secreT'), 'tcp')).toMatchObject({ ok: false });
   });
 });

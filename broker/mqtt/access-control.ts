@@ -12,14 +12,21 @@ import { timingSafeEqual } from 'node:crypto';
 import { TOPIC_ROOT, parseTopic } from '../../contract/topics.ts';
 import type { Credentials } from '../store/credentials.ts';
 
-export type Identity = { role: 'station'; stationId: string } | { role: 'viewer'; username: string } | { role: 'ingester'; username: string };
+export type Identity =
+  | { role: 'station'; stationId: string }
+  | { role: 'viewer'; username: string }
+  | { role: 'ingester'; username: string };
 
 /** CONNACK return codes of MQTT 3.1.1 (Aedes's AuthErrorCode is a type-only const enum, so the numbers live here). */
 export const CONNACK = { IDENTIFIER_REJECTED: 2, BAD_USERNAME_OR_PASSWORD: 4, NOT_AUTHORIZED: 5 } as const;
 
 export type AuthResult =
   | { ok: true; identity: Identity }
-  | { ok: false; returnCode: (typeof CONNACK)[keyof typeof CONNACK]; reason: 'anonymous' | 'bad_credentials' | 'client_id_mismatch' | 'role_not_allowed_on_transport' };
+  | {
+      ok: false;
+      returnCode: (typeof CONNACK)[keyof typeof CONNACK];
+      reason: 'anonymous' | 'bad_credentials' | 'client_id_mismatch' | 'role_not_allowed_on_transport';
+    };
 
 export interface InternalUser {
   username: string;
@@ -34,7 +41,12 @@ export class AccessControl {
     private readonly internal: InternalUser | null = null,
   ) {}
 
-  async authenticate(clientId: string, username: string | undefined, password: Buffer | undefined, transport: 'tcp' | 'ws'): Promise<AuthResult> {
+  async authenticate(
+    clientId: string,
+    username: string | undefined,
+    password: Buffer | undefined,
+    transport: 'tcp' | 'ws',
+  ): Promise<AuthResult> {
     if (!username) return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'anonymous' };
     const pw = password?.toString('utf8') ?? '';
     let identity: Identity | null = null;
@@ -44,14 +56,19 @@ export class AccessControl {
       identity = a.length === b.length && timingSafeEqual(a, b) ? { role: 'ingester', username } : null;
     } else {
       const principal = await this.credentials.verify(username, pw);
-      identity = principal ? (principal.role === 'station' ? { role: 'station', stationId: principal.stationId } : { role: 'viewer', username }) : null;
+      identity = principal
+        ? principal.role === 'station'
+          ? { role: 'station', stationId: principal.stationId }
+          : { role: 'viewer', username }
+        : null;
     }
     if (!identity) return { ok: false, returnCode: CONNACK.BAD_USERNAME_OR_PASSWORD, reason: 'bad_credentials' };
     // A station is its client id: that is what makes the broker drop a stale second session of the same station.
     if (identity.role === 'station' && clientId !== identity.stationId) {
       return { ok: false, returnCode: CONNACK.IDENTIFIER_REJECTED, reason: 'client_id_mismatch' };
     }
-    if (transport === 'ws' && identity.role !== 'viewer') return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'role_not_allowed_on_transport' };
+    if (transport === 'ws' && identity.role !== 'viewer')
+      return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'role_not_allowed_on_transport' };
     return { ok: true, identity };
   }
 
@@ -61,7 +78,10 @@ export class AccessControl {
     if (!t) return false;
     switch (identity.role) {
       case 'station':
-        return t.stationId === identity.stationId && (t.kind === 'status' || t.kind === 'telemetry' || t.kind === 'event' || t.kind === 'cmdResult');
+        return (
+          t.stationId === identity.stationId &&
+          (t.kind === 'status' || t.kind === 'telemetry' || t.kind === 'event' || t.kind === 'cmdResult')
+        );
       case 'ingester':
         return t.kind === 'ack';
       case 'viewer':

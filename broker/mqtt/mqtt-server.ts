@@ -5,7 +5,14 @@
 import { createServer, type Server as NetServer } from 'node:net';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import {
+  Aedes,
+  type AedesPublishPacket,
+  type AuthenticateError,
+  type Client,
+  type PublishPacket,
+  type Subscription,
+} from 'aedes';
 import type { Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { MAX_PAYLOAD_BYTES } from '../../contract/messages.ts';
@@ -92,7 +99,9 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
     authorizePublish(client, packet, done) {
       if (!client) {
         // A will left over from a previous broker run (only with persistent storage): only status may go out.
-        return packet.topic.endsWith('/status') && check(packet, undefined) ? done(null) : done(new Error('not authorised'));
+        return packet.topic.endsWith('/status') && check(packet, undefined)
+          ? done(null)
+          : done(new Error('not authorised'));
       }
       const identity = identities.get(client);
       if (!identity || !access.canPublish(identity, packet.topic)) {
@@ -142,7 +151,9 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
 
   metrics.gauge(M.clients, 'MQTT clients connected to the embedded broker', () => aedes.connectedClients);
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
-  aedes.on('connectionError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt connection error'));
+  aedes.on('connectionError', (client, err) =>
+    log.debug({ clientId: client.id, err: err.message }, 'mqtt connection error'),
+  );
 
   const tcp: NetServer = createServer((socket) => aedes.handle(socket));
   await new Promise<void>((resolve, reject) => {
@@ -162,8 +173,9 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
     aedes,
     publish(topic, payload, o) {
       return new Promise((resolve, reject) => {
-        aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: o.qos, retain: o.retain, dup: false }, (err) =>
-          err ? reject(err) : resolve(),
+        aedes.publish(
+          { cmd: 'publish', topic, payload: Buffer.from(payload), qos: o.qos, retain: o.retain, dup: false },
+          (err) => (err ? reject(err) : resolve()),
         );
       });
     },

@@ -75,24 +75,31 @@ export class CentralDb {
       setFirstSeq: p('UPDATE stations SET first_seq = ?, ack_seq = ?, settled_count = ? WHERE station_id = ?'),
       countFrom: p('SELECT count(*) FROM messages WHERE station_id = ? AND seq >= ?').pluck(),
       getStationSecret: p('SELECT salt, hash, params FROM station_credentials WHERE station_id = ?'),
-      setStationSecret: p(`INSERT INTO station_credentials (station_id, salt, hash, params, created_at) VALUES (?, ?, ?, ?, ?)
+      setStationSecret:
+        p(`INSERT INTO station_credentials (station_id, salt, hash, params, created_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(station_id) DO UPDATE SET salt = excluded.salt, hash = excluded.hash, params = excluded.params, created_at = excluded.created_at`),
       getUserSecret: p('SELECT salt, hash, params, role FROM users WHERE username = ?'),
       setUserSecret: p(`INSERT INTO users (username, role, salt, hash, params, created_at) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT(username) DO UPDATE SET role = excluded.role, salt = excluded.salt, hash = excluded.hash, params = excluded.params`),
       // Payloads may come as the received bytes: CAST stores them as TEXT without a decode to a JS string and back.
-      insertMessage: p('INSERT OR IGNORE INTO messages (station_id, seq, kind, ts, received_at, payload) VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT))'),
+      insertMessage: p(
+        'INSERT OR IGNORE INTO messages (station_id, seq, kind, ts, received_at, payload) VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT))',
+      ),
       // A valid copy of a seq that was first seen broken replaces the rejected row (the station fixed and re-sent it).
-      upgradeRejected: p("UPDATE messages SET kind = ?, ts = ?, received_at = ?, payload = CAST(? AS TEXT) WHERE station_id = ? AND seq = ? AND kind = 'rejected'"),
+      upgradeRejected: p(
+        "UPDATE messages SET kind = ?, ts = ?, received_at = ?, payload = CAST(? AS TEXT) WHERE station_id = ? AND seq = ? AND kind = 'rejected'",
+      ),
       seqsAfter: p('SELECT seq FROM messages WHERE station_id = ? AND seq > ? ORDER BY seq LIMIT ?').pluck(),
       upsertLatest: p(`INSERT INTO latest_telemetry (station_id, seq, ts, received_at, payload) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(station_id) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, received_at = excluded.received_at,
         payload = excluded.payload WHERE excluded.seq > latest_telemetry.seq`),
       // Status: the last one received wins, not the newest ts: a last will carries the ts of the connect.
-      upsertStatus: p(`INSERT INTO station_status (station_id, online, ts, received_at, payload) VALUES (?, ?, ?, ?, CAST(? AS TEXT))
+      upsertStatus:
+        p(`INSERT INTO station_status (station_id, online, ts, received_at, payload) VALUES (?, ?, ?, ?, CAST(? AS TEXT))
         ON CONFLICT(station_id) DO UPDATE SET online = excluded.online, ts = excluded.ts, received_at = excluded.received_at,
         payload = excluded.payload`),
-      upsertBattery: p(`INSERT INTO batteries (battery_id, station_id, dock, ts, seq, payload, max_temp_c) VALUES (?, ?, ?, ?, ?, ?, ?)
+      upsertBattery:
+        p(`INSERT INTO batteries (battery_id, station_id, dock, ts, seq, payload, max_temp_c) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(battery_id) DO UPDATE SET
           station_id = CASE WHEN excluded.ts >= batteries.ts THEN excluded.station_id ELSE batteries.station_id END,
           dock = CASE WHEN excluded.ts >= batteries.ts THEN excluded.dock ELSE batteries.dock END,
@@ -100,7 +107,8 @@ export class CentralDb {
           payload = CASE WHEN excluded.ts >= batteries.ts THEN excluded.payload ELSE batteries.payload END,
           max_temp_c = max(coalesce(batteries.max_temp_c, excluded.max_temp_c), coalesce(excluded.max_temp_c, batteries.max_temp_c)),
           ts = max(batteries.ts, excluded.ts)`),
-      insertSample: p(`INSERT OR IGNORE INTO battery_samples (battery_id, ts, station_id, dock, soc_pct, voltage_v, current_a,
+      insertSample:
+        p(`INSERT OR IGNORE INTO battery_samples (battery_id, ts, station_id, dock, soc_pct, voltage_v, current_a,
         cell_min_v, cell_max_v, temp_max_c, cycles) VALUES (@batteryId, @ts, @stationId, @dock, @socPct, @voltageV, @currentA,
         @cellMinV, @cellMaxV, @tempMaxC, @cycles)`),
     };
@@ -128,10 +136,14 @@ export class CentralDb {
    */
   private migrate(): void {
     const db = this.db;
-    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
-    const row = hasMeta ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined) : undefined;
+    const hasMeta =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+    const row = hasMeta
+      ? (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)
+      : undefined;
     const found = row ? Number(row.value) : null;
-    if (found !== null && found > SCHEMA_VERSION) throw new Error(`${this.path}: schema version ${found} is newer than this program (${SCHEMA_VERSION})`);
+    if (found !== null && found > SCHEMA_VERSION)
+      throw new Error(`${this.path}: schema version ${found} is newer than this program (${SCHEMA_VERSION})`);
     for (let v = (found ?? SCHEMA_VERSION) + 1; v <= SCHEMA_VERSION; v++) {
       const step = MIGRATIONS[v];
       db.transaction(() => {
@@ -210,9 +222,17 @@ export class CentralDb {
   }
 
   /** Inserts one message; 'inserted' for a new seq, 'upgraded' when it replaced a rejected row, else 'duplicate'. */
-  insertMessage(stationId: string, seq: number, kind: MessageKind, ts: number, receivedAt: number, payload: string | Buffer): 'inserted' | 'upgraded' | 'duplicate' {
+  insertMessage(
+    stationId: string,
+    seq: number,
+    kind: MessageKind,
+    ts: number,
+    receivedAt: number,
+    payload: string | Buffer,
+  ): 'inserted' | 'upgraded' | 'duplicate' {
     if (this.s.insertMessage!.run(stationId, seq, kind, ts, receivedAt, payload).changes === 1) return 'inserted';
-    if (kind !== 'rejected' && this.s.upgradeRejected!.run(kind, ts, receivedAt, payload, stationId, seq).changes === 1) return 'upgraded';
+    if (kind !== 'rejected' && this.s.upgradeRejected!.run(kind, ts, receivedAt, payload, stationId, seq).changes === 1)
+      return 'upgraded';
     return 'duplicate';
   }
 
@@ -229,7 +249,15 @@ export class CentralDb {
     this.s.upsertStatus!.run(stationId, online ? 1 : 0, ts, receivedAt, payload);
   }
 
-  upsertBattery(batteryId: string, stationId: string, dock: number, ts: number, seq: number, payload: string, maxTempC: number | null): void {
+  upsertBattery(
+    batteryId: string,
+    stationId: string,
+    dock: number,
+    ts: number,
+    seq: number,
+    payload: string,
+    maxTempC: number | null,
+  ): void {
     this.s.upsertBattery!.run(batteryId, stationId, dock, ts, seq, payload, maxTempC);
   }
 

@@ -80,8 +80,12 @@ describe('schema migration to v2 (the mechanic role)', () => {
         INSERT INTO meta VALUES ('schema_version', '1');
         CREATE TABLE users (username TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('viewer')), salt BLOB NOT NULL,
           hash BLOB NOT NULL, params TEXT NOT NULL, created_at INTEGER NOT NULL);`);
-      old.prepare("INSERT INTO users VALUES ('olga', 'viewer', ?, ?, ?, 1)").run(secret.salt, secret.hash, secret.params);
-      expect(() => old.prepare("INSERT INTO users VALUES ('max', 'mechanic', x'00', x'00', '{}', 1)").run()).toThrow(/CHECK/);
+      old
+        .prepare("INSERT INTO users VALUES ('olga', 'viewer', ?, ?, ?, 1)")
+        .run(secret.salt, secret.hash, secret.params);
+      expect(() => old.prepare("INSERT INTO users VALUES ('max', 'mechanic', x'00', x'00', '{}', 1)").run()).toThrow(
+        /CHECK/,
+      );
       old.close();
 
       const migrated = new CentralDb(v1dir.path);

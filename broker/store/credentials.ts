@@ -22,8 +22,12 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password,
+      salt,
+      params.keylen,
+      { N: params.N, r: params.r, p: params.p, maxmem: 64 * 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
 }
@@ -42,7 +46,12 @@ export function generatePassword(): string {
 /** Synchronous, for start-up and admin commands only (a few tens of ms); logins use the async path. */
 export function hashPasswordSync(password: string, params: ScryptParams = DEFAULT_PARAMS): SecretRow {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: 64 * 1024 * 1024 });
+  const hash = scryptSync(password, salt, params.keylen, {
+    N: params.N,
+    r: params.r,
+    p: params.p,
+    maxmem: 64 * 1024 * 1024,
+  });
   return { salt, hash, params: JSON.stringify(params) };
 }
 

@@ -67,7 +67,11 @@ export type HistoryResolution = (typeof HISTORY_RESOLUTIONS)[number];
  * The finest resolution whose table still holds `from` (each is kept for its own number of days): so a question
  * about last month is answered from the minute table instead of an empty sample table.
  */
-export function resolutionFor(from: number, now: number, keptDays: { samples: number; minutes: number }): HistoryResolution {
+export function resolutionFor(
+  from: number,
+  now: number,
+  keptDays: { samples: number; minutes: number },
+): HistoryResolution {
   const day = 86_400_000;
   if (from >= now - keptDays.samples * day) return '5s';
   if (from >= now - keptDays.minutes * day) return '1m';
@@ -90,13 +94,39 @@ export function batteryHealth(b: BatteryTelemetry, maxTempEverC: number | null):
     const severity = maxTempC > L.tempFaultC ? 'fault' : 'warning';
     alerts.push({ code: 'over-temperature', severity, message: `max temperature ${maxTempC} °C` });
   }
-  for (const flag of b.protection) alerts.push({ code: `protection:${flag}`, severity: 'fault', message: `BMS protection ${flag}` });
-  return { stateOfHealthPct: null, cycles: b.cycles, cellSpreadMv, maxTempC, maxTempEverC, internalResistanceMOhm: null, alerts };
+  for (const flag of b.protection)
+    alerts.push({ code: `protection:${flag}`, severity: 'fault', message: `BMS protection ${flag}` });
+  return {
+    stateOfHealthPct: null,
+    cycles: b.cycles,
+    cellSpreadMv,
+    maxTempC,
+    maxTempEverC,
+    internalResistanceMOhm: null,
+    alerts,
+  };
 }
 
-interface StatusRow { stationId: string; online: number; ts: number; receivedAt: number; payload: string }
-interface LatestRow { stationId: string; ts: number; payload: string }
-interface BatteryRow { batteryId: string; stationId: string; dock: number; ts: number; payload: string; maxTempC: number | null }
+interface StatusRow {
+  stationId: string;
+  online: number;
+  ts: number;
+  receivedAt: number;
+  payload: string;
+}
+interface LatestRow {
+  stationId: string;
+  ts: number;
+  payload: string;
+}
+interface BatteryRow {
+  batteryId: string;
+  stationId: string;
+  dock: number;
+  ts: number;
+  payload: string;
+  maxTempC: number | null;
+}
 
 export class ReadQueries {
   private readonly statuses: Statement;
@@ -109,12 +139,15 @@ export class ReadQueries {
 
   constructor(private readonly store: CentralDb) {
     const db = store.db;
-    this.statuses = db.prepare('SELECT station_id AS stationId, online, ts, received_at AS receivedAt, payload FROM station_status');
+    this.statuses = db.prepare(
+      'SELECT station_id AS stationId, online, ts, received_at AS receivedAt, payload FROM station_status',
+    );
     this.latest = db.prepare('SELECT station_id AS stationId, ts, payload FROM latest_telemetry');
     const bcols = 'battery_id AS batteryId, station_id AS stationId, dock, ts, payload, max_temp_c AS maxTempC';
     this.batteries = db.prepare(`SELECT ${bcols} FROM batteries ORDER BY battery_id`);
     this.battery = db.prepare(`SELECT ${bcols} FROM batteries WHERE battery_id = ?`);
-    this.samples = db.prepare(`SELECT * FROM (SELECT ts, station_id AS stationId, dock, soc_pct AS socPct, voltage_v AS voltageV,
+    this.samples =
+      db.prepare(`SELECT * FROM (SELECT ts, station_id AS stationId, dock, soc_pct AS socPct, voltage_v AS voltageV,
       current_a AS currentA, cell_min_v AS cellMinV, cell_max_v AS cellMaxV, temp_max_c AS tempMaxC, cycles
       FROM battery_samples WHERE battery_id = ? AND ts >= ? AND ts <= ? ORDER BY ts DESC LIMIT ?) ORDER BY ts`);
     const bucketed = (table: string): Statement =>
@@ -129,14 +162,21 @@ export class ReadQueries {
         min(cell_min_v) AS cellMinV, max(cell_max_v) AS cellMaxV, max(temp_max_c) AS tempMaxC, max(cycles) AS cycles,
         sum(n) AS n, min(soc_min) AS socMinPct, max(soc_max) AS socMaxPct, min(current_min) AS currentMinA, max(current_max) AS currentMaxA
         FROM battery_quarters WHERE battery_id = ? AND bucket >= ? AND bucket <= ? GROUP BY bucket / ${stepMs} ORDER BY ts DESC LIMIT ?) ORDER BY ts`);
-    this.buckets = { '1m': bucketed('battery_minutes'), '15m': bucketed('battery_quarters'), '1h': folded(3_600_000), '1d': folded(86_400_000) };
+    this.buckets = {
+      '1m': bucketed('battery_minutes'),
+      '15m': bucketed('battery_quarters'),
+      '1h': folded(3_600_000),
+      '1d': folded(86_400_000),
+    };
   }
 
   /** Stations with counters and latest docks; `staleAfterMs`: a station silent that long counts as offline. */
   stations(now: number, staleAfterMs: number): StationView[] {
     const statuses = new Map((this.statuses.all() as StatusRow[]).map((r) => [r.stationId, r]));
     const latest = new Map((this.latest.all() as LatestRow[]).map((r) => [r.stationId, r]));
-    return this.store.listStations().map((row) => toView(row, statuses.get(row.stationId), latest.get(row.stationId), now, staleAfterMs));
+    return this.store
+      .listStations()
+      .map((row) => toView(row, statuses.get(row.stationId), latest.get(row.stationId), now, staleAfterMs));
   }
 
   onlineCount(now: number, staleAfterMs: number): number {
@@ -163,11 +203,23 @@ export class ReadQueries {
   }
 }
 
-function toView(row: StationRow, status: StatusRow | undefined, latest: LatestRow | undefined, now: number, staleAfterMs: number): StationView {
+function toView(
+  row: StationRow,
+  status: StatusRow | undefined,
+  latest: LatestRow | undefined,
+  now: number,
+  staleAfterMs: number,
+): StationView {
   let statusView: StationView['status'] = null;
   if (status) {
     const p = JSON.parse(status.payload) as { version?: string; startedAt?: number };
-    statusView = { online: status.online === 1, ts: status.ts, receivedAt: status.receivedAt, version: p.version, startedAt: p.startedAt };
+    statusView = {
+      online: status.online === 1,
+      ts: status.ts,
+      receivedAt: status.receivedAt,
+      version: p.version,
+      startedAt: p.startedAt,
+    };
   }
   const fresh = row.lastSeen !== null && now - row.lastSeen <= staleAfterMs;
   const span = row.highestSeq === null || row.highestSeq < row.firstSeq ? 0 : row.highestSeq - row.firstSeq + 1;
@@ -188,5 +240,12 @@ function toView(row: StationRow, status: StatusRow | undefined, latest: LatestRo
 
 function toBattery(row: BatteryRow): BatteryView {
   const latest = JSON.parse(row.payload) as BatteryTelemetry;
-  return { batteryId: row.batteryId, stationId: row.stationId, dock: row.dock, ts: row.ts, latest, health: batteryHealth(latest, row.maxTempC) };
+  return {
+    batteryId: row.batteryId,
+    stationId: row.stationId,
+    dock: row.dock,
+    ts: row.ts,
+    latest,
+    health: batteryHealth(latest, row.maxTempC),
+  };
 }

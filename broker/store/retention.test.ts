@@ -27,7 +27,20 @@ function ack(stationId: string, seq: number): void {
 }
 
 function sample(ts: number, extra: Partial<BatterySampleRow> = {}): void {
-  db.insertBatterySample({ batteryId: 'bat-1', ts, stationId: 'st-a', dock: 1, socPct: 50, voltageV: 50, currentA: 4, cellMinV: 3.8, cellMaxV: 3.9, tempMaxC: 25, cycles: 10, ...extra });
+  db.insertBatterySample({
+    batteryId: 'bat-1',
+    ts,
+    stationId: 'st-a',
+    dock: 1,
+    socPct: 50,
+    voltageV: 50,
+    currentA: 4,
+    cellMinV: 3.8,
+    cellMaxV: 3.9,
+    tempMaxC: 25,
+    cycles: 10,
+    ...extra,
+  });
 }
 
 beforeEach(() => {
@@ -77,14 +90,21 @@ describe('central retention', () => {
     sample(now - 2 * DAY);
     sample(now - 40 * DAY);
     sample(now - 400 * DAY);
-    const m = db.db.prepare('SELECT n, voltage_sum / n AS avg, voltage_min AS vmin, voltage_max AS vmax, soc_max AS socMax, temp_max_c AS tmax FROM battery_minutes WHERE bucket = ?').get(minute);
+    const m = db.db
+      .prepare(
+        'SELECT n, voltage_sum / n AS avg, voltage_min AS vmin, voltage_max AS vmax, soc_max AS socMax, temp_max_c AS tmax FROM battery_minutes WHERE bucket = ?',
+      )
+      .get(minute);
     expect(m).toEqual({ n: 3, avg: 50, vmin: 49, vmax: 51, socMax: 44, tmax: 31 });
     expect(count('SELECT count(*) FROM battery_quarters')).toBe(4);
 
     const r = await new Retention(db, clock, quiet).runOnce();
     expect(r).toEqual({ messages: 0, samples: 5, minutes: 2, quarters: 1 });
     expect(count('SELECT count(*) FROM battery_samples')).toBe(1); // the 2-day-old one
-    expect(db.db.prepare('SELECT bucket FROM battery_minutes ORDER BY bucket').pluck().all()).toEqual([minute, Math.floor((now - 2 * DAY) / 60_000) * 60_000]);
+    expect(db.db.prepare('SELECT bucket FROM battery_minutes ORDER BY bucket').pluck().all()).toEqual([
+      minute,
+      Math.floor((now - 2 * DAY) / 60_000) * 60_000,
+    ]);
     expect(count('SELECT count(*) FROM battery_quarters')).toBe(3);
   });
 

@@ -34,7 +34,13 @@ export interface RetentionOptions {
 }
 
 export const DEFAULT_RETENTION: RetentionOptions = {
-  rawDays: 3, eventDays: 365, sampleDays: 7, minuteDays: 30, quarterDays: 365, intervalMs: 600_000, chunkRows: 2000,
+  rawDays: 3,
+  eventDays: 365,
+  sampleDays: 7,
+  minuteDays: 30,
+  quarterDays: 365,
+  intervalMs: 600_000,
+  chunkRows: 2000,
 };
 
 export interface RetentionResult {
@@ -67,11 +73,15 @@ export class Retention {
     this.opts = { ...DEFAULT_RETENTION, ...opts };
     const db = store.db;
     const perBattery = (table: string, col: string) =>
-      db.prepare(`DELETE FROM ${table} WHERE battery_id = ? AND ${col} IN (SELECT ${col} FROM ${table} WHERE battery_id = ? AND ${col} < ? ORDER BY ${col} LIMIT ?)`);
+      db.prepare(
+        `DELETE FROM ${table} WHERE battery_id = ? AND ${col} IN (SELECT ${col} FROM ${table} WHERE battery_id = ? AND ${col} < ? ORDER BY ${col} LIMIT ?)`,
+      );
     this.s = {
       // Messages are a rowid table written in arrival order, so the oldest rows have the lowest rowids: the job
       // walks rowid windows from the start instead of needing an index on received_at.
-      rowidWindow: db.prepare('SELECT max(rowid) AS upper, min(received_at) AS oldest FROM (SELECT rowid, received_at FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?)'),
+      rowidWindow: db.prepare(
+        'SELECT max(rowid) AS upper, min(received_at) AS oldest FROM (SELECT rowid, received_at FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?)',
+      ),
       deleteMessages: db.prepare(`DELETE FROM messages WHERE rowid > @lower AND rowid <= @upper
         AND received_at < (CASE kind WHEN 'event' THEN @eventCutoff ELSE @rawCutoff END)
         AND seq <= (SELECT ack_seq FROM stations WHERE stations.station_id = messages.station_id)`),
@@ -90,7 +100,12 @@ export class Retention {
       if (this.stopped) return;
       this.timer = this.clock.setTimeout(() => {
         void this.runOnce()
-          .catch((err: unknown) => this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'retention run failed; retrying next interval'))
+          .catch((err: unknown) =>
+            this.log.error(
+              { err: err instanceof Error ? err.message : String(err) },
+              'retention run failed; retrying next interval',
+            ),
+          )
           .finally(schedule);
       }, this.opts.intervalMs);
     };
@@ -118,7 +133,9 @@ export class Retention {
       // Stop at the first window with nothing old enough for any rule: everything after it arrived later.
       if (w.upper === null || w.oldest === null || w.oldest >= newestCutoff) break;
       const upper = w.upper;
-      result.messages += this.store.tx(() => this.s.deleteMessages.run({ lower, upper, rawCutoff, eventCutoff }).changes);
+      result.messages += this.store.tx(
+        () => this.s.deleteMessages.run({ lower, upper, rawCutoff, eventCutoff }).changes,
+      );
       lower = upper;
       await yieldToLoop();
     }

@@ -130,4 +130,3 @@ CREATE TABLE IF NOT EXISTS battery_samples (
 -- counted twice (a sample is folded only when its insert was new). Averages are sum / n.
 ${AGGREGATES.map((a) => aggregateTable(a.table)).join('\n')}
 `;
-

@@ -62,7 +62,10 @@ export class LineKeeper {
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       if (this.attempt === 0 || msg !== this.lastError) {
-        this.opts.log.warn({ line: this.transport.address, attempt: this.attempt + 1, cause: msg }, 'cannot open line; retrying with backoff');
+        this.opts.log.warn(
+          { line: this.transport.address, attempt: this.attempt + 1, cause: msg },
+          'cannot open line; retrying with backoff',
+        );
       }
       this.lastError = msg;
       this.schedule();

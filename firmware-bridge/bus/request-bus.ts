@@ -189,7 +189,10 @@ export class RequestBus {
             c.responses++;
             c.lastAnswerAt = this.opts.clock.now();
           } else c.frameErrors++;
-          this.finish(q, new BusError(reported ? 'DEVICE_ERROR' : 'BAD_REPLY', q.req.device, q.req.label, m.message, { cause: m }));
+          this.finish(
+            q,
+            new BusError(reported ? 'DEVICE_ERROR' : 'BAD_REPLY', q.req.device, q.req.label, m.message, { cause: m }),
+          );
         } else {
           c.responses++;
           c.lastAnswerAt = this.opts.clock.now();

@@ -93,7 +93,12 @@ export class ChargerError extends Error {
 }
 
 /** Range check shared by drivers: null when both set-points are finite and within the model's limits. */
-export function checkSetpoints(device: string, voltageV: number, currentA: number, limits: ChargerLimits): ChargerError | null {
+export function checkSetpoints(
+  device: string,
+  voltageV: number,
+  currentA: number,
+  limits: ChargerLimits,
+): ChargerError | null {
   if (!Number.isFinite(voltageV) || voltageV < 0 || voltageV > limits.maxVoltageV) {
     return new ChargerError('OUT_OF_RANGE', device, `voltage ${voltageV} V outside 0..${limits.maxVoltageV} V`);
   }

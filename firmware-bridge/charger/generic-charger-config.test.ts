@@ -6,7 +6,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import rd6018 from './models/rd6018.json' with { type: 'json' };
-import { formatPath, genericChargerConfigSchema, loadGenericChargerConfig, parseGenericChargerConfig } from './generic-charger-config.ts';
+import {
+  formatPath,
+  genericChargerConfigSchema,
+  loadGenericChargerConfig,
+  parseGenericChargerConfig,
+} from './generic-charger-config.ts';
 
 const RD6018_FILE = new URL('./models/rd6018.json', import.meta.url).pathname;
 const clone = (): Record<string, unknown> => structuredClone(rd6018) as Record<string, unknown>;
@@ -17,7 +22,13 @@ describe('generic charger model files', () => {
     expect(r.ok ? [] : r.problems).toEqual([]);
     if (!r.ok) return;
     expect(r.config.model).toBe('RD6018');
-    expect(r.config.measurements.voltageV).toEqual({ register: 10, words: 1, signed: false, multiplier: 0.01, offset: 0 });
+    expect(r.config.measurements.voltageV).toEqual({
+      register: 10,
+      words: 1,
+      signed: false,
+      multiplier: 0.01,
+      offset: 0,
+    });
     expect(r.config.commsTimeout).toBeUndefined();
   });
 
@@ -38,7 +49,10 @@ describe('generic charger model files', () => {
 
   it('checks that every register lies in a read block, and needed ones in an always-read block', () => {
     const bad = clone();
-    bad.reads = [{ start: 8, count: 10 }, { start: 32, count: 6, when: 'output-on' }];
+    bad.reads = [
+      { start: 8, count: 10 },
+      { start: 32, count: 6, when: 'output-on' },
+    ];
     const r = parseGenericChargerConfig(bad);
     const problems = r.ok ? [] : r.problems;
     // output (18) no longer lies in an always block; ah (38/39) and wh (40/41) in no block at all.
@@ -52,7 +66,10 @@ describe('generic charger model files', () => {
     bad.output = { register: 18, on: 1, off: 1 };
     bad.identity = { register: 0, accept: [{ min: 9, max: 1 }] };
     const r = parseGenericChargerConfig(bad);
-    expect(r.ok ? [] : r.problems).toEqual(['output.off: on and off must differ', 'identity.accept[0].max: max is below min']);
+    expect(r.ok ? [] : r.problems).toEqual([
+      'output.off: on and off must differ',
+      'identity.accept[0].max: max is below min',
+    ]);
   });
 
   it('says what is wrong with a file that is missing or not JSON, without throwing', async () => {

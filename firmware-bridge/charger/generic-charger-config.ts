@@ -4,7 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-const register = z.int().min(0).max(65535).describe('Register address, 0-based decimal (as `mbpoll -0` counts); 0..65535');
+const register = z
+  .int()
+  .min(0)
+  .max(65535)
+  .describe('Register address, 0-based decimal (as `mbpoll -0` counts); 0..65535');
 const u16 = z.int().min(0).max(65535).describe('Raw 16-bit register value; 0..65535');
 const readFc = z.literal([3, 4]).describe('3 = read holding registers, 4 = read input registers');
 const writeFc = z.literal([6, 16]).describe('6 = write single register, 16 = write multiple registers');
@@ -14,7 +18,11 @@ const multiplier = z
   .finite()
   .default(1)
   .describe('Engineering value = raw × multiplier + offset; e.g. 0.01 for a register in centivolts. > 0, default 1');
-const offset = z.number().finite().default(0).describe('Added after the multiplier, in the engineering unit; default 0');
+const offset = z
+  .number()
+  .finite()
+  .default(0)
+  .describe('Added after the multiplier, in the engineering unit; default 0');
 
 /** A value the driver reads. */
 const scaled = z.strictObject({
@@ -22,9 +30,13 @@ const scaled = z.strictObject({
   words: z
     .literal([1, 2])
     .default(1)
-    .describe('1 = one 16-bit register; 2 = 32-bit value, high word in `register`, low word in `register + 1`. Default 1'),
+    .describe(
+      '1 = one 16-bit register; 2 = 32-bit value, high word in `register`, low word in `register + 1`. Default 1',
+    ),
   signed: z.boolean().default(false).describe("Two's complement (16 or 32 bit). Default false"),
-  signRegister: register.optional().describe('Sign-magnitude: a separate register that is non-zero when the value is negative'),
+  signRegister: register
+    .optional()
+    .describe('Sign-magnitude: a separate register that is non-zero when the value is negative'),
   multiplier,
   offset,
 });
@@ -47,7 +59,12 @@ export const genericChargerConfigSchema = z
     $schema: z.string().optional(),
     model: z.string().min(1).describe('Model name for logs and the dashboard, e.g. "RD6018"'),
     notes: z.string().optional().describe('Free text: sources, quirks (JSON has no comments)'),
-    defaultUnit: z.int().min(1).max(247).default(1).describe('Modbus unit address when the dock config gives none; 1..247, default 1'),
+    defaultUnit: z
+      .int()
+      .min(1)
+      .max(247)
+      .default(1)
+      .describe('Modbus unit address when the dock config gives none; 1..247, default 1'),
     limits: z.strictObject({
       maxVoltageV: z.number().positive().max(1000).describe('Highest voltage set-point accepted, V; > 0'),
       maxCurrentA: z.number().positive().max(1000).describe('Highest current set-point accepted, A; > 0'),
@@ -56,17 +73,29 @@ export const genericChargerConfigSchema = z
       .strictObject({
         functionCode: readFc.default(3),
         register: register.describe('Register holding the model id'),
-        readCount: z.int().min(1).max(125).default(1).describe('Registers read from `register` on first contact (id, serial, firmware); default 1'),
+        readCount: z
+          .int()
+          .min(1)
+          .max(125)
+          .default(1)
+          .describe('Registers read from `register` on first contact (id, serial, firmware); default 1'),
         accept: z
           .array(z.union([u16, z.strictObject({ min: u16, max: u16 })]))
           .min(1)
-          .describe('Model ids this file fits: single values or {min, max} ranges; a device reporting another id is refused'),
+          .describe(
+            'Model ids this file fits: single values or {min, max} ranges; a device reporting another id is refused',
+          ),
       })
       .optional()
       .describe('Checked once before the first read or write, so a wrong model file cannot scale set-points wrongly'),
-    reads: z.array(readBlock).min(1).describe('Register blocks, one request each; every register below must lie in one'),
+    reads: z
+      .array(readBlock)
+      .min(1)
+      .describe('Register blocks, one request each; every register below must lie in one'),
     setpoints: z.strictObject({
-      functionCode: writeFc.default(16).describe('16 writes V and I in one request when their registers are adjacent; default 16'),
+      functionCode: writeFc
+        .default(16)
+        .describe('16 writes V and I in one request when their registers are adjacent; default 16'),
       voltage: writable.describe('Voltage set-point register, V'),
       current: writable.describe('Current set-point register, A'),
     }),
@@ -106,11 +135,15 @@ export const genericChargerConfigSchema = z
         ocp: writable.describe('Over-current trip point, A'),
       })
       .optional()
-      .describe("Device-side trip points, so the charger clamps a runaway set-point by itself"),
+      .describe('Device-side trip points, so the charger clamps a runaway set-point by itself'),
     commsTimeout: z
       .strictObject({
         register,
-        msPerUnit: z.number().positive().default(1000).describe('Milliseconds per raw unit (1000 = register in seconds); default 1000'),
+        msPerUnit: z
+          .number()
+          .positive()
+          .default(1000)
+          .describe('Milliseconds per raw unit (1000 = register in seconds); default 1000'),
         functionCode: writeFc.default(6),
       })
       .optional()
@@ -121,11 +154,18 @@ export const genericChargerConfigSchema = z
       cfg.reads.some((b) => reg >= b.start && reg < b.start + b.count && (!alwaysOnly || b.when === 'always'));
     const need = (path: (string | number)[], reg: number, alwaysOnly: boolean) => {
       if (covered(reg, alwaysOnly)) return;
-      const blocks = cfg.reads.filter((b) => !alwaysOnly || b.when === 'always').map((b) => `${b.start}..${b.start + b.count - 1}`);
-      ctx.addIssue({ code: 'custom', path, message: `register ${reg} is in no ${alwaysOnly ? "'always' " : ''}read block (${blocks.join(', ') || 'none'})` });
+      const blocks = cfg.reads
+        .filter((b) => !alwaysOnly || b.when === 'always')
+        .map((b) => `${b.start}..${b.start + b.count - 1}`);
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `register ${reg} is in no ${alwaysOnly ? "'always' " : ''}read block (${blocks.join(', ') || 'none'})`,
+      });
     };
     cfg.reads.forEach((b, i) => {
-      if (b.start + b.count > 0x10000) ctx.addIssue({ code: 'custom', path: ['reads', i, 'count'], message: 'block runs past register 65535' });
+      if (b.start + b.count > 0x10000)
+        ctx.addIssue({ code: 'custom', path: ['reads', i, 'count'], message: 'block runs past register 65535' });
     });
     // Every read needs these to build a reading, and 'output-on' blocks are decided from the output register.
     need(['setpoints', 'voltage', 'register'], cfg.setpoints.voltage.register, true);
@@ -141,9 +181,11 @@ export const genericChargerConfigSchema = z
       if (m.words === 2) need(['measurements', key, 'register'], m.register + 1, false);
       if (m.signRegister !== undefined) need(['measurements', key, 'signRegister'], m.signRegister, false);
     }
-    if (cfg.output.on === cfg.output.off) ctx.addIssue({ code: 'custom', path: ['output', 'off'], message: 'on and off must differ' });
+    if (cfg.output.on === cfg.output.off)
+      ctx.addIssue({ code: 'custom', path: ['output', 'off'], message: 'on and off must differ' });
     cfg.identity?.accept.forEach((a, i) => {
-      if (typeof a !== 'number' && a.min > a.max) ctx.addIssue({ code: 'custom', path: ['identity', 'accept', i, 'max'], message: 'max is below min' });
+      if (typeof a !== 'number' && a.min > a.max)
+        ctx.addIssue({ code: 'custom', path: ['identity', 'accept', i, 'max'], message: 'max is below min' });
     });
   });
 
@@ -155,7 +197,10 @@ export type ConfigResult = { ok: true; config: GenericChargerConfig } | { ok: fa
 
 /** `setpoints.voltage.register`, `reads[1].count`: the path form `rikscha check-config` prints. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '');
+  return path.reduce<string>(
+    (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
+    '',
+  );
 }
 
 /** Validates a parsed model file; every problem is reported at once, each with the path of its field. */

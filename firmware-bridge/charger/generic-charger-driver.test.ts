@@ -37,7 +37,9 @@ describe('GenericChargerDriver with models/rd6018.json', () => {
     const riden = await chargerRig();
     const generic = await chargerRig();
     const fromRiden = await script(new RidenDriver(riden.master, { name: 'dock-1/charger', clock: riden.clock }));
-    const fromGeneric = await script(new GenericChargerDriver(generic.master, RD6018, { name: 'dock-1/charger', clock: generic.clock }));
+    const fromGeneric = await script(
+      new GenericChargerDriver(generic.master, RD6018, { name: 'dock-1/charger', clock: generic.clock }),
+    );
     expect(generic.heard()).toEqual(riden.heard());
     expect(fromGeneric).toEqual(fromRiden);
     // And those frames are the shared vectors: M4 identify, M5/M6 reads, M10 set-points, M2 output.
@@ -84,7 +86,11 @@ const OTHER = config({
     { functionCode: 4, start: 100, count: 8 },
     { functionCode: 3, start: 200, count: 3 },
   ],
-  setpoints: { functionCode: 6, voltage: { register: 200, multiplier: 0.1 }, current: { register: 201, multiplier: 0.1 } },
+  setpoints: {
+    functionCode: 6,
+    voltage: { register: 200, multiplier: 0.1 },
+    current: { register: 201, multiplier: 0.1 },
+  },
   output: { register: 202, on: 0xaa, off: 0x55, functionCode: 16 },
   measurements: {
     voltageV: { register: 100, multiplier: 0.1 },

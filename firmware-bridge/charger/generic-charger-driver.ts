@@ -5,7 +5,15 @@ import type { DeviceCountersSnapshot } from '../bus/device-counters.ts';
 import type { Priority } from '../bus/request-bus.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { ModbusCallOptions, ModbusClient } from '../modbus/modbus-master.ts';
-import { ChargerError, checkSetpoints, outputPriority, type ChargerDriver, type ChargerLimits, type ChargerProtection, type ChargerReading } from './charger.ts';
+import {
+  ChargerError,
+  checkSetpoints,
+  outputPriority,
+  type ChargerDriver,
+  type ChargerLimits,
+  type ChargerProtection,
+  type ChargerReading,
+} from './charger.ts';
 import type { GenericChargerConfig, ScaledRegister, WritableRegister } from './generic-charger-config.ts';
 
 export interface GenericChargerDriverOptions {
@@ -52,7 +60,8 @@ export class GenericChargerDriver implements ChargerDriver {
     if (watchdog) {
       this.configureTimeout = async (timeoutMs) => {
         const raw = Math.round(timeoutMs / watchdog.msPerUnit);
-        if (!Number.isFinite(raw) || raw < 0 || raw > 0xffff) throw new ChargerError('OUT_OF_RANGE', this.name, `comms timeout ${timeoutMs} ms does not fit the register`);
+        if (!Number.isFinite(raw) || raw < 0 || raw > 0xffff)
+          throw new ChargerError('OUT_OF_RANGE', this.name, `comms timeout ${timeoutMs} ms does not fit the register`);
         await this.write(watchdog.register, [raw], watchdog.functionCode, `comms timeout ${timeoutMs} ms`);
       };
     }
@@ -62,13 +71,25 @@ export class GenericChargerDriver implements ChargerDriver {
         await this.ensureIdentified();
         const err = checkSetpoints(this.name, ovpV, ocpA, this.limits);
         if (err) throw err;
-        await this.writePair(prot.ovp, ovpV, prot.ocp, ocpA, prot.functionCode, `protection OVP ${ovpV} V OCP ${ocpA} A`);
+        await this.writePair(
+          prot.ovp,
+          ovpV,
+          prot.ocp,
+          ocpA,
+          prot.functionCode,
+          `protection OVP ${ovpV} V OCP ${ocpA} A`,
+        );
       };
     }
   }
 
   private call(label: string, priority: Priority = 'normal'): ModbusCallOptions {
-    return { device: this.name, label, priority, ...(this.opts.timeoutMs === undefined ? {} : { timeoutMs: this.opts.timeoutMs }) };
+    return {
+      device: this.name,
+      label,
+      priority,
+      ...(this.opts.timeoutMs === undefined ? {} : { timeoutMs: this.opts.timeoutMs }),
+    };
   }
 
   private readBlock(fc: 3 | 4, start: number, count: number, label: string): Promise<number[]> {
@@ -84,7 +105,12 @@ export class GenericChargerDriver implements ChargerDriver {
     this.identified ??= (async () => {
       const [value = -1] = await this.readBlock(id.functionCode, id.register, id.readCount, 'read identity');
       const fits = id.accept.some((a) => (typeof a === 'number' ? a === value : value >= a.min && value <= a.max));
-      if (!fits) throw new ChargerError('MODEL_MISMATCH', this.name, `model id ${value} does not fit model file ${this.config.model}`);
+      if (!fits)
+        throw new ChargerError(
+          'MODEL_MISMATCH',
+          this.name,
+          `model id ${value} does not fit model file ${this.config.model}`,
+        );
     })().catch((err: unknown) => {
       this.identified = null;
       throw err;
@@ -97,7 +123,12 @@ export class GenericChargerDriver implements ChargerDriver {
     const regs = new Map<number, number>();
     const load = async (when: 'always' | 'output-on') => {
       for (const b of this.config.reads.filter((x) => x.when === when)) {
-        const values = await this.readBlock(b.functionCode, b.start, b.count, `read regs ${b.start}-${b.start + b.count - 1}`);
+        const values = await this.readBlock(
+          b.functionCode,
+          b.start,
+          b.count,
+          `read regs ${b.start}-${b.start + b.count - 1}`,
+        );
         values.forEach((v, i) => regs.set(b.start + i, v));
       }
     };
@@ -162,7 +193,13 @@ export class GenericChargerDriver implements ChargerDriver {
   async setOutput(on: boolean, priority?: Priority): Promise<void> {
     const o = this.config.output;
     // No identity check first: switching off must work even when identification is what fails.
-    await this.write(o.register, [on ? o.on : o.off], o.functionCode, `output ${on ? 'on' : 'off'}`, outputPriority(on, priority));
+    await this.write(
+      o.register,
+      [on ? o.on : o.off],
+      o.functionCode,
+      `output ${on ? 'on' : 'off'}`,
+      outputPriority(on, priority),
+    );
   }
 
   async setVoltageCurrent(voltageV: number, currentA: number, priority?: Priority): Promise<void> {
@@ -170,17 +207,34 @@ export class GenericChargerDriver implements ChargerDriver {
     if (err) throw err;
     await this.ensureIdentified();
     const s = this.config.setpoints;
-    await this.writePair(s.voltage, voltageV, s.current, currentA, s.functionCode, `set ${voltageV} V ${currentA} A`, priority);
+    await this.writePair(
+      s.voltage,
+      voltageV,
+      s.current,
+      currentA,
+      s.functionCode,
+      `set ${voltageV} V ${currentA} A`,
+      priority,
+    );
   }
 
   private encode(r: WritableRegister, v: number, what: string): number {
     const raw = Math.round((v - r.offset) / r.multiplier);
-    if (!(raw >= 0 && raw <= 0xffff)) throw new ChargerError('OUT_OF_RANGE', this.name, `${what} ${v} gives raw ${raw}, not a u16`);
+    if (!(raw >= 0 && raw <= 0xffff))
+      throw new ChargerError('OUT_OF_RANGE', this.name, `${what} ${v} gives raw ${raw}, not a u16`);
     return raw;
   }
 
   /** Two registers in one FC16 when adjacent (no half-updated pair on the device), else one write each. */
-  private async writePair(a: WritableRegister, av: number, b: WritableRegister, bv: number, fc: 6 | 16, label: string, priority?: Priority): Promise<void> {
+  private async writePair(
+    a: WritableRegister,
+    av: number,
+    b: WritableRegister,
+    bv: number,
+    fc: 6 | 16,
+    label: string,
+    priority?: Priority,
+  ): Promise<void> {
     const ra = this.encode(a, av, 'first value');
     const rb = this.encode(b, bv, 'second value');
     if (fc === 16 && Math.abs(a.register - b.register) === 1) {
@@ -192,9 +246,16 @@ export class GenericChargerDriver implements ChargerDriver {
     await this.write(b.register, [rb], fc, label, priority);
   }
 
-  private async write(register: number, values: number[], fc: 6 | 16, label: string, priority?: Priority): Promise<void> {
+  private async write(
+    register: number,
+    values: number[],
+    fc: 6 | 16,
+    label: string,
+    priority?: Priority,
+  ): Promise<void> {
     const [first = 0] = values;
-    if (fc === 6 && values.length === 1) await this.master.writeRegister(this.unit, register, first, this.call(label, priority));
+    if (fc === 6 && values.length === 1)
+      await this.master.writeRegister(this.unit, register, first, this.call(label, priority));
     else await this.master.writeRegisters(this.unit, register, values, this.call(label, priority));
   }
 

@@ -51,7 +51,13 @@ describe('Riden registers', () => {
   });
 
   it('decodes the battery block of M13 (bytes as shared: Wh = 44.264, not the 109.800 its description claims)', () => {
-    expect(decodeBattery(blockValues(BATTERY_BLOCK, replyValues('M13')), rd6018)).toEqual({ batteryMode: true, batteryV: 49.87, probeTempC: 24, ah: 2.15, wh: 44.264 });
+    expect(decodeBattery(blockValues(BATTERY_BLOCK, replyValues('M13')), rd6018)).toEqual({
+      batteryMode: true,
+      batteryV: 49.87,
+      probeTempC: 24,
+      ah: 2.15,
+      wh: 44.264,
+    });
     expect(decodeBattery(blockValues(BATTERY_BLOCK, replyValues('M13-fixed')), rd6018).wh).toBe(109.8);
   });
 
@@ -119,14 +125,22 @@ describe('RidenDriver', () => {
     await d.setOutput(true);
     await d.setOutput(false);
     expect(rig.heard()).toEqual([V('M4'), V('M7'), V('M8'), V('M9'), V('M10'), V('M11'), V('M2-on'), V('M2-off')]);
-    expect([rig.server.holding.get(8), rig.server.holding.get(9), rig.server.holding.get(82)]).toEqual([5460, 400, 5600]);
+    expect([rig.server.holding.get(8), rig.server.holding.get(9), rig.server.holding.get(82)]).toEqual([
+      5460, 400, 5600,
+    ]);
   });
 
   it('sets OVP and OCP together in one FC16 to regs 82–83', async () => {
     const rig = await chargerRig();
     const d = new RidenDriver(rig.master, { name: 'dock-1/charger' });
     await d.setProtection(56, 4.5);
-    expect(rig.server.requests.at(-1)).toEqual({ kind: 'write-multiple', unit: 1, fc: 16, address: 82, values: [5600, 450] });
+    expect(rig.server.requests.at(-1)).toEqual({
+      kind: 'write-multiple',
+      unit: 1,
+      fc: 16,
+      address: 82,
+      values: [5600, 450],
+    });
   });
 
   it('scales an RD6006 current by 1000 (M9, RD6006 variant)', async () => {
@@ -140,7 +154,12 @@ describe('RidenDriver', () => {
   it('refuses set-points outside the model limits before writing anything', async () => {
     const rig = await chargerRig();
     const d = new RidenDriver(rig.master, { name: 'dock-1/charger' });
-    for (const [v, a] of [[61, 4], [54.6, 18.5], [Number.NaN, 1], [-1, 1]] as const) {
+    for (const [v, a] of [
+      [61, 4],
+      [54.6, 18.5],
+      [Number.NaN, 1],
+      [-1, 1],
+    ] as const) {
       await expect(d.setVoltageCurrent(v, a)).rejects.toMatchObject({ code: 'OUT_OF_RANGE', device: 'dock-1/charger' });
     }
     expect(rig.heard()).toEqual([V('M4')]);

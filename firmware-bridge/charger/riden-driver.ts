@@ -9,7 +9,14 @@ import type { Priority } from '../bus/request-bus.ts';
 import type { DeviceCountersSnapshot } from '../bus/device-counters.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 import type { ModbusCallOptions, ModbusClient } from '../modbus/modbus-master.ts';
-import { ChargerError, checkSetpoints, outputPriority, type ChargerDriver, type ChargerLimits, type ChargerReading } from './charger.ts';
+import {
+  ChargerError,
+  checkSetpoints,
+  outputPriority,
+  type ChargerDriver,
+  type ChargerLimits,
+  type ChargerReading,
+} from './charger.ts';
 import {
   BATTERY_BLOCK,
   blockValues,
@@ -80,7 +87,12 @@ export class RidenDriver implements ChargerDriver {
   }
 
   private call(label: string, priority: Priority = 'normal'): ModbusCallOptions {
-    return { device: this.name, label, priority, ...(this.opts.timeoutMs === undefined ? {} : { timeoutMs: this.opts.timeoutMs }) };
+    return {
+      device: this.name,
+      label,
+      priority,
+      ...(this.opts.timeoutMs === undefined ? {} : { timeoutMs: this.opts.timeoutMs }),
+    };
   }
 
   /** Reads ID, serial and firmware (vector M4) and picks the scaling; repeated calls share one request. */
@@ -91,15 +103,29 @@ export class RidenDriver implements ChargerDriver {
   }
 
   private async doIdentify(): Promise<RidenModel> {
-    const regs = await this.master.readHoldingRegisters(this.unit, ID_BLOCK.start, ID_BLOCK.count, this.call('read id, serial, firmware'));
+    const regs = await this.master.readHoldingRegisters(
+      this.unit,
+      ID_BLOCK.start,
+      ID_BLOCK.count,
+      this.call('read id, serial, firmware'),
+    );
     const identity = decodeIdentity(regs);
     const m = ridenModelFromId(identity.modelId);
     if (!m) throw new ChargerError('UNKNOWN_MODEL', this.name, `model id ${identity.modelId} is not a known RD60xx`);
     if (this.opts.expectModel && m.name !== this.opts.expectModel) {
-      throw new ChargerError('MODEL_MISMATCH', this.name, `device is an ${m.name} (id ${identity.modelId}), config says ${this.opts.expectModel}`);
+      throw new ChargerError(
+        'MODEL_MISMATCH',
+        this.name,
+        `device is an ${m.name} (id ${identity.modelId}), config says ${this.opts.expectModel}`,
+      );
     }
     if (m.hasCurrentRange) {
-      const [range = 0] = await this.master.readHoldingRegisters(this.unit, RidenReg.currentRange, 1, this.call('read current range'));
+      const [range = 0] = await this.master.readHoldingRegisters(
+        this.unit,
+        RidenReg.currentRange,
+        1,
+        this.call('read current range'),
+      );
       this.currentRange = range;
     }
     this.identity = identity;
@@ -117,7 +143,15 @@ export class RidenDriver implements ChargerDriver {
     const m = await this.identify();
     const start = this.opts.readTemperature ? RidenReg.tempSign : RidenReg.setVoltage;
     const end = m.hasCurrentRange ? RidenReg.currentRange : RidenReg.preset;
-    const live = blockValues({ start, count: end - start + 1 }, await this.master.readHoldingRegisters(this.unit, start, end - start + 1, this.call(`read live regs ${start}-${end}`)));
+    const live = blockValues(
+      { start, count: end - start + 1 },
+      await this.master.readHoldingRegisters(
+        this.unit,
+        start,
+        end - start + 1,
+        this.call(`read live regs ${start}-${end}`),
+      ),
+    );
     if (m.hasCurrentRange) this.currentRange = live.get(RidenReg.currentRange) ?? this.currentRange;
     const l = decodeLive(live, m);
     const at = this.clock.now();
@@ -138,7 +172,12 @@ export class RidenDriver implements ChargerDriver {
     };
     const battery = this.opts.readBattery ?? 'when-output-on';
     if (battery === 'always' || (battery === 'when-output-on' && l.outputOn)) {
-      const regs = await this.master.readHoldingRegisters(this.unit, BATTERY_BLOCK.start, BATTERY_BLOCK.count, this.call('read battery regs 32-41'));
+      const regs = await this.master.readHoldingRegisters(
+        this.unit,
+        BATTERY_BLOCK.start,
+        BATTERY_BLOCK.count,
+        this.call('read battery regs 32-41'),
+      );
       const b = decodeBattery(blockValues(BATTERY_BLOCK, regs), m);
       Object.assign(reading, { batteryV: b.batteryV, ah: b.ah, wh: b.wh });
     }
@@ -147,33 +186,58 @@ export class RidenDriver implements ChargerDriver {
 
   async setOutput(on: boolean, priority?: Priority): Promise<void> {
     // No identify() first: switching off must work even when identification is what fails.
-    await this.master.writeRegister(this.unit, RidenReg.output, on ? 1 : 0, this.call(`output ${on ? 'on' : 'off'}`, outputPriority(on, priority)));
+    await this.master.writeRegister(
+      this.unit,
+      RidenReg.output,
+      on ? 1 : 0,
+      this.call(`output ${on ? 'on' : 'off'}`, outputPriority(on, priority)),
+    );
   }
 
   /** Both set-points in one FC16 write to regs 8–9 (vector M10), so the charger never runs a half-updated pair. */
   async setVoltageCurrent(voltageV: number, currentA: number, priority?: Priority): Promise<void> {
     const m = await this.checked(voltageV, currentA);
     const values = [encodeVoltage(voltageV, m), encodeCurrent(currentA, m, this.currentRange)];
-    await this.master.writeRegisters(this.unit, RidenReg.setVoltage, values, this.call(`set ${voltageV} V ${currentA} A`, priority));
+    await this.master.writeRegisters(
+      this.unit,
+      RidenReg.setVoltage,
+      values,
+      this.call(`set ${voltageV} V ${currentA} A`, priority),
+    );
   }
 
   /** Voltage set-point alone (FC06 to reg 8, vectors M7/M8). */
   async setVoltage(voltageV: number, priority?: Priority): Promise<void> {
     const m = await this.checked(voltageV, 0);
-    await this.master.writeRegister(this.unit, RidenReg.setVoltage, encodeVoltage(voltageV, m), this.call(`set ${voltageV} V`, priority));
+    await this.master.writeRegister(
+      this.unit,
+      RidenReg.setVoltage,
+      encodeVoltage(voltageV, m),
+      this.call(`set ${voltageV} V`, priority),
+    );
   }
 
   /** Current set-point alone (FC06 to reg 9, vector M9). */
   async setCurrent(currentA: number, priority?: Priority): Promise<void> {
     const m = await this.checked(0, currentA);
-    await this.master.writeRegister(this.unit, RidenReg.setCurrent, encodeCurrent(currentA, m, this.currentRange), this.call(`set ${currentA} A`, priority));
+    await this.master.writeRegister(
+      this.unit,
+      RidenReg.setCurrent,
+      encodeCurrent(currentA, m, this.currentRange),
+      this.call(`set ${currentA} A`, priority),
+    );
   }
 
   /** OVP and OCP of the active memory (regs 82–83) in one FC16: the charger's own clamp if a set-point runs away. */
   async setProtection(ovpV: number, ocpA: number): Promise<void> {
     const m = await this.checked(ovpV, ocpA);
     const values = [encodeVoltage(ovpV, m), encodeCurrent(ocpA, m, this.currentRange)];
-    await this.master.writeRegisters(this.unit, RidenReg.ovp, values, this.call(`protection OVP ${ovpV} V OCP ${ocpA} A`));
+    await this.master.writeRegisters(
+      this.unit,
+      RidenReg.ovp,
+      values,
+      this.call(`protection OVP ${ovpV} V OCP ${ocpA} A`),
+    );
   }
 
   /** OVP alone (FC06 to reg 82, vector M11). */

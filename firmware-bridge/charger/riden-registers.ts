@@ -65,7 +65,13 @@ export interface RidenModel {
   hasCurrentRange: boolean;
 }
 
-const model = (name: RidenModelName, vMult: number, iMult: number, pMult: number | null, maxCurrentA: number): RidenModel => ({
+const model = (
+  name: RidenModelName,
+  vMult: number,
+  iMult: number,
+  pMult: number | null,
+  maxCurrentA: number,
+): RidenModel => ({
   name,
   vMult,
   iMult,

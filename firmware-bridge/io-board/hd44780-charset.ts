@@ -50,7 +50,11 @@ export function encodeLcdText(text: string, charset: LcdCharset): number[] {
   chars.forEach((ch, i) => {
     let spelled = SPELLED.get(ch) ?? (charset === 'ascii' ? ASCII_ONLY.get(ch) : undefined);
     // In a word written in capitals (STÖRUNG) the spelled-out capital is all capitals too: STOERUNG, not STOeRUNG.
-    if (spelled !== undefined && SPELLED.has(ch) && (isUpper(chars[i + 1]) || (isUpper(chars[i - 1]) && !isLower(chars[i + 1])))) {
+    if (
+      spelled !== undefined &&
+      SPELLED.has(ch) &&
+      (isUpper(chars[i + 1]) || (isUpper(chars[i - 1]) && !isLower(chars[i + 1])))
+    ) {
       spelled = spelled.toUpperCase();
     }
     if (spelled !== undefined) {

@@ -38,7 +38,15 @@ function pulse(nibble: number, rs: boolean): number[] {
 const byte = (v: number, rs: boolean) => [...pulse(v >> 4, rs), ...pulse(v & 0x0f, rs)];
 
 describe('Hd44780Decoder', () => {
-  const init = [...pulse(0x3, false), ...pulse(0x3, false), ...pulse(0x3, false), ...pulse(0x2, false), ...byte(0x28, false), ...byte(0x0c, false), ...byte(0x01, false)];
+  const init = [
+    ...pulse(0x3, false),
+    ...pulse(0x3, false),
+    ...pulse(0x3, false),
+    ...pulse(0x2, false),
+    ...byte(0x28, false),
+    ...byte(0x0c, false),
+    ...byte(0x01, false),
+  ];
 
   it('follows the 4-bit init and writes characters where the cursor is', () => {
     const d = new Hd44780Decoder();

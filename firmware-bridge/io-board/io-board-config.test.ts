@@ -29,7 +29,10 @@ describe('parseIoBoardConfig', () => {
   });
 
   it('accepts Pi pin names and the Pi plugins', () => {
-    const cfg = parseIoBoardConfig({ io: { type: 'linux-io' }, leds: { status: { type: 'single', pins: { green: 'GPIO17' } } } });
+    const cfg = parseIoBoardConfig({
+      io: { type: 'linux-io' },
+      leds: { status: { type: 'single', pins: { green: 'GPIO17' } } },
+    });
     expect(cfg.io).toEqual({ type: 'linux-io', i2cBus: 1 });
   });
 
@@ -41,23 +44,39 @@ describe('parseIoBoardConfig', () => {
         buttons: { acknowledge: { pin: 2, holdMs: 5 } },
         lcd: { address: 0x99, cols: 16 },
       }),
-    ).toEqual(expect.arrayContaining(['io.port', 'leds.dock1.pins.blue', 'leds.Dock2', 'buttons.acknowledge.holdMs', 'lcd.address', 'lcd.cols']));
+    ).toEqual(
+      expect.arrayContaining([
+        'io.port',
+        'leds.dock1.pins.blue',
+        'leds.Dock2',
+        'buttons.acknowledge.holdMs',
+        'lcd.address',
+        'lcd.cols',
+      ]),
+    );
   });
 
   it('names an unknown IO plugin and an unknown LED type', () => {
-    expect(paths({ io: { type: 'pigpio' }, leds: { a: { type: 'neopixel' } } })).toEqual(expect.arrayContaining(['io.type', 'leds.a.type']));
+    expect(paths({ io: { type: 'pigpio' }, leds: { a: { type: 'neopixel' } } })).toEqual(
+      expect.arrayContaining(['io.type', 'leds.a.type']),
+    );
   });
 
   it('refuses a pin used twice, naming both users', () => {
     const p = problems({
       io: { type: 'virtual' },
-      leds: { dock1: { type: 'rgb', pins: { red: 3, green: 5, blue: 6 } }, status: { type: 'single', pins: { green: 7 } } },
+      leds: {
+        dock1: { type: 'rgb', pins: { red: 3, green: 5, blue: 6 } },
+        status: { type: 'single', pins: { green: 7 } },
+      },
       buttons: { acknowledge: { pin: 5 } },
     });
     expect(p).toEqual(['buttons.acknowledge.pin: pin 5 is already used by leds.dock1.pins.green']);
   });
 
   it('needs at least one colour for single LEDs', () => {
-    expect(paths({ io: { type: 'virtual' }, leds: { status: { type: 'single', pins: {} } } })).toEqual(['leds.status.pins']);
+    expect(paths({ io: { type: 'virtual' }, leds: { status: { type: 'single', pins: {} } } })).toEqual([
+      'leds.status.pins',
+    ]);
   });
 });

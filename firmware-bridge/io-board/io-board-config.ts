@@ -6,7 +6,8 @@ import { ConfigError, formatIssues } from '../../lib/config-error.ts';
 
 const pin = z
   .union([z.int().min(0).max(255), z.string().regex(/^[A-Za-z0-9_-]{1,16}$/)], {
-    error: (iss) => (iss.input === undefined ? 'missing pin' : 'expected a pin number 0..255 or a name like "GPIO17" or "P1-11"'),
+    error: (iss) =>
+      iss.input === undefined ? 'missing pin' : 'expected a pin number 0..255 or a name like "GPIO17" or "P1-11"',
   })
   .describe('Pin number (Firmata digital pin, GPIO number) or a name the IO plugin knows, e.g. "GPIO17"');
 
@@ -16,7 +17,10 @@ const ioSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('firmata').describe('Arduino-class board running StandardFirmata, over USB serial'),
-    port: z.string().min(1).describe('Serial device, e.g. /dev/serial/by-id/usb-Arduino...; by-id survives re-plugging'),
+    port: z
+      .string()
+      .min(1)
+      .describe('Serial device, e.g. /dev/serial/by-id/usb-Arduino...; by-id survives re-plugging'),
     baudRate: z.int().positive().default(57600).describe('StandardFirmata uses 57600 baud; default 57600'),
   }),
   z.strictObject({
@@ -31,7 +35,10 @@ const ioSchema = z.discriminatedUnion('type', [
 const rgbLed = z.strictObject({
   type: z.literal('rgb'),
   pins: z.strictObject({ red: pin, green: pin, blue: pin }).describe('One PWM pin per colour'),
-  commonAnode: z.boolean().default(false).describe('true for a common-anode LED (a channel lights when its pin is LOW); default false'),
+  commonAnode: z
+    .boolean()
+    .default(false)
+    .describe('true for a common-anode LED (a channel lights when its pin is LOW); default false'),
 });
 
 const singleLeds = z.strictObject({
@@ -40,15 +47,26 @@ const singleLeds = z.strictObject({
     .strictObject({ green: pin.optional(), red: pin.optional(), amber: pin.optional(), blue: pin.optional() })
     .refine((p) => Object.values(p).some((v) => v !== undefined), 'at least one of green, red, amber, blue')
     .describe('One single-colour LED per colour fitted; a missing colour is shown by a near one (see io-board.ts)'),
-  activeLow: z.boolean().default(false).describe('true when an LED lights with its pin LOW (wired to +V); default false'),
+  activeLow: z
+    .boolean()
+    .default(false)
+    .describe('true when an LED lights with its pin LOW (wired to +V); default false'),
 });
 
 const ledSchema = z.discriminatedUnion('type', [rgbLed, singleLeds]);
 
 const button = z.strictObject({
   pin,
-  pullup: z.boolean().default(true).describe('Use the internal pull-up, button to ground (pressed = LOW); default true'),
-  holdMs: z.int().min(100).max(10_000).default(2000).describe("Held this long, ms, fires 'hold' (and repeats); default 2000"),
+  pullup: z
+    .boolean()
+    .default(true)
+    .describe('Use the internal pull-up, button to ground (pressed = LOW); default true'),
+  holdMs: z
+    .int()
+    .min(100)
+    .max(10_000)
+    .default(2000)
+    .describe("Held this long, ms, fires 'hold' (and repeats); default 2000"),
 });
 
 const lcdSchema = z.strictObject({
@@ -56,13 +74,20 @@ const lcdSchema = z.strictObject({
     .enum(['PCF8574', 'PCF8574A', 'PCF8574T', 'PCF8574AT', 'LCM1602'])
     .default('PCF8574')
     .describe('I2C backpack chip as johnny-five names it; default PCF8574'),
-  address: z.int().min(0x03).max(0x77).default(0x27).describe('7-bit I2C address; 0x27 (PCF8574) or 0x3F (PCF8574A) usually; default 0x27'),
+  address: z
+    .int()
+    .min(0x03)
+    .max(0x77)
+    .default(0x27)
+    .describe('7-bit I2C address; 0x27 (PCF8574) or 0x3F (PCF8574A) usually; default 0x27'),
   cols: z.literal(20).default(20).describe('Characters per line; 20'),
   rows: z.literal(4).default(4).describe('Lines; 4'),
   charset: z
     .enum(['a00', 'ascii'])
     .default('a00')
-    .describe("'a00': umlauts from the usual Japanese ROM (ä=0xE1, ö=0xEF, ü=0xF5, ß=0xE2); 'ascii': ae/oe/ue/ss; default a00"),
+    .describe(
+      "'a00': umlauts from the usual Japanese ROM (ä=0xE1, ö=0xEF, ü=0xF5, ß=0xE2); 'ascii': ae/oe/ue/ss; default a00",
+    ),
 });
 
 export const ioBoardConfigSchema = z
@@ -70,7 +95,9 @@ export const ioBoardConfigSchema = z
     io: ioSchema,
     leds: z
       .record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'LED name: lower-case letters, digits, dashes'), ledSchema)
-      .describe('LEDs by name: "status" for the station, "dock-1".."dock-N" per dock (station/display uses these names)'),
+      .describe(
+        'LEDs by name: "status" for the station, "dock-1".."dock-N" per dock (station/display uses these names)',
+      ),
     buttons: z
       .strictObject({ acknowledge: button.optional(), maintenance: button.optional() })
       .default({})
@@ -84,7 +111,8 @@ export const ioBoardConfigSchema = z
       const key = String(p);
       const where = path.join('.');
       const first = seen.get(key);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path, message: `pin ${key} is already used by ${first}` });
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path, message: `pin ${key} is already used by ${first}` });
       else seen.set(key, where);
     };
     for (const [name, led] of Object.entries(cfg.leds)) {

@@ -18,7 +18,10 @@ const baseConfig: IoBoardConfigInput = {
 };
 
 const open: IoBoard[] = [];
-async function board(overrides: Partial<IoBoardConfigInput> = {}, clock = new ManualClock()): Promise<{ b: IoBoard; v: VirtualIo; clock: ManualClock }> {
+async function board(
+  overrides: Partial<IoBoardConfigInput> = {},
+  clock = new ManualClock(),
+): Promise<{ b: IoBoard; v: VirtualIo; clock: ManualClock }> {
   const b = await IoBoard.open(parseIoBoardConfig({ ...baseConfig, ...overrides }), { clock });
   open.push(b);
   if (!b.virtual) throw new Error('expected the virtual IO');
@@ -37,7 +40,8 @@ const i2cWrites = (records: IoRecord[]) => records.filter((r) => r.op === 'i2cWr
  * Only the timers johnny-five's Button uses (debounce and hold). Never fake process.hrtime: johnny-five's LCD
  * busy-waits on it during init and clear, and a frozen hrtime spins forever.
  */
-const fakeButtonTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+const fakeButtonTimers = () =>
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
 
 afterEach(async () => {
   vi.useRealTimers();
@@ -49,10 +53,22 @@ describe('LEDs', () => {
     const { b, v } = await board();
     let m = v.mark();
     b.setLed('dock1', { color: 'green', pattern: 'on' });
-    expect(pinWrites(v.log(m))).toEqual(new Map([[3, 0], [5, 255], [6, 0]]));
+    expect(pinWrites(v.log(m))).toEqual(
+      new Map([
+        [3, 0],
+        [5, 255],
+        [6, 0],
+      ]),
+    );
     m = v.mark();
     b.setLed('dock2', { color: 'amber', pattern: 'on' });
-    expect(pinWrites(v.log(m))).toEqual(new Map([[9, 0], [10, 255 - 70], [11, 255]]));
+    expect(pinWrites(v.log(m))).toEqual(
+      new Map([
+        [9, 0],
+        [10, 255 - 70],
+        [11, 255],
+      ]),
+    );
   });
 
   it('writes nothing when an LED already shows what is asked', async () => {
@@ -112,7 +128,9 @@ describe('LEDs', () => {
 
   it('refuses an LED name the config does not have, with a code', async () => {
     const { b } = await board();
-    expect(() => b.setLed('dock9', { color: 'green', pattern: 'on' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_LED' }));
+    expect(() => b.setLed('dock9', { color: 'green', pattern: 'on' })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_LED' }),
+    );
   });
 });
 
@@ -154,7 +172,9 @@ describe('buttons', () => {
 
   it('refuses a button that is not configured', async () => {
     const { b } = await board({ buttons: { acknowledge: { pin: 2 } } });
-    expect(() => b.onButton('maintenance', 'press', () => {})).toThrow(expect.objectContaining({ code: 'UNKNOWN_BUTTON' }));
+    expect(() => b.onButton('maintenance', 'press', () => {})).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_BUTTON' }),
+    );
   });
 });
 
@@ -165,7 +185,12 @@ describe('LCD', () => {
     const { b, v } = await board();
     b.showLines(lines);
     const lcd = v.lcd(0x27);
-    expect(lcd.lines).toEqual(['Dock 3: STOERUNG    ', 'Akku zu heiß        ', 'Nicht ausgeben!     ', 'Lädt ein überlanger ']);
+    expect(lcd.lines).toEqual([
+      'Dock 3: STOERUNG    ',
+      'Akku zu heiß        ',
+      'Nicht ausgeben!     ',
+      'Lädt ein überlanger ',
+    ]);
     expect(lcd.codes[1]?.[11]).toBe(0xe2);
     expect(lcd.codes[3]?.[1]).toBe(0xe1);
     expect(lcd.backlight).toBe(true);
@@ -216,12 +241,18 @@ describe('close', () => {
 });
 
 describe('IO plugins', () => {
-  const notFound = (name: string) => Object.assign(new Error(`Cannot find package '${name}' imported from /work/main/io-plugins.ts`), { code: 'ERR_MODULE_NOT_FOUND' });
+  const notFound = (name: string) =>
+    Object.assign(new Error(`Cannot find package '${name}' imported from /work/main/io-plugins.ts`), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
 
   it('names the package to install when a Pi plugin is missing', async () => {
     for (const io of [{ type: 'linux-io' }, { type: 'raspi-io' }] as const) {
       const cfg = parseIoBoardConfig({ ...baseConfig, io });
-      const err = await IoBoard.open(cfg, { clock: new ManualClock(), importModule: (n) => Promise.reject(notFound(n)) }).catch((e: unknown) => e);
+      const err = await IoBoard.open(cfg, {
+        clock: new ManualClock(),
+        importModule: (n) => Promise.reject(notFound(n)),
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(IoBoardError);
       expect(err).toMatchObject({ code: 'PLUGIN_MISSING' });
       expect(String((err as Error).message)).toContain(`npm install ${io.type}`);
@@ -230,7 +261,10 @@ describe('IO plugins', () => {
 
   it('tells a plugin that fails to load apart from one that is missing', async () => {
     const cfg = parseIoBoardConfig({ ...baseConfig, io: { type: 'linux-io' } });
-    const err = await IoBoard.open(cfg, { clock: new ManualClock(), importModule: () => Promise.reject(notFound('i2c-bus')) }).catch((e: unknown) => e);
+    const err = await IoBoard.open(cfg, {
+      clock: new ManualClock(),
+      importModule: () => Promise.reject(notFound('i2c-bus')),
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'PLUGIN_LOAD_FAILED' });
   });
 
@@ -257,7 +291,10 @@ describe('IO plugins', () => {
       }
     }
     const cfg = parseIoBoardConfig({ ...baseConfig, io: { type: 'linux-io', i2cBus: 3 } });
-    const b = await IoBoard.open(cfg, { clock: new ManualClock(), importModule: async () => ({ default: FakeLinuxIo }) });
+    const b = await IoBoard.open(cfg, {
+      clock: new ManualClock(),
+      importModule: async () => ({ default: FakeLinuxIo }),
+    });
     open.push(b);
     expect(given).toEqual({ pins: [3, 5, 6, 9, 10, 11, 12, 13, 2, 4], defaultI2cBus: 3 });
   });

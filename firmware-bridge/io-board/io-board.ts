@@ -124,11 +124,22 @@ export class IoBoard {
       await created.close();
       throw err;
     }
-    const lcd = new j5.LCD({ board, controller: cfg.lcd.controller, address: cfg.lcd.address, rows: cfg.lcd.rows, cols: cfg.lcd.cols });
+    const lcd = new j5.LCD({
+      board,
+      controller: cfg.lcd.controller,
+      address: cfg.lcd.address,
+      rows: cfg.lcd.rows,
+      cols: cfg.lcd.cols,
+    });
     const self = new IoBoard(cfg, opts, created, board, lcd);
-    for (const [name, led] of Object.entries(cfg.leds)) self.leds.set(name, { hw: createLed(board, led), setting: { color: 'green', pattern: 'off' }, written: '' });
+    for (const [name, led] of Object.entries(cfg.leds))
+      self.leds.set(name, { hw: createLed(board, led), setting: { color: 'green', pattern: 'off' }, written: '' });
     for (const [name, b] of Object.entries(cfg.buttons)) {
-      if (b) self.buttons.set(name as ButtonName, new j5.Button({ board, pin: b.pin, isPullup: b.pullup, holdtime: b.holdMs }));
+      if (b)
+        self.buttons.set(
+          name as ButtonName,
+          new j5.Button({ board, pin: b.pin, isPullup: b.pullup, holdtime: b.holdMs }),
+        );
     }
     board.on('error', (err) => opts.onError?.(err));
     board.on('close', () => opts.onError?.(new IoBoardError('CLOSED', 'the I/O board closed its connection')));
@@ -152,7 +163,8 @@ export class IoBoard {
   /** Sets an LED's colour and pattern; writes only when what the LED shows changes. */
   setLed(name: string, setting: LedSetting): void {
     const led = this.leds.get(name);
-    if (!led) throw new IoBoardError('UNKNOWN_LED', `no LED "${name}" (configured: ${this.ledNames.join(', ') || 'none'})`);
+    if (!led)
+      throw new IoBoardError('UNKNOWN_LED', `no LED "${name}" (configured: ${this.ledNames.join(', ') || 'none'})`);
     if (this.closed) return;
     led.setting = { ...setting };
     this.render(name);
@@ -178,7 +190,11 @@ export class IoBoard {
   /** Calls `cb` on a button event; returns the unsubscribe. A throwing callback is reported to onError. */
   onButton(name: ButtonName, event: ButtonEvent, cb: () => void): () => void {
     const button = this.buttons.get(name);
-    if (!button) throw new IoBoardError('UNKNOWN_BUTTON', `no button "${name}" (configured: ${this.buttonNames.join(', ') || 'none'})`);
+    if (!button)
+      throw new IoBoardError(
+        'UNKNOWN_BUTTON',
+        `no button "${name}" (configured: ${this.buttonNames.join(', ') || 'none'})`,
+      );
     const safe = () => {
       try {
         cb();
@@ -228,7 +244,11 @@ export class IoBoard {
     const hw = led.hw;
     if (hw.kind === 'rgb') {
       const mix = MIX[led.setting.color];
-      const rgb = { red: Math.round(mix.red * level), green: Math.round(mix.green * level), blue: Math.round(mix.blue * level) };
+      const rgb = {
+        red: Math.round(mix.red * level),
+        green: Math.round(mix.green * level),
+        blue: Math.round(mix.blue * level),
+      };
       const key = `${rgb.red},${rgb.green},${rgb.blue}`;
       if (key === led.written) return;
       hw.led.color(rgb);
@@ -254,7 +274,9 @@ export class IoBoard {
   /** One timer for all animated LEDs, aligned to STEP_MS on the monotonic clock; none while nothing blinks. */
   private schedule(): void {
     if (this.timer || this.closed) return;
-    const animated = [...this.leds.values()].some((l) => l.setting.pattern === 'blink' || l.setting.pattern === 'pulse');
+    const animated = [...this.leds.values()].some(
+      (l) => l.setting.pattern === 'blink' || l.setting.pattern === 'pulse',
+    );
     if (!animated) return;
     const t = this.opts.clock.monotonic();
     const wait = STEP_MS - (t % STEP_MS) || STEP_MS;
@@ -267,7 +289,8 @@ export class IoBoard {
 }
 
 function createLed(board: J5Board, cfg: LedConfig): RgbHandle | SingleHandle {
-  if (cfg.type === 'rgb') return { kind: 'rgb', led: new j5.Led.RGB({ board, pins: cfg.pins, isAnode: cfg.commonAnode }) };
+  if (cfg.type === 'rgb')
+    return { kind: 'rgb', led: new j5.Led.RGB({ board, pins: cfg.pins, isAnode: cfg.commonAnode }) };
   const leds = new Map<Colour, J5Led>();
   for (const colour of ['green', 'red', 'amber', 'blue'] as const) {
     const pin = cfg.pins[colour];
@@ -287,12 +310,27 @@ function waitReady(io: object, opts: IoBoardOptions): Promise<J5Board> {
     const fail = (err: unknown) => {
       timer?.cancel();
       emitter.removeListener?.('error', fail);
-      reject(new IoBoardError('OPEN_FAILED', `the I/O board did not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+      reject(
+        new IoBoardError(
+          'OPEN_FAILED',
+          `the I/O board did not start: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        ),
+      );
     };
     // Before 'ready' johnny-five does not listen for the IO's 'error' (a serial port that fails to open): we do.
     emitter.on?.('error', fail);
-    const board = new j5.Board({ io, repl: false, debug: false, sigint: false, timeout: opts.readyTimeoutMs ?? 15_000 });
-    timer = opts.clock.setTimeout(() => fail(new Error(`no 'ready' within ${opts.readyTimeoutMs ?? 15_000} ms`)), opts.readyTimeoutMs ?? 15_000);
+    const board = new j5.Board({
+      io,
+      repl: false,
+      debug: false,
+      sigint: false,
+      timeout: opts.readyTimeoutMs ?? 15_000,
+    });
+    timer = opts.clock.setTimeout(
+      () => fail(new Error(`no 'ready' within ${opts.readyTimeoutMs ?? 15_000} ms`)),
+      opts.readyTimeoutMs ?? 15_000,
+    );
     board.once('ready', () => {
       timer?.cancel();
       emitter.removeListener?.('error', fail);

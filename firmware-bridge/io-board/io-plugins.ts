@@ -60,11 +60,19 @@ async function loadPlugin(name: string, importer: ModuleImporter): Promise<unkno
     return await importer(name);
   } catch (err) {
     if (isNotFound(err, name)) {
-      throw new IoBoardError('PLUGIN_MISSING', `IO plugin "${name}" is not installed: run \`npm install ${name}\` on the station (${WHY_OPTIONAL[name] ?? 'optional'})`, {
-        cause: err,
-      });
+      throw new IoBoardError(
+        'PLUGIN_MISSING',
+        `IO plugin "${name}" is not installed: run \`npm install ${name}\` on the station (${WHY_OPTIONAL[name] ?? 'optional'})`,
+        {
+          cause: err,
+        },
+      );
     }
-    throw new IoBoardError('PLUGIN_LOAD_FAILED', `IO plugin "${name}" failed to load: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new IoBoardError(
+      'PLUGIN_LOAD_FAILED',
+      `IO plugin "${name}" failed to load: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -76,7 +84,11 @@ function pickCtor(mod: unknown, name: string, ...names: string[]): Ctor {
   for (const n of names) candidates.push(m?.[n], d?.[n]);
   candidates.push(d, m);
   const found = candidates.find((c) => typeof c === 'function');
-  if (!found) throw new IoBoardError('PLUGIN_LOAD_FAILED', `IO plugin "${name}" exports no constructor (tried ${[...names, 'default'].join(', ')})`);
+  if (!found)
+    throw new IoBoardError(
+      'PLUGIN_LOAD_FAILED',
+      `IO plugin "${name}" exports no constructor (tried ${[...names, 'default'].join(', ')})`,
+    );
   return found as Ctor;
 }
 
@@ -88,9 +100,14 @@ function usedPins(cfg: IoBoardConfig): Array<number | string> {
   return pins;
 }
 
-const gpioNumber = (p: number | string): number => (typeof p === 'number' ? p : Number(/^(?:GPIO)?(\d+)$/i.exec(p)?.[1] ?? Number.NaN));
+const gpioNumber = (p: number | string): number =>
+  typeof p === 'number' ? p : Number(/^(?:GPIO)?(\d+)$/i.exec(p)?.[1] ?? Number.NaN);
 
-export async function createIo(cfg: IoBoardConfig, clock: Clock, importer: ModuleImporter = importModule): Promise<CreatedIo> {
+export async function createIo(
+  cfg: IoBoardConfig,
+  clock: Clock,
+  importer: ModuleImporter = importModule,
+): Promise<CreatedIo> {
   const io = cfg.io;
   switch (io.type) {
     case 'virtual': {
@@ -118,7 +135,8 @@ export async function createIo(cfg: IoBoardConfig, clock: Clock, importer: Modul
       const LinuxIO = pickCtor(await loadPlugin('linux-io', importer), 'linux-io', 'LinuxIO');
       const pins = usedPins(cfg).map(gpioNumber);
       const bad = usedPins(cfg).find((p) => !Number.isInteger(gpioNumber(p)));
-      if (bad !== undefined) throw new IoBoardError('OPEN_FAILED', `linux-io addresses pins by GPIO number; "${String(bad)}" is not one`);
+      if (bad !== undefined)
+        throw new IoBoardError('OPEN_FAILED', `linux-io addresses pins by GPIO number; "${String(bad)}" is not one`);
       const plugin = new LinuxIO({ pins, defaultI2cBus: io.i2cBus });
       // linux-io is a base class for IO plugins: the subclass, here us, announces readiness (linux-io README).
       setImmediate(() => {

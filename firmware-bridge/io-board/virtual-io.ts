@@ -38,7 +38,15 @@ export interface VirtualLcdView {
   transfers: number;
 }
 
-const MODES: PinModes & { I2C: number; PULLUP: number } = { INPUT: 0, OUTPUT: 1, ANALOG: 2, PWM: 3, SERVO: 4, I2C: 6, PULLUP: 11 };
+const MODES: PinModes & { I2C: number; PULLUP: number } = {
+  INPUT: 0,
+  OUTPUT: 1,
+  ANALOG: 2,
+  PWM: 3,
+  SERVO: 4,
+  I2C: 6,
+  PULLUP: 11,
+};
 
 interface InputState {
   pullup: boolean;
@@ -143,13 +151,23 @@ export class VirtualIo extends EventEmitter implements IoPlugin {
   }
 
   /** Nothing on this bus answers reads: zeros, once. */
-  i2cReadOnce(address: number, registerOrCount: number, countOrCb: number | ((data: number[]) => void), cb?: (data: number[]) => void): void {
+  i2cReadOnce(
+    address: number,
+    registerOrCount: number,
+    countOrCb: number | ((data: number[]) => void),
+    cb?: (data: number[]) => void,
+  ): void {
     const count = typeof countOrCb === 'number' ? countOrCb : registerOrCount;
     const done = typeof countOrCb === 'function' ? countOrCb : cb;
     if (done) queueMicrotask(() => done(new Array<number>(count).fill(0)));
   }
 
-  i2cRead(address: number, registerOrCount: number, countOrCb: number | ((data: number[]) => void), cb?: (data: number[]) => void): void {
+  i2cRead(
+    address: number,
+    registerOrCount: number,
+    countOrCb: number | ((data: number[]) => void),
+    cb?: (data: number[]) => void,
+  ): void {
     this.i2cReadOnce(address, registerOrCount, countOrCb, cb);
   }
 

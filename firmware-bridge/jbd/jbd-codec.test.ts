@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import vectors from './fixtures/jbd-vectors.json' with { type: 'json' };
 import { CodecError } from '../codec/codec-error.ts';
-import { decodeRawFrame, decodeRequest, decodeResponse, encodeRead, encodeResponse, encodeWrite, JbdReg } from './jbd-codec.ts';
+import {
+  decodeRawFrame,
+  decodeRequest,
+  decodeResponse,
+  encodeRead,
+  encodeResponse,
+  encodeWrite,
+  JbdReg,
+} from './jbd-codec.ts';
 import { JbdDecoder } from './jbd-decoder.ts';
 import {
   decodeBasicInfo,
@@ -45,7 +53,9 @@ describe('jbd frames', () => {
     expect(encodeWrite(JbdReg.mosControl, encodeMosControl(true, true))).toEqual(vector('write 0xE1 MOS ctrl 0x0000'));
     expect(encodeWrite(JbdReg.mosControl, encodeMosControl(false, true))).toEqual(vector('write 0xE1 MOS ctrl 0x0001'));
     expect(encodeWrite(JbdReg.mosControl, encodeMosControl(true, false))).toEqual(vector('write 0xE1 MOS ctrl 0x0002'));
-    expect(encodeWrite(JbdReg.mosControl, encodeMosControl(false, false))).toEqual(vector('write 0xE1 MOS ctrl 0x0003'));
+    expect(encodeWrite(JbdReg.mosControl, encodeMosControl(false, false))).toEqual(
+      vector('write 0xE1 MOS ctrl 0x0003'),
+    );
     expect(encodeWrite(0x00, Buffer.from([0x56, 0x78]))).toEqual(vector('write 0x00 enter factory'));
   });
 
@@ -79,19 +89,39 @@ describe('jbd frames', () => {
 
   it('decodes the captured 16S frame without NTCs (J5)', () => {
     const r = decodeBasicInfo(data(vector('J5')));
-    expect(r.ok && r.value).toMatchObject({ nominalAh: 100, cellCount: 16, tempsC: [], chargeFetOn: true, dischargeFetOn: false });
+    expect(r.ok && r.value).toMatchObject({
+      nominalAh: 100,
+      cellCount: 16,
+      tempsC: [],
+      chargeFetOn: true,
+      dischargeFetOn: false,
+    });
   });
 
   it('decodes the synthetic 13S frames (J7, J8) to the values protocols.md lists', () => {
     const a = decodeBasicInfo(data(vector('synthetic 0x03 13S: 50.70V')));
     expect(a.ok && a.value).toMatchObject({
-      voltageV: 50.7, currentA: -5, remainingAh: 10.5, nominalAh: 14, cycles: 123,
-      productionDate: { year: 2024, month: 5, day: 17 }, softwareVersion: '2.2', socPct: 75, cellCount: 13, tempsC: [25, 27.3],
+      voltageV: 50.7,
+      currentA: -5,
+      remainingAh: 10.5,
+      nominalAh: 14,
+      cycles: 123,
+      productionDate: { year: 2024, month: 5, day: 17 },
+      softwareVersion: '2.2',
+      socPct: 75,
+      cellCount: 13,
+      tempsC: [25, 27.3],
     });
     const b = decodeBasicInfo(data(vector('synthetic 0x03 13S charge-overtemp')));
     expect(b.ok && b.value).toMatchObject({
-      voltageV: 54.12, currentA: 2.5, protection: ['charge-over-temperature'], chargeFetOn: false, dischargeFetOn: true,
-      balancing: [3, 7], tempsC: [47, 45.2], socPct: 95,
+      voltageV: 54.12,
+      currentA: 2.5,
+      protection: ['charge-over-temperature'],
+      chargeFetOn: false,
+      dischargeFetOn: true,
+      balancing: [3, 7],
+      tempsC: [47, 45.2],
+      socPct: 95,
     });
   });
 
@@ -107,7 +137,9 @@ describe('jbd frames', () => {
   it('decodes cell voltages (J6, J9)', () => {
     expect(decodeCells(data(vector('J6')))).toEqual({ ok: true, value: [3.909, 3.901, 3.895, 3.901] });
     const r = decodeCells(data(vector('synthetic 0x04 13 cells')));
-    expect(r.ok && r.value.map((v) => Math.round(v * 1000))).toEqual([3900, 3901, 3899, 3902, 3898, 3900, 3905, 3897, 3900, 3901, 3899, 3900, 3903]);
+    expect(r.ok && r.value.map((v) => Math.round(v * 1000))).toEqual([
+      3900, 3901, 3899, 3902, 3898, 3900, 3905, 3897, 3900, 3901, 3899, 3900, 3903,
+    ]);
   });
 
   it('reports the error status of J11 as status 0x80', () => {
@@ -192,23 +224,29 @@ describe('jbd properties', () => {
   });
 
   it('the stream decoder finds every valid frame hidden in garbage, however it is chunked', () => {
-    const frameArb = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 40 })).map(([reg, d]) => encodeResponse(reg, d));
+    const frameArb = fc
+      .tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 40 }))
+      .map(([reg, d]) => encodeResponse(reg, d));
     // Garbage without 0xDD cannot fake a frame start; garbage with 0xDD is covered by the next test.
     const garbage = fc.uint8Array({ maxLength: 30 }).map((g) => Buffer.from(g.map((x) => (x === 0xdd ? 0x00 : x))));
     fc.assert(
-      fc.property(fc.array(fc.tuple(garbage, frameArb), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 8 }), (parts, cuts) => {
-        const stream = Buffer.concat(parts.flatMap(([g, f]) => [g, f]));
-        const dec = new JbdDecoder();
-        const found: Buffer[] = [];
-        let pos = 0;
-        let i = 0;
-        while (pos < stream.length) {
-          const n = cuts[i++ % cuts.length] ?? 1;
-          for (const ev of dec.push(stream.subarray(pos, pos + n))) if (ev.kind === 'frame') found.push(ev.raw);
-          pos += n;
-        }
-        expect(found).toEqual(parts.map(([, f]) => f));
-      }),
+      fc.property(
+        fc.array(fc.tuple(garbage, frameArb), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 8 }),
+        (parts, cuts) => {
+          const stream = Buffer.concat(parts.flatMap(([g, f]) => [g, f]));
+          const dec = new JbdDecoder();
+          const found: Buffer[] = [];
+          let pos = 0;
+          let i = 0;
+          while (pos < stream.length) {
+            const n = cuts[i++ % cuts.length] ?? 1;
+            for (const ev of dec.push(stream.subarray(pos, pos + n))) if (ev.kind === 'frame') found.push(ev.raw);
+            pos += n;
+          }
+          expect(found).toEqual(parts.map(([, f]) => f));
+        },
+      ),
     );
   });
 

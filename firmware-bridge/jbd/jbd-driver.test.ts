@@ -18,7 +18,13 @@ async function setup() {
   const path = `jbd-driver-test-${++n}`;
   const device = new MockSerialDevice(path);
   await device.open();
-  const dock = new SimDock({ dock: 1, batteryId: 'RIK-13S-0042', pack: { series: 13, capacityAh: 14, socPct: 60, seed: 7 }, bmsLine: device, seed: 7 });
+  const dock = new SimDock({
+    dock: 1,
+    batteryId: 'RIK-13S-0042',
+    pack: { series: 13, capacityAh: 14, socPct: 60, seed: 7 },
+    bmsLine: device,
+    seed: 7,
+  });
   dock.start();
   const host = new SerialTransport(`mock:${path}`, { baudRate: 9600 });
   await host.open();

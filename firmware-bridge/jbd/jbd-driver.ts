@@ -7,7 +7,13 @@ import { CodecError, type Decoded } from '../codec/codec-error.ts';
 import type { BmsDriver, BmsReading } from '../bms/bms.ts';
 import { asResponse, encodeRead, encodeWrite, JBD, JBD_STATUS_OK, JbdReg, type JbdRawFrame } from './jbd-codec.ts';
 import { JbdDecoder } from './jbd-decoder.ts';
-import { decodeBasicInfo, decodeCells, decodeHardwareId, encodeMosControl, type JbdBasicInfo } from './jbd-registers.ts';
+import {
+  decodeBasicInfo,
+  decodeCells,
+  decodeHardwareId,
+  encodeMosControl,
+  type JbdBasicInfo,
+} from './jbd-registers.ts';
 
 export interface JbdDriverOptions {
   /** Name used in counters, logs and errors, e.g. `dock-2/bms`. */
@@ -30,7 +36,13 @@ export class JbdBmsDriver implements BmsDriver {
     this.timeoutMs = opts.timeoutMs ?? 300;
   }
 
-  private exchange<T>(label: string, reg: number, bytes: Buffer, parse: (data: Buffer) => Decoded<T>, priority: Priority = 'normal'): Promise<T> {
+  private exchange<T>(
+    label: string,
+    reg: number,
+    bytes: Buffer,
+    parse: (data: Buffer) => Decoded<T>,
+    priority: Priority = 'normal',
+  ): Promise<T> {
     const req: BusRequest<JbdRawFrame, T> = {
       device: this.device,
       label,
@@ -41,7 +53,8 @@ export class JbdBmsDriver implements BmsDriver {
       match: (f) => {
         const r = asResponse(f);
         if (r.reg !== reg) return undefined;
-        if (r.status !== JBD_STATUS_OK) return new CodecError('BAD_STATUS', JBD, `status 0x${r.status.toString(16)} for reg 0x${reg.toString(16)}`);
+        if (r.status !== JBD_STATUS_OK)
+          return new CodecError('BAD_STATUS', JBD, `status 0x${r.status.toString(16)} for reg 0x${reg.toString(16)}`);
         const d = parse(r.data);
         return d.ok ? d.value : d.error;
       },
@@ -58,11 +71,20 @@ export class JbdBmsDriver implements BmsDriver {
   }
 
   readHardwareId(): Promise<string> {
-    return this.exchange('read 0x05 hardware id', JbdReg.hardware, encodeRead(JbdReg.hardware), (d) => ({ ok: true, value: decodeHardwareId(d) }));
+    return this.exchange('read 0x05 hardware id', JbdReg.hardware, encodeRead(JbdReg.hardware), (d) => ({
+      ok: true,
+      value: decodeHardwareId(d),
+    }));
   }
 
   async setChargeFet(on: boolean, dischargeOn = true): Promise<void> {
-    await this.exchange(`write 0xE1 charge ${on ? 'on' : 'off'}`, JbdReg.mosControl, encodeWrite(JbdReg.mosControl, encodeMosControl(on, dischargeOn)), () => ({ ok: true, value: true }), 'safety');
+    await this.exchange(
+      `write 0xE1 charge ${on ? 'on' : 'off'}`,
+      JbdReg.mosControl,
+      encodeWrite(JbdReg.mosControl, encodeMosControl(on, dischargeOn)),
+      () => ({ ok: true, value: true }),
+      'safety',
+    );
   }
 
   async read(): Promise<BmsReading> {

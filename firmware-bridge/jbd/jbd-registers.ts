@@ -137,7 +137,10 @@ export function encodeCells(cellsV: readonly number[]): Buffer {
  */
 export function decodeHardwareId(data: Uint8Array): string {
   const body = data.length > 0 && data[0] === data.length - 1 ? data.subarray(1) : data;
-  return Buffer.from(body).toString('latin1').replace(/[^\x20-\x7e]/g, '').trim();
+  return Buffer.from(body)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '')
+    .trim();
 }
 
 export function encodeHardwareId(id: string): Buffer {

@@ -18,7 +18,13 @@ const regs = (from: number, values: number[]) => Object.fromEntries(values.map((
 async function setup(framing: 'rtu' | 'tcp' = 'rtu') {
   const clock = new ManualClock();
   const link = createMemoryLink('modbus-test');
-  const server = await new FakeRegisterServer(link.device, { framing, holding: regs(0, Array.from({ length: 50 }, (_, i) => i * 10)) }).start();
+  const server = await new FakeRegisterServer(link.device, {
+    framing,
+    holding: regs(
+      0,
+      Array.from({ length: 50 }, (_, i) => i * 10),
+    ),
+  }).start();
   await link.host.open();
   const bus = new RequestBus(link.host, { clock });
   const opts = { timeoutMs: 200, deviceName: (u: number) => `psu-${u}` };
@@ -27,12 +33,18 @@ async function setup(framing: 'rtu' | 'tcp' = 'rtu') {
 }
 
 /** Settles a promise that is expected to fail, so the rejection is never unhandled while the clock runs. */
-const settle = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+const settle = <T>(p: Promise<T>) =>
+  p.then(
+    (v) => ({ ok: true as const, v }),
+    (e: unknown) => ({ ok: false as const, e }),
+  );
 
 describe('ModbusMaster over RTU', () => {
   it('reads holding registers with the M5 frame and returns the values', async () => {
     const { master, server } = await setup();
-    await expect(master.readHoldingRegisters(1, 8, 12)).resolves.toEqual([80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190]);
+    await expect(master.readHoldingRegisters(1, 8, 12)).resolves.toEqual([
+      80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190,
+    ]);
     expect(server.received[0]).toEqual(hex('01 03 00 08 00 0C C4 0D'));
   });
 
@@ -49,7 +61,9 @@ describe('ModbusMaster over RTU', () => {
     await master.writeRegisters(1, 8, [5880, 400]);
     expect([server.holding.get(8), server.holding.get(9)]).toEqual([5880, 400]);
     expect(server.received[0]).toEqual(hex('01 06 00 08 15 54 07 67'));
-    expect(server.received[1]).toEqual(encodeRtuRequest({ kind: 'write-multiple', unit: 1, fc: 16, address: 8, values: [5880, 400] }));
+    expect(server.received[1]).toEqual(
+      encodeRtuRequest({ kind: 'write-multiple', unit: 1, fc: 16, address: 8, values: [5880, 400] }),
+    );
   });
 
   it('turns an exception reply into BusError DEVICE_ERROR carrying the exception code', async () => {
@@ -72,7 +86,11 @@ describe('ModbusMaster over RTU', () => {
     await clock.advanceAsync(250, 50);
     const r = await p;
     expect(r.ok).toBe(false);
-    expect(r.ok ? null : r.e).toMatchObject({ code: 'TIMEOUT', device: 'dock-3/charger', request: 'unit 1 FC03 read holding @8 (0x0008) x12' });
+    expect(r.ok ? null : r.e).toMatchObject({
+      code: 'TIMEOUT',
+      device: 'dock-3/charger',
+      request: 'unit 1 FC03 read holding @8 (0x0008) x12',
+    });
     expect(String(r.ok ? '' : r.e)).toContain('timeout after 200 ms');
     expect(bus.countersFor('dock-3/charger').timeouts).toBe(1);
   });
@@ -104,10 +122,19 @@ describe('ModbusMaster over RTU', () => {
 
   it('lets a safety write overtake queued reads', async () => {
     const { master, server } = await setup();
-    const reads = [master.readHoldingRegisters(1, 8, 1), master.readHoldingRegisters(1, 9, 1), master.readHoldingRegisters(1, 10, 1)];
+    const reads = [
+      master.readHoldingRegisters(1, 8, 1),
+      master.readHoldingRegisters(1, 9, 1),
+      master.readHoldingRegisters(1, 10, 1),
+    ];
     const off = master.writeRegister(1, 18, 0, { priority: 'safety' });
     await Promise.all([...reads, off]);
-    expect(server.requests.map((r) => r.kind + '@' + r.address)).toEqual(['read@8', 'write-single@18', 'read@9', 'read@10']);
+    expect(server.requests.map((r) => r.kind + '@' + r.address)).toEqual([
+      'read@8',
+      'write-single@18',
+      'read@9',
+      'read@10',
+    ]);
   });
 });
 
@@ -131,7 +158,9 @@ describe('ModbusMaster over TCP (MBAP)', () => {
         if (ev.kind !== 'frame') continue;
         const id = ev.frame.transactionId;
         const reply = (v: number) => ({ kind: 'read-reply' as const, unit: 1, fc: 3 as const, values: [v] });
-        void link.device.write(Buffer.concat([encodeTcpResponse(id - 1, reply(111)), encodeTcpResponse(id, reply(222))]));
+        void link.device.write(
+          Buffer.concat([encodeTcpResponse(id - 1, reply(111)), encodeTcpResponse(id, reply(222))]),
+        );
       }
     });
     const master = createTcpMaster(new RequestBus(link.host, { clock }), { firstTransactionId: 40 });

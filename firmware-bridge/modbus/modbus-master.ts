@@ -61,7 +61,11 @@ export const rtuFraming: ModbusFraming<ModbusResponse> = {
   prepare(req) {
     return {
       bytes: encodeRtuRequest(req),
-      decoder: createRtuResponseDecoder({ unit: req.unit, fc: req.fc, byteCount: req.kind === 'read' ? 2 * req.count : undefined }),
+      decoder: createRtuResponseDecoder({
+        unit: req.unit,
+        fc: req.fc,
+        byteCount: req.kind === 'read' ? 2 * req.count : undefined,
+      }),
       // Broadcast (unit 0) is a write nobody answers; the spec wants a turnaround delay after it (RequestBus gapMs).
       expectsReply: req.unit !== 0,
       reply: (frame) => frame,
@@ -128,11 +132,22 @@ export class ModbusMaster<F> implements ModbusClient {
     await this.execute({ kind: 'write-single', unit, fc: FC.writeSingle, address, value }, opts);
   }
 
-  async writeRegisters(unit: number, address: number, values: readonly number[], opts?: ModbusCallOptions): Promise<void> {
+  async writeRegisters(
+    unit: number,
+    address: number,
+    values: readonly number[],
+    opts?: ModbusCallOptions,
+  ): Promise<void> {
     await this.execute({ kind: 'write-multiple', unit, fc: FC.writeMultiple, address, values: [...values] }, opts);
   }
 
-  private async read(fc: ReadFunction, unit: number, address: number, count: number, opts?: ModbusCallOptions): Promise<number[]> {
+  private async read(
+    fc: ReadFunction,
+    unit: number,
+    address: number,
+    count: number,
+    opts?: ModbusCallOptions,
+  ): Promise<number[]> {
     const res = await this.execute({ kind: 'read', unit, fc, address, count }, opts);
     // execute() only resolves with the matching reply kind; this narrows the type.
     if (res?.kind !== 'read-reply') throw new CodecError('BAD_PAYLOAD', MODBUS, 'no read reply');
@@ -180,7 +195,8 @@ export function matchReply(req: ModbusRequest, res: ModbusResponse): ModbusRespo
         ? res
         : new CodecError('BAD_PAYLOAD', MODBUS, `wrote ${req.value} to ${req.address}, device echoed ${res.value}`);
     case 'write-multiple-reply':
-      if (req.kind !== 'write-multiple' || res.address !== req.address || res.count !== req.values.length) return undefined;
+      if (req.kind !== 'write-multiple' || res.address !== req.address || res.count !== req.values.length)
+        return undefined;
       return res;
   }
 }
@@ -189,7 +205,10 @@ export function createRtuMaster(bus: RequestBus, opts?: ModbusMasterOptions): Mo
   return new ModbusMaster(bus, rtuFraming, opts);
 }
 
-export function createTcpMaster(bus: RequestBus, opts?: ModbusMasterOptions & { firstTransactionId?: number }): ModbusMaster<MbapFrame<ModbusResponse>> {
+export function createTcpMaster(
+  bus: RequestBus,
+  opts?: ModbusMasterOptions & { firstTransactionId?: number },
+): ModbusMaster<MbapFrame<ModbusResponse>> {
   return new ModbusMaster(bus, tcpFraming(opts?.firstTransactionId), opts);
 }
 

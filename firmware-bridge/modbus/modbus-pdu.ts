@@ -71,12 +71,14 @@ const isU16 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffff;
 export function checkRequest(req: ModbusRequest, framing: 'rtu' | 'tcp' = 'rtu'): CodecError | null {
   const bad = (m: string) => new CodecError('BAD_PAYLOAD', MODBUS, m);
   const maxUnit = framing === 'rtu' ? MAX_UNIT : 0xff;
-  if (!Number.isInteger(req.unit) || req.unit < 0 || req.unit > maxUnit) return bad(`unit ${req.unit} outside 0..${maxUnit}`);
+  if (!Number.isInteger(req.unit) || req.unit < 0 || req.unit > maxUnit)
+    return bad(`unit ${req.unit} outside 0..${maxUnit}`);
   if (!isU16(req.address)) return bad(`address ${req.address} outside 0..65535`);
   switch (req.kind) {
     case 'read':
       if (req.unit === 0 && framing === 'rtu') return bad('reads cannot be broadcast (unit 0)');
-      if (!Number.isInteger(req.count) || req.count < 1 || req.count > MAX_READ_COUNT) return bad(`count ${req.count} outside 1..${MAX_READ_COUNT}`);
+      if (!Number.isInteger(req.count) || req.count < 1 || req.count > MAX_READ_COUNT)
+        return bad(`count ${req.count} outside 1..${MAX_READ_COUNT}`);
       if (req.address + req.count > 0x10000) return bad('read runs past register 65535');
       return null;
     case 'write-single':
@@ -115,7 +117,8 @@ export function encodeResponsePdu(res: ModbusResponse): Buffer {
   const bad = (m: string) => new CodecError('BAD_PAYLOAD', MODBUS, m);
   switch (res.kind) {
     case 'read-reply': {
-      if (res.values.length < 1 || res.values.length > MAX_READ_COUNT) throw bad(`${res.values.length} values in a read reply`);
+      if (res.values.length < 1 || res.values.length > MAX_READ_COUNT)
+        throw bad(`${res.values.length} values in a read reply`);
       if (!res.values.every(isU16)) throw bad('read reply value is not a u16');
       const out = Buffer.alloc(2 + 2 * res.values.length);
       out.writeUInt8(res.fc, 0);
@@ -181,13 +184,16 @@ export function decodeRequestPdu(unit: number, pdu: Uint8Array): Decoded<ModbusR
   if (fc !== FC.writeMultiple) {
     if (b.length !== 5) return fail(MODBUS, 'BAD_LENGTH', `FC${hex2(fc)} request PDU is ${b.length} bytes, not 5`);
     if (fc === FC.writeSingle) return ok({ kind: 'write-single', unit, fc, address, value: word });
-    if (word < 1 || word > MAX_READ_COUNT) return fail(MODBUS, 'BAD_PAYLOAD', `read count ${word} outside 1..${MAX_READ_COUNT}`);
+    if (word < 1 || word > MAX_READ_COUNT)
+      return fail(MODBUS, 'BAD_PAYLOAD', `read count ${word} outside 1..${MAX_READ_COUNT}`);
     return ok({ kind: 'read', unit, fc, address, count: word });
   }
   const bc = b[5];
   if (bc === undefined) return fail(MODBUS, 'TRUNCATED', 'FC10 request without byte count');
-  if (b.length !== 6 + bc) return fail(MODBUS, b.length < 6 + bc ? 'TRUNCATED' : 'BAD_LENGTH', `FC10 byte count ${bc}, PDU ${b.length} bytes`);
-  if (word < 1 || word > MAX_WRITE_COUNT || bc !== 2 * word) return fail(MODBUS, 'BAD_PAYLOAD', `FC10 quantity ${word} with byte count ${bc}`);
+  if (b.length !== 6 + bc)
+    return fail(MODBUS, b.length < 6 + bc ? 'TRUNCATED' : 'BAD_LENGTH', `FC10 byte count ${bc}, PDU ${b.length} bytes`);
+  if (word < 1 || word > MAX_WRITE_COUNT || bc !== 2 * word)
+    return fail(MODBUS, 'BAD_PAYLOAD', `FC10 quantity ${word} with byte count ${bc}`);
   const values: number[] = [];
   for (let i = 0; i < word; i++) values.push(b.readUInt16BE(6 + 2 * i));
   return ok({ kind: 'write-multiple', unit, fc, address, values });
@@ -200,21 +206,25 @@ export function decodeResponsePdu(unit: number, pdu: Uint8Array): Decoded<Modbus
   const fc = raw & 0x7f;
   if (!isFunctionCode(fc)) return fail(MODBUS, 'UNSUPPORTED', `function code 0x${hex2(raw)}`);
   const want = raw & 0x80 ? 2 : fc === FC.writeSingle || fc === FC.writeMultiple ? 5 : 2 + (b[1] ?? 0);
-  if (b.length < want || b.length < 2) return fail(MODBUS, 'TRUNCATED', `FC${hex2(raw)} reply needs ${want} PDU bytes, got ${b.length}`);
-  if (b.length > want) return fail(MODBUS, 'BAD_LENGTH', `FC${hex2(raw)} reply PDU is ${b.length} bytes, expected ${want}`);
+  if (b.length < want || b.length < 2)
+    return fail(MODBUS, 'TRUNCATED', `FC${hex2(raw)} reply needs ${want} PDU bytes, got ${b.length}`);
+  if (b.length > want)
+    return fail(MODBUS, 'BAD_LENGTH', `FC${hex2(raw)} reply PDU is ${b.length} bytes, expected ${want}`);
   if (raw & 0x80) {
     const code = b.readUInt8(1);
     if (code === 0) return fail(MODBUS, 'BAD_PAYLOAD', 'exception code 0');
     return ok({ kind: 'exception', unit, fc, code, name: exceptionName(code) });
   }
-  if (fc === FC.writeSingle) return ok({ kind: 'write-single-reply', unit, fc, address: b.readUInt16BE(1), value: b.readUInt16BE(3) });
+  if (fc === FC.writeSingle)
+    return ok({ kind: 'write-single-reply', unit, fc, address: b.readUInt16BE(1), value: b.readUInt16BE(3) });
   if (fc === FC.writeMultiple) {
     const count = b.readUInt16BE(3);
     if (count < 1 || count > MAX_WRITE_COUNT) return fail(MODBUS, 'BAD_PAYLOAD', `FC10 reply quantity ${count}`);
     return ok({ kind: 'write-multiple-reply', unit, fc, address: b.readUInt16BE(1), count });
   }
   const bc = b.readUInt8(1);
-  if (bc === 0 || bc % 2 !== 0 || bc > 2 * MAX_READ_COUNT) return fail(MODBUS, 'BAD_LENGTH', `FC${hex2(fc)} byte count ${bc}`);
+  if (bc === 0 || bc % 2 !== 0 || bc > 2 * MAX_READ_COUNT)
+    return fail(MODBUS, 'BAD_LENGTH', `FC${hex2(fc)} byte count ${bc}`);
   const values: number[] = [];
   for (let i = 0; i < bc / 2; i++) values.push(b.readUInt16BE(2 + 2 * i));
   return ok({ kind: 'read-reply', unit, fc, values });

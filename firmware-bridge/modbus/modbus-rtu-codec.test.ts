@@ -8,7 +8,14 @@ import { CodecError } from '../codec/codec-error.ts';
 import { hasValidCrc, modbusCrc, withCrc } from './modbus-crc.ts';
 import { FC, MAX_READ_COUNT, type ModbusRequest, type ModbusResponse } from './modbus-pdu.ts';
 import { arbRequest, arbResponse } from './testing/modbus-arbitraries.ts';
-import { decodeRtuRequest, decodeRtuResponse, describeFrame, encodeRtuRequest, encodeRtuResponse, toHex } from './modbus-rtu-codec.ts';
+import {
+  decodeRtuRequest,
+  decodeRtuResponse,
+  describeFrame,
+  encodeRtuRequest,
+  encodeRtuResponse,
+  toHex,
+} from './modbus-rtu-codec.ts';
 
 const bytes = (hex: string): Buffer => Buffer.from(hex.replace(/\s+/g, ''), 'hex');
 const vector = (id: string): Buffer => {
@@ -57,8 +64,20 @@ describe('CRC-16/MODBUS', () => {
 
 describe('RTU requests: vectors', () => {
   const enc = (r: ModbusRequest) => encodeRtuRequest(r);
-  const read = (address: number, count: number): ModbusRequest => ({ kind: 'read', unit: 1, fc: FC.readHolding, address, count });
-  const write = (address: number, value: number): ModbusRequest => ({ kind: 'write-single', unit: 1, fc: FC.writeSingle, address, value });
+  const read = (address: number, count: number): ModbusRequest => ({
+    kind: 'read',
+    unit: 1,
+    fc: FC.readHolding,
+    address,
+    count,
+  });
+  const write = (address: number, value: number): ModbusRequest => ({
+    kind: 'write-single',
+    unit: 1,
+    fc: FC.writeSingle,
+    address,
+    value,
+  });
 
   it('encodes reads M1, M4, M5, M6 byte for byte', () => {
     expect(enc(read(0, 1))).toEqual(vector('M1'));
@@ -78,7 +97,9 @@ describe('RTU requests: vectors', () => {
   });
 
   it('encodes the FC16 V+I write M10', () => {
-    expect(enc({ kind: 'write-multiple', unit: 1, fc: FC.writeMultiple, address: 8, values: [5460, 400] })).toEqual(vector('M10'));
+    expect(enc({ kind: 'write-multiple', unit: 1, fc: FC.writeMultiple, address: 8, values: [5460, 400] })).toEqual(
+      vector('M10'),
+    );
   });
 
   it('decodes every request vector as the simulated slave sees it, and re-encodes it', () => {
@@ -99,7 +120,10 @@ describe('RTU replies: vectors', () => {
   });
 
   it('decodes the live block reply M12 and the battery block reply M13', () => {
-    expect(response('M12')).toMatchObject({ kind: 'read-reply', values: [5460, 400, 5123, 398, 0, 20389, 6500, 0, 0, 1, 1, 0] });
+    expect(response('M12')).toMatchObject({
+      kind: 'read-reply',
+      values: [5460, 400, 5123, 398, 0, 20389, 6500, 0, 0, 1, 1, 0],
+    });
     expect(response('M13')).toMatchObject({ kind: 'read-reply', values: [1, 4987, 0, 24, 0, 75, 0, 2150, 0, 0xace8] });
   });
 
@@ -109,7 +133,10 @@ describe('RTU replies: vectors', () => {
   });
 
   it('treats an FC06 reply as the echo of the request (M2)', () => {
-    expect(decodeRtuResponse(vector('M2-on'))).toEqual({ ok: true, value: { kind: 'write-single-reply', unit: 1, fc: 6, address: 18, value: 1 } });
+    expect(decodeRtuResponse(vector('M2-on'))).toEqual({
+      ok: true,
+      value: { kind: 'write-single-reply', unit: 1, fc: 6, address: 18, value: 1 },
+    });
   });
 
   it('re-encodes every reply vector byte for byte', () => {
@@ -175,21 +202,26 @@ describe('describeFrame', () => {
 
 describe('RTU properties', () => {
   it('requests round-trip through encode/decode', () => {
-    fc.assert(fc.property(arbRequest(), (r) => {
-      expect(decodeRtuRequest(encodeRtuRequest(r))).toEqual({ ok: true, value: r });
-    }));
+    fc.assert(
+      fc.property(arbRequest(), (r) => {
+        expect(decodeRtuRequest(encodeRtuRequest(r))).toEqual({ ok: true, value: r });
+      }),
+    );
   });
 
   it('replies round-trip through encode/decode', () => {
-    fc.assert(fc.property(arbResponse(), (r) => {
-      expect(decodeRtuResponse(encodeRtuResponse(r))).toEqual({ ok: true, value: r });
-    }));
+    fc.assert(
+      fc.property(arbResponse(), (r) => {
+        expect(decodeRtuResponse(encodeRtuResponse(r))).toEqual({ ok: true, value: r });
+      }),
+    );
   });
 
   it('random bytes never throw: a frame or a CodecError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
-        for (const r of [decodeRtuResponse(b), decodeRtuRequest(b)]) if (!r.ok) expect(r.error).toBeInstanceOf(CodecError);
+        for (const r of [decodeRtuResponse(b), decodeRtuRequest(b)])
+          if (!r.ok) expect(r.error).toBeInstanceOf(CodecError);
       }),
       { numRuns: 2000 },
     );

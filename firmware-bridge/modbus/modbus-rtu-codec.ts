@@ -58,15 +58,21 @@ export function decodeRtuResponse(bytes: Uint8Array): Decoded<ModbusResponse> {
   return decodeFrame(bytes, rtuResponseLength(bytes, 0), decodeResponsePdu);
 }
 
-function decodeFrame<T>(bytes: Uint8Array, len: number | 'more' | 'invalid', pdu: (unit: number, p: Uint8Array) => Decoded<T>): Decoded<T> {
+function decodeFrame<T>(
+  bytes: Uint8Array,
+  len: number | 'more' | 'invalid',
+  pdu: (unit: number, p: Uint8Array) => Decoded<T>,
+): Decoded<T> {
   const unit = bytes[0];
-  if (unit === undefined || bytes.length < 4) return fail(MODBUS, 'TRUNCATED', `${bytes.length} bytes is shorter than any RTU frame`);
+  if (unit === undefined || bytes.length < 4)
+    return fail(MODBUS, 'TRUNCATED', `${bytes.length} bytes is shorter than any RTU frame`);
   if (len === 'invalid') {
     // The header makes no sense; a whole-frame CRC tells a corrupted frame from a valid one we do not decode.
     if (!hasValidCrc(bytes)) return fail(MODBUS, 'CHECKSUM', 'CRC mismatch (and an implausible header)');
     return pdu(unit, bytes.subarray(1, bytes.length - 2));
   }
-  if (len === 'more' || bytes.length < len) return fail(MODBUS, 'TRUNCATED', `header promises ${len === 'more' ? 'more' : len} bytes, got ${bytes.length}`);
+  if (len === 'more' || bytes.length < len)
+    return fail(MODBUS, 'TRUNCATED', `header promises ${len === 'more' ? 'more' : len} bytes, got ${bytes.length}`);
   if (bytes.length > len) return fail(MODBUS, 'BAD_LENGTH', `${bytes.length - len} bytes after a ${len}-byte frame`);
   if (!hasValidCrc(bytes)) return fail(MODBUS, 'CHECKSUM', 'CRC mismatch');
   return pdu(unit, bytes.subarray(1, len - 2));

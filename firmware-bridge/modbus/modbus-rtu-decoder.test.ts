@@ -33,7 +33,14 @@ describe('RTU reply decoder', () => {
   it('finds a frame fed one byte at a time', () => {
     const f = vector('M13');
     const d = createRtuResponseDecoder({ unit: 1, fc: 3, byteCount: 20 });
-    expect(frames(feed(d, [...f].map((b) => Uint8Array.of(b))))).toEqual([f.toString('hex')]);
+    expect(
+      frames(
+        feed(
+          d,
+          [...f].map((b) => Uint8Array.of(b)),
+        ),
+      ),
+    ).toEqual([f.toString('hex')]);
   });
 
   it('finds two frames joined in one chunk', () => {
@@ -92,7 +99,11 @@ describe('RTU request decoder (simulated slave)', () => {
   it('decodes the master requests M5, M10, M2 back to back', () => {
     const d = createRtuRequestDecoder({ unit: 1 });
     const evs = d.push(Buffer.concat([vector('M5'), vector('M10'), vector('M2-off')]));
-    expect(evs.map((e) => (e.kind === 'frame' ? e.frame.kind : e.kind))).toEqual(['read', 'write-multiple', 'write-single']);
+    expect(evs.map((e) => (e.kind === 'frame' ? e.frame.kind : e.kind))).toEqual([
+      'read',
+      'write-multiple',
+      'write-single',
+    ]);
   });
 
   it('hears broadcasts but not requests for other units', () => {
@@ -131,14 +142,22 @@ describe('RTU decoder properties', () => {
   it('finds every valid reply hidden in random garbage, however the stream is chunked', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40 }), arbResponse(fc.constant(1))), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40 }), arbResponse(fc.constant(1))), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.array(fc.nat(), { maxLength: 12 }),
         (parts, cuts) => {
           const wanted = parts.map(([, r]) => encodeRtuResponse(r));
           const stream = Buffer.concat(parts.flatMap(([g], i) => [Buffer.from(g), wanted[i] ?? Buffer.alloc(0)]));
           const d = createRtuResponseDecoder({ unit: 1 });
           const evs = feed(d, chunk(stream, cuts));
-          expect(isSubsequence(wanted.map((w) => w.toString('hex')), frames(evs))).toBe(true);
+          expect(
+            isSubsequence(
+              wanted.map((w) => w.toString('hex')),
+              frames(evs),
+            ),
+          ).toBe(true);
         },
       ),
       { numRuns: 300 },
@@ -148,13 +167,21 @@ describe('RTU decoder properties', () => {
   it('finds every valid request hidden in random garbage (slave side)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40 }), arbRequest(fc.constant(7))), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40 }), arbRequest(fc.constant(7))), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.array(fc.nat(), { maxLength: 12 }),
         (parts, cuts) => {
           const wanted = parts.map(([, r]) => encodeRtuRequest(r));
           const stream = Buffer.concat(parts.flatMap(([g], i) => [Buffer.from(g), wanted[i] ?? Buffer.alloc(0)]));
           const evs = feed(createRtuRequestDecoder({ unit: 7 }), chunk(stream, cuts));
-          expect(isSubsequence(wanted.map((w) => w.toString('hex')), frames(evs))).toBe(true);
+          expect(
+            isSubsequence(
+              wanted.map((w) => w.toString('hex')),
+              frames(evs),
+            ),
+          ).toBe(true);
         },
       ),
       { numRuns: 300 },

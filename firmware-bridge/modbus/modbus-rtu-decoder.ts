@@ -27,7 +27,13 @@ export function createRtuResponseDecoder(expect: RtuResponseExpectation = {}): F
       if (unit === undefined) return 'more';
       if (expect.unit !== undefined ? unit !== expect.unit : unit < 1 || unit > MAX_UNIT) return 'invalid';
       const len = rtuResponseLength(buf, at, expect.fc);
-      if (typeof len === 'number' && expect.byteCount !== undefined && buf[at + 1] === expect.fc && len !== expect.byteCount + 5) return 'invalid';
+      if (
+        typeof len === 'number' &&
+        expect.byteCount !== undefined &&
+        buf[at + 1] === expect.fc &&
+        len !== expect.byteCount + 5
+      )
+        return 'invalid';
       return len;
     },
   });

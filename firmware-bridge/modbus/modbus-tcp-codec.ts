@@ -64,13 +64,16 @@ export function tcpFrameLength(buf: Uint8Array, at: number, pduLength: PduLength
 }
 
 function decodeFrame<T>(bytes: Uint8Array, pdu: (unit: number, p: Uint8Array) => Decoded<T>): Decoded<MbapFrame<T>> {
-  if (bytes.length < MBAP_HEADER + 1) return fail(MODBUS, 'TRUNCATED', `${bytes.length} bytes is shorter than any MBAP frame`);
+  if (bytes.length < MBAP_HEADER + 1)
+    return fail(MODBUS, 'TRUNCATED', `${bytes.length} bytes is shorter than any MBAP frame`);
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const protocol = b.readUInt16BE(2);
   if (protocol !== 0) return fail(MODBUS, 'BAD_START', `MBAP protocol id ${protocol}, expected 0`);
   const len = b.readUInt16BE(4);
-  if (len < 2 || len > MAX_MBAP_LENGTH) return fail(MODBUS, 'BAD_LENGTH', `MBAP length ${len} outside 2..${MAX_MBAP_LENGTH}`);
-  if (b.length < 6 + len) return fail(MODBUS, 'TRUNCATED', `MBAP length ${len} promises ${6 + len} bytes, got ${b.length}`);
+  if (len < 2 || len > MAX_MBAP_LENGTH)
+    return fail(MODBUS, 'BAD_LENGTH', `MBAP length ${len} outside 2..${MAX_MBAP_LENGTH}`);
+  if (b.length < 6 + len)
+    return fail(MODBUS, 'TRUNCATED', `MBAP length ${len} promises ${6 + len} bytes, got ${b.length}`);
   if (b.length > 6 + len) return fail(MODBUS, 'BAD_LENGTH', `${b.length - 6 - len} bytes after the MBAP frame`);
   const r = pdu(b.readUInt8(6), b.subarray(MBAP_HEADER));
   return r.ok ? ok({ transactionId: b.readUInt16BE(0), message: r.value }) : r;

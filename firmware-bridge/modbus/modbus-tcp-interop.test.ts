@@ -24,7 +24,12 @@ afterEach(async () => {
 
 describe('Modbus TCP interop with modbus-serial ServerTCP', () => {
   it('reads and writes holding registers, and gets exceptions for bad addresses', async () => {
-    const regs = new Map<number, number>([[8, 5460], [9, 400], [10, 5123], [18, 1]]);
+    const regs = new Map<number, number>([
+      [8, 5460],
+      [9, 400],
+      [10, 5123],
+      [18, 1],
+    ]);
     const port = await freePort();
     const server = new ServerTCP(
       {

@@ -37,7 +37,6 @@ class MemoryEnd extends TransportEvents implements ByteTransport {
     });
   }
 
-
   deliver(chunk: Buffer): void {
     this.emitData(chunk);
   }

@@ -81,5 +81,4 @@ export class MockSerialDevice extends TransportEvents implements ByteTransport {
     // Bytes sent while no host has the port open are lost, as on a real line.
     if (b?.isOpen) b.emitData(Buffer.from(data));
   }
-
 }

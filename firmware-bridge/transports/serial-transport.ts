@@ -43,7 +43,9 @@ export class SerialTransport extends TransportEvents implements ByteTransport {
     };
     const port: AnyPort = mock ? new SerialPortMock(settings) : new SerialPort(settings);
     await new Promise<void>((resolve, reject) => {
-      port.open((err) => (err ? reject(new TransportError('OPEN_FAILED', this.address, err.message, { cause: err })) : resolve()));
+      port.open((err) =>
+        err ? reject(new TransportError('OPEN_FAILED', this.address, err.message, { cause: err })) : resolve(),
+      );
     });
     this.closingOnPurpose = false;
     port.on('data', (chunk: Buffer) => {
@@ -77,8 +79,9 @@ export class SerialTransport extends TransportEvents implements ByteTransport {
     const port = this.port;
     if (!port?.isOpen) throw new TransportError('NOT_OPEN', this.address, 'write on a closed port');
     await new Promise<void>((resolve, reject) => {
-      port.write(Buffer.from(data), (err) => (err ? reject(new TransportError('WRITE_FAILED', this.address, err.message, { cause: err })) : resolve()));
+      port.write(Buffer.from(data), (err) =>
+        err ? reject(new TransportError('WRITE_FAILED', this.address, err.message, { cause: err })) : resolve(),
+      );
     });
   }
-
 }

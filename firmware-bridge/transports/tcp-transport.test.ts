@@ -16,10 +16,12 @@ function echoServer(port = 0): Promise<{ port: number; sockets: Socket[]; server
     s.on('data', (d) => s.write(Buffer.concat([Buffer.from('>'), d])));
   });
   servers.push(server);
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
-    const addr = server.address();
-    resolve({ port: typeof addr === 'object' && addr ? addr.port : 0, sockets, server });
-  }));
+  return new Promise((resolve) =>
+    server.listen(port, '127.0.0.1', () => {
+      const addr = server.address();
+      resolve({ port: typeof addr === 'object' && addr ? addr.port : 0, sockets, server });
+    }),
+  );
 }
 
 describe('TcpTransport', () => {

@@ -34,7 +34,13 @@ export class TcpTransport extends TransportEvents implements ByteTransport {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new TransportError('OPEN_FAILED', this.address, `no connection within ${this.opts.connectTimeoutMs ?? 3000} ms`));
+        reject(
+          new TransportError(
+            'OPEN_FAILED',
+            this.address,
+            `no connection within ${this.opts.connectTimeoutMs ?? 3000} ms`,
+          ),
+        );
       }, this.opts.connectTimeoutMs ?? 3000);
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -54,7 +60,9 @@ export class TcpTransport extends TransportEvents implements ByteTransport {
     socket.on('close', () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      const why = new TransportError('CLOSED', this.address, lastError?.message ?? 'peer closed the connection', { cause: lastError });
+      const why = new TransportError('CLOSED', this.address, lastError?.message ?? 'peer closed the connection', {
+        cause: lastError,
+      });
       this.emitClose(why);
     });
     this.socket = socket;
@@ -75,8 +83,9 @@ export class TcpTransport extends TransportEvents implements ByteTransport {
     const s = this.socket;
     if (!s || !this.isOpen) throw new TransportError('NOT_OPEN', this.address, 'write on a closed connection');
     await new Promise<void>((resolve, reject) => {
-      s.write(data, (err) => (err ? reject(new TransportError('WRITE_FAILED', this.address, err.message, { cause: err })) : resolve()));
+      s.write(data, (err) =>
+        err ? reject(new TransportError('WRITE_FAILED', this.address, err.message, { cause: err })) : resolve(),
+      );
     });
   }
-
 }

@@ -234,7 +234,12 @@ describe('GET_VALUES encode/decode properties', () => {
   it('never throws on random payloads', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 120 }), (p) => {
-        for (const decode of [decodeGetValuesReply, decodeGetValuesSelectiveReply, decodeFwVersionReply, decodeVescRequest]) {
+        for (const decode of [
+          decodeGetValuesReply,
+          decodeGetValuesSelectiveReply,
+          decodeFwVersionReply,
+          decodeVescRequest,
+        ]) {
           decode(p);
           decode(Buffer.concat([Buffer.from([4]), p]));
           decode(Buffer.concat([Buffer.from([50]), p]));
@@ -278,7 +283,10 @@ describe('COMM_FW_VERSION reply', () => {
       expect(d.ok).toBe(true);
       expect(d.ok && [d.value.major, d.value.minor]).toEqual([6, 5]);
     }
-    expect(decodeFwVersionReply(Buffer.from([0, 3, 40]))).toEqual({ ok: true, value: { major: 3, minor: 40, hwName: '' } });
+    expect(decodeFwVersionReply(Buffer.from([0, 3, 40]))).toEqual({
+      ok: true,
+      value: { major: 3, minor: 40, hwName: '' },
+    });
     const headless = decodeFwVersionReply(p.subarray(0, 13 + 12));
     expect(headless.ok && headless.value.uuid).toBe(full.uuid);
     expect(headless.ok && headless.value.pairingDone).toBeUndefined();
@@ -287,7 +295,18 @@ describe('COMM_FW_VERSION reply', () => {
   });
 
   it('round-trips any prefix of the optional fields', () => {
-    const keys = ['uuid', 'pairingDone', 'testVersion', 'hwType', 'customConfigs', 'hasPhaseFilters', 'qmlHw', 'qmlApp', 'nrfFlags', 'fwName'] as const;
+    const keys = [
+      'uuid',
+      'pairingDone',
+      'testVersion',
+      'hwType',
+      'customConfigs',
+      'hasPhaseFilters',
+      'qmlHw',
+      'qmlApp',
+      'nrfFlags',
+      'fwName',
+    ] as const;
     fc.assert(
       fc.property(fc.integer({ min: 0, max: keys.length }), fc.stringMatching(/^[A-Za-z0-9_]{0,20}$/), (n, name) => {
         const info: VescFirmwareInfo = { major: full.major, minor: full.minor, hwName: name };

@@ -102,7 +102,12 @@ export function decodeVescRequest(payload: Uint8Array): Decoded<VescRequest> {
 }
 
 // One import point for the whole VESC command set, replies included.
-export { COMM_FW_VERSION, decodeFwVersionReply, encodeFwVersionReply, type VescFirmwareInfo } from './vesc-fw-version.ts';
+export {
+  COMM_FW_VERSION,
+  decodeFwVersionReply,
+  encodeFwVersionReply,
+  type VescFirmwareInfo,
+} from './vesc-fw-version.ts';
 export {
   COMM_GET_VALUES,
   COMM_GET_VALUES_SELECTIVE,

@@ -8,7 +8,9 @@ import { encodeVescPacket, type VescFrame } from './vesc-packet.ts';
 const frames = (events: DecodeEvent<VescFrame>[]) =>
   events.flatMap((e) => (e.kind === 'frame' ? [e.frame.payload.toString('hex')] : []));
 const kinds = (events: DecodeEvent<VescFrame>[]) =>
-  events.map((e) => (e.kind === 'error' ? `error:${e.error.code}` : e.kind === 'resync' ? `resync:${e.skipped}` : 'frame'));
+  events.map((e) =>
+    e.kind === 'error' ? `error:${e.error.code}` : e.kind === 'resync' ? `resync:${e.skipped}` : 'frame',
+  );
 
 /** Pushes bytes in the given chunk sizes (cycled) and collects every event. */
 function feed(decoder: VescFrameDecoder, bytes: Uint8Array, sizes: number[]): DecodeEvent<VescFrame>[] {
@@ -112,17 +114,21 @@ describe('VescFrameDecoder', () => {
 
   it('never throws and accounts for every byte it drops', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 800 }), fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 8 }), (bytes, sizes) => {
-        const d = new VescFrameDecoder();
-        const events = feed(d, bytes, sizes);
-        let consumed = 0;
-        for (const e of events) {
-          if (e.kind === 'frame') consumed += e.raw.length;
-          else if (e.kind === 'error') consumed += 1;
-          else consumed += e.skipped;
-        }
-        return consumed + d.pending === bytes.length;
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 800 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 8 }),
+        (bytes, sizes) => {
+          const d = new VescFrameDecoder();
+          const events = feed(d, bytes, sizes);
+          let consumed = 0;
+          for (const e of events) {
+            if (e.kind === 'frame') consumed += e.raw.length;
+            else if (e.kind === 'error') consumed += 1;
+            else consumed += e.skipped;
+          }
+          return consumed + d.pending === bytes.length;
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -43,13 +43,15 @@ describe('VescDriver (scripted device)', () => {
     expect(r.tempFetC).toBe(35.2);
     expect(r.erpm).toBe(15000);
     expect(r.fault).toEqual({ code: 0, name: 'NONE' });
-    expect(r.distanceKm).toBeCloseTo((130000 / (6 * 23)) * 1.65 / 1000, 9);
+    expect(r.distanceKm).toBeCloseTo(((130000 / (6 * 23)) * 1.65) / 1000, 9);
     expect(driver.counters().responses).toBe(1);
   });
 
   it('reads a selective reply (V7) and the firmware version', async () => {
     const fw = encodeVescPacket(Buffer.from([0, 6, 5, 0x36, 0x30, 0]));
-    const { driver } = await setup((c) => (c === 'GET_VALUES_SELECTIVE' ? hexBytes(vector('V7').hex ?? '') : c === 'FW_VERSION' ? fw : null));
+    const { driver } = await setup((c) =>
+      c === 'GET_VALUES_SELECTIVE' ? hexBytes(vector('V7').hex ?? '') : c === 'FW_VERSION' ? fw : null,
+    );
     const s = await driver.readSelected(0x8105);
     expect(s.values.fault?.name).toBe('UNDER_VOLTAGE');
     expect(await driver.readFirmware()).toEqual({ major: 6, minor: 5, hwName: '60' });
@@ -65,9 +67,12 @@ describe('VescDriver (scripted device)', () => {
   });
 
   it('retries after a timeout and names the attempt', async () => {
-    const { driver, clock, seen } = await setup((c, n) => (c === 'GET_VALUES' && n === 2 ? hexBytes(vector('V8').hex ?? '') : null), {
-      retries: 1,
-    });
+    const { driver, clock, seen } = await setup(
+      (c, n) => (c === 'GET_VALUES' && n === 2 ? hexBytes(vector('V8').hex ?? '') : null),
+      {
+        retries: 1,
+      },
+    );
     const p = driver.readValues();
     await clock.advanceAsync(150, 10);
     await expect(p).resolves.toMatchObject({ tachometerAbs: 130000 });
@@ -79,7 +84,10 @@ describe('VescDriver (scripted device)', () => {
     const { driver, clock } = await setup(() => null);
     const p = driver.readValues();
     const check = expect(p).rejects.toSatisfy(
-      (e: unknown) => e instanceof BusError && e.code === 'TIMEOUT' && /dock-1-vesc: COMM_GET_VALUES \(attempt 1\/1\)/.test(e.message),
+      (e: unknown) =>
+        e instanceof BusError &&
+        e.code === 'TIMEOUT' &&
+        /dock-1-vesc: COMM_GET_VALUES \(attempt 1\/1\)/.test(e.message),
     );
     await clock.advanceAsync(120, 10);
     await check;

@@ -14,7 +14,10 @@ describe('VESC odometer', () => {
     const poles = 14;
     const gear = 4.2;
     const firmware = (Math.PI * d) / (3 * poles * gear);
-    expect(metresPerTachoStep({ polePairs: poles / 2, wheelCircumferenceM: Math.PI * d, gearRatio: gear })).toBeCloseTo(firmware, 15);
+    expect(metresPerTachoStep({ polePairs: poles / 2, wheelCircumferenceM: Math.PI * d, gearRatio: gear })).toBeCloseTo(
+      firmware,
+      15,
+    );
   });
 
   it('reads a wrapped (negative) tachometer_abs as unsigned', () => {
@@ -23,7 +26,9 @@ describe('VESC odometer', () => {
 
   it('rejects nonsense geometry', () => {
     expect(() => new TachoOdometer({ polePairs: 0, wheelCircumferenceM: 1 })).toThrow(RangeError);
-    expect(() => new TachoOdometer({ polePairs: 10, wheelCircumferenceM: 1, gearRatio: Number.NaN })).toThrow(RangeError);
+    expect(() => new TachoOdometer({ polePairs: 10, wheelCircumferenceM: 1, gearRatio: Number.NaN })).toThrow(
+      RangeError,
+    );
   });
 
   it('adds up across VESC reboots (the count restarting from 0)', () => {

@@ -97,9 +97,12 @@ describe('VESC framing properties', () => {
   });
 
   it('round-trips medium-form payloads (255 < n ≤ 65535)', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 256, maxLength: 4096 }), (p) => roundTrips(p, 65535)), {
-      numRuns: 50,
-    });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 256, maxLength: 4096 }), (p) => roundTrips(p, 65535)),
+      {
+        numRuns: 50,
+      },
+    );
     expect(roundTrips(new Uint8Array(65535).fill(0xa5), 65535)).toBe(true);
   });
 
@@ -139,13 +142,18 @@ describe('VESC framing properties', () => {
 
   it('never accepts a frame with one bit flipped (CRC-16 catches every single-bit error)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(), fc.integer({ min: 0, max: 7 }), (p, pos, bit) => {
-        const frame = Buffer.from(encodeVescPacket(p));
-        const i = pos % frame.length;
-        frame[i] = (frame[i] ?? 0) ^ (1 << bit);
-        const d = decodeVescPacket(frame);
-        return !d.ok;
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (p, pos, bit) => {
+          const frame = Buffer.from(encodeVescPacket(p));
+          const i = pos % frame.length;
+          frame[i] = (frame[i] ?? 0) ^ (1 << bit);
+          const d = decodeVescPacket(frame);
+          return !d.ok;
+        },
+      ),
       { numRuns: 1000 },
     );
   });

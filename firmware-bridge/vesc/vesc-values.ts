@@ -117,7 +117,7 @@ const FIELDS: readonly Field[] = [
   f32(4, 'idA', 1e2),
   f32(5, 'iqA', 1e2),
   f16(6, 'duty', 1e3),
-  f32(7, 'erpm', 1e0),
+  f32(7, 'erpm', 1),
   f16(8, 'inputV', 1e1),
   f32(9, 'ampHours', 1e4),
   f32(10, 'ampHoursCharged', 1e4),
@@ -153,7 +153,6 @@ const FIELDS: readonly Field[] = [
   },
 ];
 
-
 /** Every bit the current firmware knows; it ignores the others (they echo in the mask but add no data). */
 export const VESC_ALL_VALUES_MASK = FIELDS.reduce((m, f) => (m | (1 << f.bit)) >>> 0, 0);
 /** Payload length of a full GET_VALUES reply: id byte + 73 bytes of fields. */
@@ -188,7 +187,11 @@ export interface VescSelectiveValues {
 
 export function decodeGetValuesSelectiveReply(payload: Uint8Array): Decoded<VescSelectiveValues> {
   if (payload[0] !== COMM_GET_VALUES_SELECTIVE) {
-    return fail(VESC_PROTOCOL, 'UNSUPPORTED', `payload id ${payload[0] ?? 'none'} is not COMM_GET_VALUES_SELECTIVE (50)`);
+    return fail(
+      VESC_PROTOCOL,
+      'UNSUPPORTED',
+      `payload id ${payload[0] ?? 'none'} is not COMM_GET_VALUES_SELECTIVE (50)`,
+    );
   }
   if (payload.length < 5) return fail(VESC_PROTOCOL, 'BAD_PAYLOAD', 'GET_VALUES_SELECTIVE reply without its mask');
   const r = new ByteReader(payload, 1);

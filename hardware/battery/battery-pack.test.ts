@@ -9,7 +9,8 @@ import { cellOcvV } from './ocv-curve.ts';
 /** Runs the pack at a constant current for `seconds`, in steps of `dtS`; returns the charge that flowed, Ah. */
 function run(pack: BatteryPack, seconds: number, currentA: number, dtS = 10): number {
   let ah = 0;
-  for (let t = 0; t < seconds; t += dtS) ah += (pack.step(Math.min(dtS, seconds - t), currentA) * Math.min(dtS, seconds - t)) / 3600;
+  for (let t = 0; t < seconds; t += dtS)
+    ah += (pack.step(Math.min(dtS, seconds - t), currentA) * Math.min(dtS, seconds - t)) / 3600;
   return ah;
 }
 
@@ -53,7 +54,7 @@ describe('charge counting', () => {
     expect(pack.cycles).toBeCloseTo(100.8, 3); // discharge does not count twice
   });
 
-  it('stops the current at the end of an element\'s range instead of leaving it', () => {
+  it("stops the current at the end of an element's range instead of leaving it", () => {
     const pack = new BatteryPack({ socPct: 1 });
     run(pack, 3600, -20);
     expect(pack.discharge(10, 20)).toBe(0);
@@ -230,7 +231,11 @@ describe('cell spread and seed', () => {
     const v = pack.cellVoltagesV();
     expect(v.indexOf(Math.min(...v))).toBe(5);
 
-    const resting = new BatteryPack({ seed: 9, socPct: 50, weakCell: { index: 2, capacityPct: 100, selfDischargePctPerMonth: 10 } });
+    const resting = new BatteryPack({
+      seed: 9,
+      socPct: 50,
+      weakCell: { index: 2, capacityPct: 100, selfDischargePctPerMonth: 10 },
+    });
     const soc0 = resting.truth().cellSocPct;
     run(resting, 30 * 86_400, 0, 3600);
     const drop = resting.truth().cellSocPct.map((s, i) => (soc0[i] ?? 0) - s);
@@ -240,7 +245,7 @@ describe('cell spread and seed', () => {
 });
 
 describe('fault hooks', () => {
-  it('driftCell raises one element\'s rest voltage by the given mV; clearDrift undoes it', () => {
+  it("driftCell raises one element's rest voltage by the given mV; clearDrift undoes it", () => {
     const pack = new BatteryPack({ socPct: 50 });
     const before = pack.cellVoltagesV();
     pack.driftCell(2, 40);
@@ -301,7 +306,11 @@ describe('config', () => {
   it('reports every problem with its path', () => {
     let err: unknown;
     try {
-      new BatteryPack({ series: 12, capacityAh: -1, cellSpread: { capacityPct: 50 } } as unknown as BatteryPackConfigInput);
+      new BatteryPack({
+        series: 12,
+        capacityAh: -1,
+        cellSpread: { capacityPct: 50 },
+      } as unknown as BatteryPackConfigInput);
     } catch (e) {
       err = e;
     }

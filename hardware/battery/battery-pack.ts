@@ -239,7 +239,8 @@ export class BatteryPack implements ChargeablePack {
 
   /** The two NTC readings, °C: each with its own calibration offset, the second nearer the case wall. */
   temperaturesC(): [number, number] {
-    const read = (s: SensorParameters): number => this.ambient + (this.tempC - this.ambient) * s.coreCoupling + s.offsetC;
+    const read = (s: SensorParameters): number =>
+      this.ambient + (this.tempC - this.ambient) * s.coreCoupling + s.offsetC;
     return [read(this.sensors[0]), read(this.sensors[1])];
   }
 
@@ -270,7 +271,8 @@ export class BatteryPack implements ChargeablePack {
    */
   driftCell(index: number, mV: number): void {
     this.checkIndex(index);
-    if (!Number.isFinite(mV)) throw new BatteryModelError('BATTERY_INVALID_ARGUMENT', `drift must be finite, got ${mV}`);
+    if (!Number.isFinite(mV))
+      throw new BatteryModelError('BATTERY_INVALID_ARGUMENT', `drift must be finite, got ${mV}`);
     const soc = this.socOf(index);
     const target = cellSocAtOcv(cellOcvV(soc) + mV / 1000);
     const dAh = (target - soc) * this.cap(index);
@@ -343,7 +345,8 @@ export class BatteryPack implements ChargeablePack {
 
   private cellParams(i: number): CellParameters {
     const c = this.cells[i];
-    if (c === undefined) throw new BatteryModelError('BATTERY_NO_SUCH_CELL', `cell index ${i} is not in 0..${this.series - 1}`);
+    if (c === undefined)
+      throw new BatteryModelError('BATTERY_NO_SUCH_CELL', `cell index ${i} is not in 0..${this.series - 1}`);
     return c;
   }
 

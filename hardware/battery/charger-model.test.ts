@@ -10,7 +10,10 @@ describe('chargerStep', () => {
   const pack = { openCircuitVoltageV: () => 50, resistanceOhm: () => 0.1 };
 
   it('gives the set current while OCV + I·R stays below the set voltage', () => {
-    expect(chargerStep(pack, { setVoltageV: 54.6, setCurrentA: 7, outputOn: true })).toEqual({ currentA: 7, mode: 'cc' });
+    expect(chargerStep(pack, { setVoltageV: 54.6, setCurrentA: 7, outputOn: true })).toEqual({
+      currentA: 7,
+      mode: 'cc',
+    });
   });
 
   it('gives the current that puts the terminal at the set voltage once that is lower', () => {
@@ -21,7 +24,10 @@ describe('chargerStep', () => {
 
   it('never sinks current from a pack above the set voltage, and gives none when off', () => {
     expect(chargerStep(pack, { setVoltageV: 49, setCurrentA: 7, outputOn: true }).currentA).toBe(0);
-    expect(chargerStep(pack, { setVoltageV: 54.6, setCurrentA: 7, outputOn: false })).toEqual({ currentA: 0, mode: 'off' });
+    expect(chargerStep(pack, { setVoltageV: 54.6, setCurrentA: 7, outputOn: false })).toEqual({
+      currentA: 0,
+      mode: 'off',
+    });
   });
 });
 
@@ -100,7 +106,10 @@ describe('ChargerModel on a pack', () => {
     const r = charger.reading();
     expect(Math.abs(after.remainingAh - before.remainingAh - r.ampHours) / r.ampHours).toBeLessThan(0.01);
     const accounted =
-      after.storedEnergyWh - before.storedEnergyWh + (after.heatWh - before.heatWh) + (after.fadeLossWh - before.fadeLossWh);
+      after.storedEnergyWh -
+      before.storedEnergyWh +
+      (after.heatWh - before.heatWh) +
+      (after.fadeLossWh - before.fadeLossWh);
     expect(Math.abs(r.wattHours - accounted) / r.wattHours).toBeLessThan(0.002);
     charger.resetCounters();
     expect(charger.reading()).toMatchObject({ ampHours: 0, wattHours: 0 });

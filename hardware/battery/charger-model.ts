@@ -159,6 +159,7 @@ export class ChargerModel {
 }
 
 function clampFinite(x: number, max: number): number {
-  if (!Number.isFinite(x)) throw new BatteryModelError('BATTERY_INVALID_ARGUMENT', `set-point must be finite, got ${x}`);
+  if (!Number.isFinite(x))
+    throw new BatteryModelError('BATTERY_INVALID_ARGUMENT', `set-point must be finite, got ${x}`);
   return Math.min(max, Math.max(0, x));
 }

@@ -10,25 +10,33 @@ const cellSpreadSchema = z
       .min(0)
       .max(10)
       .default(1)
-      .describe('Standard deviation of each series element\'s capacity around the rated value, %. Default 1, range 0..10.'),
+      .describe(
+        "Standard deviation of each series element's capacity around the rated value, %. Default 1, range 0..10.",
+      ),
     socPct: z
       .number()
       .min(0)
       .max(5)
       .default(0.3)
-      .describe('Standard deviation of each element\'s starting state of charge, percentage points. Default 0.3 (a few mV), range 0..5.'),
+      .describe(
+        "Standard deviation of each element's starting state of charge, percentage points. Default 0.3 (a few mV), range 0..5.",
+      ),
     resistancePct: z
       .number()
       .min(0)
       .max(30)
       .default(5)
-      .describe('Standard deviation of each element\'s resistance around the configured value, %. Default 5, range 0..30.'),
+      .describe(
+        "Standard deviation of each element's resistance around the configured value, %. Default 5, range 0..30.",
+      ),
     selfDischargePct: z
       .number()
       .min(0)
       .max(100)
       .default(30)
-      .describe('Standard deviation of each element\'s self-discharge rate around the pack rate, %. Default 30, range 0..100.'),
+      .describe(
+        "Standard deviation of each element's self-discharge rate around the pack rate, %. Default 30, range 0..100.",
+      ),
   })
   .describe('Cell-to-cell manufacturing spread, drawn once from `seed`; all values are cut at 3 standard deviations.');
 
@@ -40,7 +48,9 @@ const weakCellSchema = z
       .min(30)
       .max(100)
       .default(90)
-      .describe('Its capacity as % of its drawn value: it fills and empties first, so it drifts high on charge. Default 90, range 30..100.'),
+      .describe(
+        'Its capacity as % of its drawn value: it fills and empties first, so it drifts high on charge. Default 90, range 30..100.',
+      ),
     selfDischargePctPerMonth: z
       .number()
       .min(0)
@@ -61,14 +71,18 @@ export const batteryPackConfigSchema = z
       .min(0.5)
       .max(200)
       .default(14)
-      .describe('Rated capacity of the pack (one parallel group), Ah; e.g. 13S4P of 3.5 Ah cells = 14 Ah. Default 14, range 0.5..200.'),
+      .describe(
+        'Rated capacity of the pack (one parallel group), Ah; e.g. 13S4P of 3.5 Ah cells = 14 Ah. Default 14, range 0.5..200.',
+      ),
     socPct: z.number().min(0).max(100).default(50).describe('Starting state of charge, %. Default 50, range 0..100.'),
     ageCycles: z
       .number()
       .min(0)
       .max(5000)
       .default(0)
-      .describe('Equivalent full cycles already behind the pack; sets capacity fade and resistance growth. Default 0, range 0..5000.'),
+      .describe(
+        'Equivalent full cycles already behind the pack; sets capacity fade and resistance growth. Default 0, range 0..5000.',
+      ),
     ageDays: z
       .number()
       .min(0)
@@ -80,8 +94,15 @@ export const batteryPackConfigSchema = z
       .min(0.5)
       .max(200)
       .default(10)
-      .describe('DC resistance of one series element (the parallel group of cells) when new, at 25 °C, mΩ. Default 10, range 0.5..200.'),
-    ambientC: z.number().min(-30).max(60).default(20).describe('Air temperature around the pack, °C. Default 20, range -30..60.'),
+      .describe(
+        'DC resistance of one series element (the parallel group of cells) when new, at 25 °C, mΩ. Default 10, range 0.5..200.',
+      ),
+    ambientC: z
+      .number()
+      .min(-30)
+      .max(60)
+      .default(20)
+      .describe('Air temperature around the pack, °C. Default 20, range -30..60.'),
     tempC: z
       .number()
       .min(-30)
@@ -99,7 +120,9 @@ export const batteryPackConfigSchema = z
       .min(0.01)
       .max(20)
       .default(0.8)
-      .describe('Thermal resistance from pack to air, K/W (an enclosed pack under a seat). Default 0.8, range 0.01..20.'),
+      .describe(
+        'Thermal resistance from pack to air, K/W (an enclosed pack under a seat). Default 0.8, range 0.01..20.',
+      ),
     selfDischargePctPerMonth: z
       .number()
       .min(0)

@@ -22,7 +22,12 @@ async function serve() {
     seed: 3,
     docks: [
       { dock: 1, batteryId: 'RIK-13S-0011', pack: { socPct: 40, ageCycles: 900, seed: 1 }, charger: { unit: 1 } },
-      { dock: 2, batteryId: 'RIK-14S-0012', pack: { series: 14, socPct: 80, seed: 2 }, standaloneCharger: { voltageV: 58.8, currentA: 3 } },
+      {
+        dock: 2,
+        batteryId: 'RIK-14S-0012',
+        pack: { series: 14, socPct: 80, seed: 2 },
+        standaloneCharger: { voltageV: 58.8, currentA: 3 },
+      },
     ],
   });
   await station.start();
@@ -41,9 +46,20 @@ async function serve() {
     await station.stop();
   });
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : {
+            body: typeof body === 'string' ? body : JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          }),
+    });
     const text = await res.text();
-    return { status: res.status, json: (text.startsWith('{') ? JSON.parse(text) : text) as Record<string, unknown> & { error?: string } };
+    return {
+      status: res.status,
+      json: (text.startsWith('{') ? JSON.parse(text) : text) as Record<string, unknown> & { error?: string },
+    };
   };
   return { station, faults, call };
 }
@@ -57,13 +73,29 @@ describe('simulator control API', () => {
     const { status, json } = await call('GET', '/api/sim');
     expect(status).toBe(200);
     expect(json.devices).toEqual([
-      expect.objectContaining({ dock: 1, kind: 'bms', address: station.bmsAddress(1), transport: 'mock', present: true, batteryId: 'RIK-13S-0011' }),
-      expect.objectContaining({ dock: 1, kind: 'charger', address: station.chargerAddress(1), unit: 1, baudRate: 115200 }),
+      expect.objectContaining({
+        dock: 1,
+        kind: 'bms',
+        address: station.bmsAddress(1),
+        transport: 'mock',
+        present: true,
+        batteryId: 'RIK-13S-0011',
+      }),
+      expect.objectContaining({
+        dock: 1,
+        kind: 'charger',
+        address: station.chargerAddress(1),
+        unit: 1,
+        baudRate: 115200,
+      }),
       expect.objectContaining({ dock: 2, kind: 'bms', batteryId: 'RIK-14S-0012' }),
     ]);
     expect(json.faults).toEqual([]);
     expect(json.ioBoard).toMatchObject({
-      leds: expect.arrayContaining([{ id: 'dock-1', colour: 'green', pattern: 'blink' }, { id: 'status', colour: 'off', pattern: 'off' }]),
+      leds: expect.arrayContaining([
+        { id: 'dock-1', colour: 'green', pattern: 'blink' },
+        { id: 'status', colour: 'off', pattern: 'off' },
+      ]),
       lcd: ['Dock 1: lädt 40 %   ', ' '.repeat(20), ' '.repeat(20), 'Bitte Akku nehmen un'],
     });
   });
@@ -98,7 +130,10 @@ describe('simulator control API', () => {
     expect((await call('POST', '/api/sim/faults', { fault: 'unplug' })).json.error).toMatch(/^dock: /);
     expect((await call('POST', '/api/sim/faults', '{not json')).status).toBe(400);
     expect((await call('POST', '/api/sim/faults', { dock: 1, fault: 'unplug', extra: 1 })).status).toBe(400);
-    expect(await call('POST', '/api/sim/faults', { dock: 2, fault: 'ignore-setpoints' })).toMatchObject({ status: 409, json: { code: 'NOT_APPLICABLE' } });
+    expect(await call('POST', '/api/sim/faults', { dock: 2, fault: 'ignore-setpoints' })).toMatchObject({
+      status: 409,
+      json: { code: 'NOT_APPLICABLE' },
+    });
     expect((await call('DELETE', '/api/sim/faults?dock=x')).status).toBe(400);
     expect((await call('DELETE', '/api/sim/faults?fault=melted')).status).toBe(400);
     expect((await call('PUT', '/api/sim/faults')).status).toBe(405);
@@ -106,11 +141,18 @@ describe('simulator control API', () => {
     expect(await call('GET', '/elsewhere')).toMatchObject({ status: 418 });
   });
 
-  it('GET /api/sim/truth gives each battery\'s true SoC, SoH, resistance and temperature', async () => {
+  it("GET /api/sim/truth gives each battery's true SoC, SoH, resistance and temperature", async () => {
     const { station, call } = await serve();
     station.step(30);
     const { json } = await call('GET', '/api/sim/truth');
-    const batteries = json.batteries as { dock: number; batteryId: string; socPct: number; sohPct: number; resistanceOhm: number; temperatureC: number }[];
+    const batteries = json.batteries as {
+      dock: number;
+      batteryId: string;
+      socPct: number;
+      sohPct: number;
+      resistanceOhm: number;
+      temperatureC: number;
+    }[];
     expect(batteries.map((b) => b.batteryId)).toEqual(['RIK-13S-0011', 'RIK-14S-0012']);
     for (const b of batteries) {
       const t = station.dock(b.dock).dock.pack.truth();

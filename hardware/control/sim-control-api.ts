@@ -9,7 +9,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { formatIssues } from '../../lib/config-error.ts';
-import { deviceKindSchema, FAULT_NAMES, FaultError, faultNameSchema, type FaultInjector } from '../faults/fault-injector.ts';
+import {
+  deviceKindSchema,
+  FAULT_NAMES,
+  FaultError,
+  faultNameSchema,
+  type FaultInjector,
+} from '../faults/fault-injector.ts';
 import type { SimStation } from '../station-sim/sim-station.ts';
 
 export type SimControlHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -88,7 +94,8 @@ export function createSimControlHandler(station: SimStation, faults: FaultInject
     const method = req.method ?? 'GET';
     try {
       if (path === '/api/sim' && method === 'GET') return send(res, 200, simStatus(station, faults));
-      if (path === '/api/sim/truth' && method === 'GET') return send(res, 200, { simTimeS: Number(station.simTimeS.toFixed(1)), batteries: truthOf(station) });
+      if (path === '/api/sim/truth' && method === 'GET')
+        return send(res, 200, { simTimeS: Number(station.simTimeS.toFixed(1)), batteries: truthOf(station) });
       if (path === '/api/sim/faults' && method === 'GET') return send(res, 200, { faults: faults.active() });
       if (path === '/api/sim/faults' && method === 'POST') return await postFault(req, res, faults);
       if (path === '/api/sim/faults' && method === 'DELETE') return await deleteFaults(url, res, faults);
@@ -98,8 +105,10 @@ export function createSimControlHandler(station: SimStation, faults: FaultInject
       }
       return send(res, 404, { error: `no such simulator endpoint ${path}` });
     } catch (err) {
-      if (err instanceof FaultError) // An unknown dock is a bad request; a fault the dock cannot have (no charger for stuck-relay) conflicts with its build.
-      if (err instanceof FaultError) return send(res, err.code === 'NO_SUCH_DOCK' ? 400 : 409, { error: err.message, code: err.code });
+      if (err instanceof FaultError)
+        // An unknown dock is a bad request; a fault the dock cannot have (no charger for stuck-relay) conflicts with its build.
+        if (err instanceof FaultError)
+          return send(res, err.code === 'NO_SUCH_DOCK' ? 400 : 409, { error: err.message, code: err.code });
       return send(res, 500, { error: err instanceof Error ? err.message : String(err) });
     }
   };
@@ -110,7 +119,9 @@ async function postFault(req: IncomingMessage, res: ServerResponse, faults: Faul
   try {
     json = JSON.parse(await readBody(req));
   } catch (err) {
-    return send(res, 400, { error: `body must be JSON like {"dock": 1, "fault": "unplug"}: ${(err as Error).message}` });
+    return send(res, 400, {
+      error: `body must be JSON like {"dock": 1, "fault": "unplug"}: ${(err as Error).message}`,
+    });
   }
   const parsed = faultRequestSchema.safeParse(json);
   if (!parsed.success) {
@@ -142,9 +153,14 @@ async function deleteFaults(url: URL, res: ServerResponse, faults: FaultInjector
   const dockRaw = url.searchParams.get('dock');
   const faultRaw = url.searchParams.get('fault');
   const dock = dockRaw === null ? undefined : Number(dockRaw);
-  if (dock !== undefined && !Number.isInteger(dock)) return send(res, 400, { error: `dock: expected a dock number, got "${dockRaw}"` });
+  if (dock !== undefined && !Number.isInteger(dock))
+    return send(res, 400, { error: `dock: expected a dock number, got "${dockRaw}"` });
   const fault = faultRaw === null ? undefined : faultNameSchema.safeParse(faultRaw);
-  if (fault && !fault.success) return send(res, 400, { error: `fault: expected one of ${FAULT_NAMES.join(', ')}, got "${faultRaw}"` });
-  const cleared = await faults.clear({ ...(dock !== undefined ? { dock } : {}), ...(fault?.success ? { fault: fault.data } : {}) });
+  if (fault && !fault.success)
+    return send(res, 400, { error: `fault: expected one of ${FAULT_NAMES.join(', ')}, got "${faultRaw}"` });
+  const cleared = await faults.clear({
+    ...(dock !== undefined ? { dock } : {}),
+    ...(fault?.success ? { fault: fault.data } : {}),
+  });
   return send(res, 200, { cleared, faults: faults.active() });
 }

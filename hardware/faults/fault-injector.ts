@@ -96,7 +96,11 @@ export class FaultInjector {
   /** Clears every fault, or those of one dock, or one fault of one dock; returns what was cleared. */
   async clear(filter: { dock?: number; fault?: FaultName } = {}): Promise<ActiveFault[]> {
     if (filter.dock !== undefined) this.findDock(filter.dock);
-    const gone = this.records.filter((r) => (filter.dock === undefined || r.dock === filter.dock) && (filter.fault === undefined || r.fault === filter.fault));
+    const gone = this.records.filter(
+      (r) =>
+        (filter.dock === undefined || r.dock === filter.dock) &&
+        (filter.fault === undefined || r.fault === filter.fault),
+    );
     // Newest first, so stacked faults unwind in reverse (a swap undone before the unplug under it).
     for (const r of [...gone].reverse()) {
       this.records.splice(this.records.indexOf(r), 1);
@@ -116,7 +120,11 @@ export class FaultInjector {
 
   private findDock(dock: number): SimStationDock {
     const d = this.station.docks.find((x) => x.dock.dock === dock);
-    if (!d) throw new FaultError('NO_SUCH_DOCK', `no dock ${dock}; this station has docks ${this.station.docks.map((x) => x.dock.dock).join(', ')}`);
+    if (!d)
+      throw new FaultError(
+        'NO_SUCH_DOCK',
+        `no dock ${dock}; this station has docks ${this.station.docks.map((x) => x.dock.dock).join(', ')}`,
+      );
     return d;
   }
 
@@ -124,14 +132,17 @@ export class FaultInjector {
     const n = d.dock.dock;
     if (LINE_FAULTS.has(fault)) {
       const kind = device ?? 'bms';
-      if (!this.station.port(n, kind)) throw new FaultError('NOT_APPLICABLE', `dock ${n} has no ${kind} to put ${fault} on`);
+      if (!this.station.port(n, kind))
+        throw new FaultError('NOT_APPLICABLE', `dock ${n} has no ${kind} to put ${fault} on`);
       return kind;
     }
     if (BATTERY_FAULTS.has(fault)) {
-      if (device !== undefined && device !== 'bms') throw new FaultError('NOT_APPLICABLE', `${fault} acts on the battery, not on the ${device}`);
+      if (device !== undefined && device !== 'bms')
+        throw new FaultError('NOT_APPLICABLE', `${fault} acts on the battery, not on the ${device}`);
       return 'battery';
     }
-    if (device !== undefined && device !== 'charger') throw new FaultError('NOT_APPLICABLE', `${fault} acts on the charger, not on the ${device}`);
+    if (device !== undefined && device !== 'charger')
+      throw new FaultError('NOT_APPLICABLE', `${fault} acts on the charger, not on the ${device}`);
     if (!d.dock.riden) throw new FaultError('NOT_APPLICABLE', `dock ${n} has no controllable charger for ${fault}`);
     return 'charger';
   }
@@ -145,7 +156,9 @@ export class FaultInjector {
         await port.unplug();
         return async () => {
           // A shared bus stays unplugged while another dock's unplug fault still holds it.
-          const held = this.records.some((r) => r.fault === 'unplug' && this.station.port(r.dock, r.target as DeviceKind) === port);
+          const held = this.records.some(
+            (r) => r.fault === 'unplug' && this.station.port(r.dock, r.target as DeviceKind) === port,
+          );
           if (!held) await port.plug();
         };
       }
@@ -190,7 +203,9 @@ export class FaultInjector {
       this.applyVesc(d, fault);
       return async () => {
         dock.vesc?.clearFaults();
-        for (const r of this.records) if (r.dock === dock.dock && r.target === 'vesc' && r.fault !== 'unplug') this.applyVesc(d, r.fault as LineFaultKind);
+        for (const r of this.records)
+          if (r.dock === dock.dock && r.target === 'vesc' && r.fault !== 'unplug')
+            this.applyVesc(d, r.fault as LineFaultKind);
       };
     }
     const faults = target === 'bms' ? dock.bmsFaults : dock.chargerFaults;
@@ -211,6 +226,13 @@ function defaultSwapPack(dock: number, current: BatteryPack): { batteryId: strin
   const c = current.config;
   return {
     batteryId: `SWAP-${c.series}S-${String(dock).padStart(4, '0')}`,
-    pack: { series: c.series, capacityAh: c.capacityAh, socPct: 35, ageCycles: c.ageCycles + 400, ambientC: current.truth().ambientC, seed: (c.seed + 7919) % 0xffffffff },
+    pack: {
+      series: c.series,
+      capacityAh: c.capacityAh,
+      socPct: 35,
+      ageCycles: c.ageCycles + 400,
+      ambientC: current.truth().ambientC,
+      seed: (c.seed + 7919) % 0xffffffff,
+    },
   };
 }

@@ -49,7 +49,8 @@ export class IoBoardModel implements IoBoardWriter {
 
   setLed(id: string, state: LedState): void {
     if (!LED_COLOURS.includes(state.colour)) throw new RangeError(`LED ${id}: unknown colour ${String(state.colour)}`);
-    if (!LED_PATTERNS.includes(state.pattern)) throw new RangeError(`LED ${id}: unknown pattern ${String(state.pattern)}`);
+    if (!LED_PATTERNS.includes(state.pattern))
+      throw new RangeError(`LED ${id}: unknown pattern ${String(state.pattern)}`);
     // An LED switched off has no colour worth showing; keep both fields consistent.
     const off = state.colour === 'off' || state.pattern === 'off';
     this.leds.set(id, off ? { colour: 'off', pattern: 'off' } : { ...state });

@@ -122,7 +122,12 @@ export class JbdBmsSim {
   }
 
   private chargeBlockedByProtection(): boolean {
-    for (const f of ['cell-over-voltage', 'charge-over-temperature', 'charge-under-temperature', 'charge-over-current'] as const) {
+    for (const f of [
+      'cell-over-voltage',
+      'charge-over-temperature',
+      'charge-under-temperature',
+      'charge-over-current',
+    ] as const) {
       if (this.tripped.has(f)) return true;
     }
     return false;

@@ -40,13 +40,20 @@ export class PtySimPort implements SimPort {
 
   async plug(): Promise<void> {
     if (this.present) return;
-    const proc = spawn('socat', [`pty,raw,echo=0,link=${this.hostAddress}`, `pty,raw,echo=0,link=${this.devicePath}`], { stdio: 'ignore' });
+    const proc = spawn('socat', [`pty,raw,echo=0,link=${this.hostAddress}`, `pty,raw,echo=0,link=${this.devicePath}`], {
+      stdio: 'ignore',
+    });
     this.proc = proc;
     const failed = new Promise<never>((_, reject) => {
-      proc.once('error', (err) => reject(new Error(`cannot start socat for ${this.name}: ${err.message} (apt-get install socat)`)));
+      proc.once('error', (err) =>
+        reject(new Error(`cannot start socat for ${this.name}: ${err.message} (apt-get install socat)`)),
+      );
     });
     failed.catch(() => undefined);
-    await Promise.race([until(() => existsSync(this.hostAddress) && existsSync(this.devicePath), `socat links for ${this.name}`), failed]);
+    await Promise.race([
+      until(() => existsSync(this.hostAddress) && existsSync(this.devicePath), `socat links for ${this.name}`),
+      failed,
+    ]);
     await this.device.open();
   }
 

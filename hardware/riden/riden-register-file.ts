@@ -50,7 +50,8 @@ const WRITABLE: readonly (readonly [number, number])[] = [
   [66, 72],
   [80, 119],
 ];
-const inRanges = (ranges: readonly (readonly [number, number])[], a: number) => ranges.some(([lo, hi]) => a >= lo && a <= hi);
+const inRanges = (ranges: readonly (readonly [number, number])[], a: number) =>
+  ranges.some(([lo, hi]) => a >= lo && a <= hi);
 
 /**
  * Charger faults, each documented by what the station can see on the wire:
@@ -195,39 +196,73 @@ export class RidenRegisterFile {
     const ah = Math.round(r.ampHours * 1000);
     const wh = Math.round(r.wattHours * 1000);
     switch (a) {
-      case RidenReg.id: return this.id.modelId ?? 60181;
-      case RidenReg.serialHigh: return Math.floor((this.id.serial ?? 1234) / 0x10000);
-      case RidenReg.serialLow: return (this.id.serial ?? 1234) & 0xffff;
-      case RidenReg.firmware: return this.id.firmware ?? 128;
-      case RidenReg.tempSign: return internalC < 0 ? 1 : 0;
-      case RidenReg.tempC: return Math.abs(internalC);
-      case 6: return internalC * 1.8 + 32 < 0 ? 1 : 0;
-      case 7: return Math.abs(Math.round(internalC * 1.8 + 32));
-      case RidenReg.setVoltage: case 80: return Math.round(sp.setVoltageV * m.vMult);
-      case RidenReg.setCurrent: case 81: return Math.round(sp.setCurrentA * m.iMult);
-      case RidenReg.outVoltage: return Math.round(vOut * m.vMult);
-      case RidenReg.outCurrent: return Math.round(iOut * m.iMult);
+      case RidenReg.id:
+        return this.id.modelId ?? 60181;
+      case RidenReg.serialHigh:
+        return Math.floor((this.id.serial ?? 1234) / 0x10000);
+      case RidenReg.serialLow:
+        return (this.id.serial ?? 1234) & 0xffff;
+      case RidenReg.firmware:
+        return this.id.firmware ?? 128;
+      case RidenReg.tempSign:
+        return internalC < 0 ? 1 : 0;
+      case RidenReg.tempC:
+        return Math.abs(internalC);
+      case 6:
+        return internalC * 1.8 + 32 < 0 ? 1 : 0;
+      case 7:
+        return Math.abs(Math.round(internalC * 1.8 + 32));
+      case RidenReg.setVoltage:
+      case 80:
+        return Math.round(sp.setVoltageV * m.vMult);
+      case RidenReg.setCurrent:
+      case 81:
+        return Math.round(sp.setCurrentA * m.iMult);
+      case RidenReg.outVoltage:
+        return Math.round(vOut * m.vMult);
+      case RidenReg.outCurrent:
+        return Math.round(iOut * m.iMult);
       // Reg 12 read as the high word of the power (one source's reading); reg 13 the low word.
-      case RidenReg.ambiguous12: return Math.floor(powerRaw / 0x10000);
-      case RidenReg.outPower: return powerRaw & 0xffff;
-      case RidenReg.inVoltage: return Math.round((this.id.inputV ?? 65) * 100);
-      case RidenReg.keypadLock: return 0;
-      case RidenReg.protection: return this.protection;
-      case RidenReg.cvcc: return physicalOn && r.mode === 'cc' ? 1 : 0;
-      case RidenReg.output: return this.outputReg;
-      case RidenReg.currentRange: return 0;
-      case RidenReg.batteryMode: return vOut > 1 ? 1 : 0;
-      case RidenReg.batteryVoltage: return Math.round(vOut * m.vMult);
-      case RidenReg.probeTempSign: return probeC < 0 ? 1 : 0;
-      case RidenReg.probeTempC: return Math.abs(probeC);
-      case 36: return probeC * 1.8 + 32 < 0 ? 1 : 0;
-      case 37: return Math.abs(Math.round(probeC * 1.8 + 32));
-      case RidenReg.ahHigh: return Math.floor(ah / 0x10000);
-      case RidenReg.ahLow: return ah & 0xffff;
-      case RidenReg.whHigh: return Math.floor(wh / 0x10000);
-      case RidenReg.whLow: return wh & 0xffff;
-      case RidenReg.ovp: return this.ovpRaw;
-      case RidenReg.ocp: return this.ocpRaw;
+      case RidenReg.ambiguous12:
+        return Math.floor(powerRaw / 0x10000);
+      case RidenReg.outPower:
+        return powerRaw & 0xffff;
+      case RidenReg.inVoltage:
+        return Math.round((this.id.inputV ?? 65) * 100);
+      case RidenReg.keypadLock:
+        return 0;
+      case RidenReg.protection:
+        return this.protection;
+      case RidenReg.cvcc:
+        return physicalOn && r.mode === 'cc' ? 1 : 0;
+      case RidenReg.output:
+        return this.outputReg;
+      case RidenReg.currentRange:
+        return 0;
+      case RidenReg.batteryMode:
+        return vOut > 1 ? 1 : 0;
+      case RidenReg.batteryVoltage:
+        return Math.round(vOut * m.vMult);
+      case RidenReg.probeTempSign:
+        return probeC < 0 ? 1 : 0;
+      case RidenReg.probeTempC:
+        return Math.abs(probeC);
+      case 36:
+        return probeC * 1.8 + 32 < 0 ? 1 : 0;
+      case 37:
+        return Math.abs(Math.round(probeC * 1.8 + 32));
+      case RidenReg.ahHigh:
+        return Math.floor(ah / 0x10000);
+      case RidenReg.ahLow:
+        return ah & 0xffff;
+      case RidenReg.whHigh:
+        return Math.floor(wh / 0x10000);
+      case RidenReg.whLow:
+        return wh & 0xffff;
+      case RidenReg.ovp:
+        return this.ovpRaw;
+      case RidenReg.ocp:
+        return this.ocpRaw;
       default:
         // Calibration constants (55–62) read as fixed factory values; everything else as last written.
         return a >= 55 && a <= 62 ? 1000 + a : (this.stored.get(a) ?? 0);

@@ -9,7 +9,11 @@ import { createMemoryLink } from '../../firmware-bridge/transports/memory-transp
 import { ChargerModel, type ChargeablePack } from '../battery/charger-model.ts';
 import { RidenSim } from './riden-sim.ts';
 
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const hexOf = (b: Uint8Array) =>
+  Buffer.from(b)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 const V = (id: string): string => {
   const v = vectors.vectors.find((x) => x.id === id);
   if (!v) throw new Error(`no vector ${id}`);
@@ -20,7 +24,12 @@ const turn = () => new Promise<void>((r) => setImmediate(r));
 
 /** A pack stand-in that takes `flowA` whatever is asked and shows `terminal` volts: pins the readings to M12/M13. */
 function fixedPack(state: { terminal: number; flowA: number }): ChargeablePack {
-  return { openCircuitVoltageV: () => 50, resistanceOhm: () => 0.05, terminalVoltageV: () => state.terminal, step: () => state.flowA };
+  return {
+    openCircuitVoltageV: () => 50,
+    resistanceOhm: () => 0.05,
+    terminalVoltageV: () => state.terminal,
+    step: () => state.flowA,
+  };
 }
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -4,15 +4,30 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { FrameDecoder } from '../../firmware-bridge/codec/frame-decoder.ts';
 import { hasValidCrc, withCrc } from '../../firmware-bridge/modbus/modbus-crc.ts';
-import { exceptionName, FC, isFunctionCode, type ModbusRequest, type ModbusResponse } from '../../firmware-bridge/modbus/modbus-pdu.ts';
+import {
+  exceptionName,
+  FC,
+  isFunctionCode,
+  type ModbusRequest,
+  type ModbusResponse,
+} from '../../firmware-bridge/modbus/modbus-pdu.ts';
 import { encodeRtuResponse } from '../../firmware-bridge/modbus/modbus-rtu-codec.ts';
 import { createRtuRequestDecoder } from '../../firmware-bridge/modbus/modbus-rtu-decoder.ts';
-import { createTcpRequestDecoder, encodeTcpResponse, type MbapFrame } from '../../firmware-bridge/modbus/modbus-tcp-codec.ts';
+import {
+  createTcpRequestDecoder,
+  encodeTcpResponse,
+  type MbapFrame,
+} from '../../firmware-bridge/modbus/modbus-tcp-codec.ts';
 import type { ByteTransport, Unsubscribe } from '../../firmware-bridge/transports/transport.ts';
 import type { ChargerModel } from '../battery/charger-model.ts';
 import { LineFaults } from '../line/line-faults.ts';
 import { PacedWriter } from '../line/paced-writer.ts';
-import { ILLEGAL_FUNCTION, RidenRegisterFile, type RidenIdentityOptions, type RidenSurroundings } from './riden-register-file.ts';
+import {
+  ILLEGAL_FUNCTION,
+  RidenRegisterFile,
+  type RidenIdentityOptions,
+  type RidenSurroundings,
+} from './riden-register-file.ts';
 
 export interface RidenSimOptions extends RidenIdentityOptions {
   line: ByteTransport;
@@ -41,7 +56,10 @@ export class RidenSim {
     this.unit = opts.unit ?? 1;
     this.faults = opts.faults ?? new LineFaults(this.unit);
     this.registers = new RidenRegisterFile(opts.charger, opts.around, opts);
-    this.writer = new PacedWriter(opts.line, { clock: opts.clock, ...(opts.baudRate ? { baudRate: opts.baudRate } : {}) });
+    this.writer = new PacedWriter(opts.line, {
+      clock: opts.clock,
+      ...(opts.baudRate ? { baudRate: opts.baudRate } : {}),
+    });
   }
 
   start(): void {
@@ -79,7 +97,13 @@ export class RidenSim {
 
   /** Builds the reply a real RD6018 sends (null for a broadcast, which nobody answers). */
   handle(req: ModbusRequest): ModbusResponse | null {
-    const ex = (code: number): ModbusResponse => ({ kind: 'exception', unit: req.unit, fc: req.fc, code, name: exceptionName(code) });
+    const ex = (code: number): ModbusResponse => ({
+      kind: 'exception',
+      unit: req.unit,
+      fc: req.fc,
+      code,
+      name: exceptionName(code),
+    });
     let reply: ModbusResponse;
     switch (req.kind) {
       case 'read': {
@@ -91,12 +115,24 @@ export class RidenSim {
       }
       case 'write-single': {
         const code = this.registers.write(req.address, [req.value]);
-        reply = code !== null ? ex(code) : { kind: 'write-single-reply', unit: req.unit, fc: req.fc, address: req.address, value: req.value };
+        reply =
+          code !== null
+            ? ex(code)
+            : { kind: 'write-single-reply', unit: req.unit, fc: req.fc, address: req.address, value: req.value };
         break;
       }
       case 'write-multiple': {
         const code = this.registers.write(req.address, req.values);
-        reply = code !== null ? ex(code) : { kind: 'write-multiple-reply', unit: req.unit, fc: req.fc, address: req.address, count: req.values.length };
+        reply =
+          code !== null
+            ? ex(code)
+            : {
+                kind: 'write-multiple-reply',
+                unit: req.unit,
+                fc: req.fc,
+                address: req.address,
+                count: req.values.length,
+              };
         break;
       }
     }
@@ -115,7 +151,15 @@ export class RidenSim {
    */
   private unknownFunction(chunk: Buffer): void {
     const fc = chunk[1];
-    if (chunk.length < 4 || chunk[0] !== this.unit || fc === undefined || isFunctionCode(fc) || fc & 0x80 || !hasValidCrc(chunk)) return;
+    if (
+      chunk.length < 4 ||
+      chunk[0] !== this.unit ||
+      fc === undefined ||
+      isFunctionCode(fc) ||
+      fc & 0x80 ||
+      !hasValidCrc(chunk)
+    )
+      return;
     this.requests++;
     this.send(withCrc(Buffer.from([this.unit, fc | 0x80, ILLEGAL_FUNCTION])));
   }

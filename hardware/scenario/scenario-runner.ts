@@ -9,7 +9,11 @@ import { SimStation } from '../station-sim/sim-station.ts';
 import type { BatterySpec, Scenario, TimelineEvent } from './scenario-schema.ts';
 
 /** The pack model's config for a battery in a scenario; the seed falls back to one derived from scenario and dock. */
-export function packConfigOf(spec: BatterySpec, scenario: Pick<Scenario, 'seed' | 'ambientC'>, dock: number): BatteryPackConfigInput {
+export function packConfigOf(
+  spec: BatterySpec,
+  scenario: Pick<Scenario, 'seed' | 'ambientC'>,
+  dock: number,
+): BatteryPackConfigInput {
   return {
     series: spec.series,
     capacityAh: spec.capacityAh,
@@ -41,8 +45,12 @@ export function buildSimStation(s: Scenario, opts: BuildOptions): SimStation {
       dock: d.dock,
       batteryId: d.battery.id,
       pack: packConfigOf(d.battery, s, d.dock),
-      ...(d.charger.type === 'riden' ? { charger: { unit: d.charger.unit, ...(d.charger.bus ? { bus: d.charger.bus } : {}) } } : {}),
-      ...(d.charger.type === 'standalone' ? { standaloneCharger: { voltageV: d.charger.voltageV, currentA: d.charger.currentA } } : {}),
+      ...(d.charger.type === 'riden'
+        ? { charger: { unit: d.charger.unit, ...(d.charger.bus ? { bus: d.charger.bus } : {}) } }
+        : {}),
+      ...(d.charger.type === 'standalone'
+        ? { standaloneCharger: { voltageV: d.charger.voltageV, currentA: d.charger.currentA } }
+        : {}),
       ...(d.rickshaw?.present ? { rickshaw: true } : {}),
     })),
   });
@@ -110,7 +118,12 @@ export class ScenarioRunner {
 
   private async apply(d: Due, simTimeS: number): Promise<void> {
     const e = d.event;
-    const record: AppliedEvent = { at: d.at, appliedAtS: simTimeS, type: e.type, ...('dock' in e && e.dock !== undefined ? { dock: e.dock } : {}) };
+    const record: AppliedEvent = {
+      at: d.at,
+      appliedAtS: simTimeS,
+      type: e.type,
+      ...('dock' in e && e.dock !== undefined ? { dock: e.dock } : {}),
+    };
     try {
       await this.run(e, d.at);
     } catch (err) {
@@ -127,13 +140,20 @@ export class ScenarioRunner {
         await this.faults.inject(e.dock, e.fault, e.device);
         return;
       case 'clear-fault':
-        await this.faults.clear({ ...(e.dock !== undefined ? { dock: e.dock } : {}), ...(e.fault ? { fault: e.fault } : {}) });
+        await this.faults.clear({
+          ...(e.dock !== undefined ? { dock: e.dock } : {}),
+          ...(e.fault ? { fault: e.fault } : {}),
+        });
         return;
       case 'ambient':
         st.setAmbient(e.ambientC);
         return;
       case 'swap-battery': {
-        const pack = packConfigOf(e.battery, { seed: this.scenario.seed, ambientC: st.dock(e.dock).dock.pack.truth().ambientC }, e.dock);
+        const pack = packConfigOf(
+          e.battery,
+          { seed: this.scenario.seed, ambientC: st.dock(e.dock).dock.pack.truth().ambientC },
+          e.dock,
+        );
         await this.faults.replaceBattery(e.dock, (x) => x.dock.swapBattery(e.battery.id, pack));
         return;
       }

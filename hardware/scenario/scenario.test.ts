@@ -9,7 +9,13 @@ import { buildSimStation, ScenarioRunner } from './scenario-runner.ts';
 import { loadScenario, parseScenario, type ScenarioInput } from './scenario-schema.ts';
 
 const dir = fileURLToPath(new URL('../scenarios/', import.meta.url));
-const minimal = (): ScenarioInput => ({ stationId: 'test-1', docks: [{ dock: 1, battery: { id: 'B-1' } }, { dock: 2, battery: { id: 'B-2' } }] });
+const minimal = (): ScenarioInput => ({
+  stationId: 'test-1',
+  docks: [
+    { dock: 1, battery: { id: 'B-1' } },
+    { dock: 2, battery: { id: 'B-2' } },
+  ],
+});
 const problems = (input: unknown): string[] => {
   try {
     parseScenario(input, 'x.json');
@@ -29,7 +35,10 @@ describe('scenario schema', () => {
   it('fills defaults', () => {
     const s = parseScenario(minimal());
     expect(s).toMatchObject({ ambientC: 20, speed: 1, seed: 1, timeline: [] });
-    expect(s.docks[0]).toMatchObject({ battery: { series: 13, capacityAh: 14, socPct: 50 }, charger: { type: 'riden', unit: 1 } });
+    expect(s.docks[0]).toMatchObject({
+      battery: { series: 13, capacityAh: 14, socPct: 50 },
+      charger: { type: 'riden', unit: 1 },
+    });
   });
 
   it('names the field of every problem, all at once', () => {
@@ -40,11 +49,27 @@ describe('scenario schema', () => {
         { dock: 1, battery: { id: 'B-1', socPct: 120 } },
         { dock: 1, battery: { id: 'B-2', series: 12 }, charger: { unit: 300 } },
       ],
-      timeline: [{ at: 10, type: 'fault', dock: 1, fault: 'melted' }, { at: 20, type: 'ride', dock: 7, durationS: 60 }, { at: -1, type: 'ambient', ambientC: 20 }, { at: 5, type: 'party' }],
+      timeline: [
+        { at: 10, type: 'fault', dock: 1, fault: 'melted' },
+        { at: 20, type: 'ride', dock: 7, durationS: 60 },
+        { at: -1, type: 'ambient', ambientC: 20 },
+        { at: 5, type: 'party' },
+      ],
     };
     const p = problems(bad);
-    for (const path of ['stationId', 'docks[0].battery.socPct', 'docks[1].battery.series', 'docks[1].charger.unit', 'timeline[0].fault', 'timeline[2].at', 'timeline[3].type']) {
-      expect(p.some((x) => x.startsWith(`${path}:`)), `${path} in ${p.join(' | ')}`).toBe(true);
+    for (const path of [
+      'stationId',
+      'docks[0].battery.socPct',
+      'docks[1].battery.series',
+      'docks[1].charger.unit',
+      'timeline[0].fault',
+      'timeline[2].at',
+      'timeline[3].type',
+    ]) {
+      expect(
+        p.some((x) => x.startsWith(`${path}:`)),
+        `${path} in ${p.join(' | ')}`,
+      ).toBe(true);
     }
     // Cross-field checks run once the shapes are right.
     const cross = problems({
@@ -105,7 +130,7 @@ describe('scenario runner', () => {
     }
   });
 
-  it('plays normal-day\'s first ride and failing-battery\'s swap', async () => {
+  it("plays normal-day's first ride and failing-battery's swap", async () => {
     const day = loadScenario(`${dir}normal-day.json`);
     const clock = new ManualClock();
     const station = buildSimStation({ ...day, stationId: `day-${process.pid}` }, { clock });

@@ -20,7 +20,13 @@ export function stationConfigFor(station: SimStation, opts: StationConfigSnippet
       series: d.dock.pack.series,
       bms: { type: 'jbd' as const, port: d.bms.hostAddress, baudRate: BMS_BAUD },
       charger: d.charger
-        ? { type: 'riden' as const, port: d.charger.hostAddress, unit: d.chargerUnit ?? 1, baudRate: RIDEN_BAUD, maxCurrentA: opts.maxCurrentA ?? 10 }
+        ? {
+            type: 'riden' as const,
+            port: d.charger.hostAddress,
+            unit: d.chargerUnit ?? 1,
+            baudRate: RIDEN_BAUD,
+            maxCurrentA: opts.maxCurrentA ?? 10,
+          }
         : { type: 'none' as const },
     })),
   };

@@ -92,7 +92,9 @@ export class SimStation {
       let charger: SimPort | null = null;
       if (d.charger) {
         const bus = d.charger.bus;
-        charger = bus ? (buses.get(bus) ?? make(`bus-${bus}/chargers`, RIDEN_BAUD)) : make(`dock-${d.dock}/charger`, RIDEN_BAUD);
+        charger = bus
+          ? (buses.get(bus) ?? make(`bus-${bus}/chargers`, RIDEN_BAUD))
+          : make(`dock-${d.dock}/charger`, RIDEN_BAUD);
         if (bus) buses.set(bus, charger);
       }
       const vesc = d.rickshaw ? make(`dock-${d.dock}/vesc`, VESC_BAUD) : null;
@@ -104,7 +106,15 @@ export class SimStation {
         seed: opts.seed + i,
         clock: opts.clock,
         ...(charger
-          ? { charger: { line: charger.device, unit: d.charger?.unit ?? 1, framing: charger.kind === 'tcp' ? ('tcp' as const) : ('rtu' as const), ...pace(RIDEN_BAUD), serial: d.charger?.serial ?? 10_000 + d.dock } }
+          ? {
+              charger: {
+                line: charger.device,
+                unit: d.charger?.unit ?? 1,
+                framing: charger.kind === 'tcp' ? ('tcp' as const) : ('rtu' as const),
+                ...pace(RIDEN_BAUD),
+                serial: d.charger?.serial ?? 10_000 + d.dock,
+              },
+            }
           : {}),
         ...(vesc ? { vescLine: vesc.device } : {}),
       });
@@ -158,13 +168,38 @@ export class SimStation {
     const out: SimDeviceInfo[] = [];
     for (const d of this.docks) {
       const n = d.dock.dock;
-      out.push({ dock: n, kind: 'bms', address: d.bms.hostAddress, transport: d.bms.kind, present: d.bms.present, baudRate: BMS_BAUD, batteryId: d.dock.batteryId });
+      out.push({
+        dock: n,
+        kind: 'bms',
+        address: d.bms.hostAddress,
+        transport: d.bms.kind,
+        present: d.bms.present,
+        baudRate: BMS_BAUD,
+        batteryId: d.dock.batteryId,
+      });
       if (d.charger) {
         const charger = d.charger;
         const shared = this.docks.filter((x) => x !== d && x.charger === charger).map((x) => x.dock.dock);
-        out.push({ dock: n, kind: 'charger', address: charger.hostAddress, transport: charger.kind, present: charger.present, baudRate: RIDEN_BAUD, unit: d.chargerUnit ?? 1, ...(shared.length ? { sharedWith: shared } : {}) });
+        out.push({
+          dock: n,
+          kind: 'charger',
+          address: charger.hostAddress,
+          transport: charger.kind,
+          present: charger.present,
+          baudRate: RIDEN_BAUD,
+          unit: d.chargerUnit ?? 1,
+          ...(shared.length ? { sharedWith: shared } : {}),
+        });
       }
-      if (d.vesc) out.push({ dock: n, kind: 'vesc', address: d.vesc.hostAddress, transport: d.vesc.kind, present: d.vesc.present, baudRate: VESC_BAUD });
+      if (d.vesc)
+        out.push({
+          dock: n,
+          kind: 'vesc',
+          address: d.vesc.hostAddress,
+          transport: d.vesc.kind,
+          present: d.vesc.present,
+          baudRate: VESC_BAUD,
+        });
     }
     return out;
   }

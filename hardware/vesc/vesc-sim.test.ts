@@ -2,7 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { BusError, RequestBus } from '../../firmware-bridge/bus/request-bus.ts';
 import { ManualClock } from '../../lib/manual-clock.ts';
 import { createMemoryLink } from '../../firmware-bridge/transports/memory-transport.ts';
-import { decodeGetValuesReply, encodeGetValuesReply, vescValuesMask } from '../../firmware-bridge/vesc/vesc-commands.ts';
+import {
+  decodeGetValuesReply,
+  encodeGetValuesReply,
+  vescValuesMask,
+} from '../../firmware-bridge/vesc/vesc-commands.ts';
 import { VescDriver } from '../../firmware-bridge/vesc/vesc-driver.ts';
 import { VescFrameDecoder } from '../../firmware-bridge/vesc/vesc-decoder.ts';
 import { DEFAULT_VESC_SIM_FIRMWARE, VescSim } from './vesc-sim.ts';
@@ -16,7 +20,12 @@ async function rig(opts: { retries?: number; withClock?: boolean } = {}) {
   await sim.start();
   await link.host.open();
   const bus = new RequestBus(link.host, { clock });
-  const driver = new VescDriver(bus, { device: 'dock-1-vesc', timeoutMs: 100, retries: opts.retries ?? 0, odometer: geometry });
+  const driver = new VescDriver(bus, {
+    device: 'dock-1-vesc',
+    timeoutMs: 100,
+    retries: opts.retries ?? 0,
+    odometer: geometry,
+  });
   return { clock, link, sim, bus, driver };
 }
 
@@ -42,7 +51,7 @@ describe('VescDriver against the simulated VESC', () => {
     expect(r.inputV).toBe(51.3);
     expect(r.tempMotorC).toBe(55.2);
     expect(r.fault).toEqual({ code: 6, name: 'OVER_TEMP_MOTOR' });
-    expect(r.erpm).toBe(Math.trunc(((18 / 3.6) / 1.65) * 60 * 23));
+    expect(r.erpm).toBe(Math.trunc((18 / 3.6 / 1.65) * 60 * 23));
     expect(distanceKm).toBeCloseTo(1.234, 3);
   });
 

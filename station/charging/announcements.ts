@@ -30,8 +30,19 @@ export class Announcer {
     if (e.expectedSocPct === null) return null;
     const last = this.departures.get(dock);
     // The common case, every tick: nothing new. Checked without building anything.
-    if (last && last.at === departureAt && last.risk === e.atRisk && (!e.atRisk || Math.abs((last.socs[0] ?? 0) - e.expectedSocPct) < NEWS_PCT)) return null;
-    const next: Said = { key: `${e.atRisk ? 'risk' : 'ok'}:${departureAt}`, socs: e.atRisk ? [e.expectedSocPct] : [], at: departureAt, risk: e.atRisk };
+    if (
+      last &&
+      last.at === departureAt &&
+      last.risk === e.atRisk &&
+      (!e.atRisk || Math.abs((last.socs[0] ?? 0) - e.expectedSocPct) < NEWS_PCT)
+    )
+      return null;
+    const next: Said = {
+      key: `${e.atRisk ? 'risk' : 'ok'}:${departureAt}`,
+      socs: e.atRisk ? [e.expectedSocPct] : [],
+      at: departureAt,
+      risk: e.atRisk,
+    };
     this.departures.set(dock, next);
     const data = { departureAt, expectedSocPct: e.expectedSocPct, targetSocPct: e.targetSocPct, batteryId };
     if (e.atRisk) {
@@ -45,7 +56,13 @@ export class Announcer {
     }
     // Silence for a departure that was never at risk; one all-clear for one that was.
     if (last === undefined || last.key.startsWith('ok:')) return null;
-    return { type: 'departure-on-track', severity: 'info', dock, message: `dock ${dock}: departure at ${clock(departureAt)} UTC is on track again`, data };
+    return {
+      type: 'departure-on-track',
+      severity: 'info',
+      dock,
+      message: `dock ${dock}: departure at ${clock(departureAt)} UTC is on track again`,
+      data,
+    };
   }
 
   forgetDeparture(dock: number): void {
@@ -55,16 +72,40 @@ export class Announcer {
   /** Which packs a booking takes, and whether they will make it. */
   booking(s: BookingStatus): ChargingEvent | null {
     const b = s.booking;
-    const next: Said = { key: `${s.docks.join(',')}|${s.missing}|${s.atRisk ? 'risk' : 'ok'}`, socs: s.atRisk ? s.expectedSocPct : [] };
+    const next: Said = {
+      key: `${s.docks.join(',')}|${s.missing}|${s.atRisk ? 'risk' : 'ok'}`,
+      socs: s.atRisk ? s.expectedSocPct : [],
+    };
     if (!isNews(this.bookings.get(b.id), next)) return null;
     this.bookings.set(b.id, next);
-    const data = { bookingId: b.id, at: b.at, packs: b.packs, minSocPct: b.minSocPct, docks: s.docks, expectedSocPct: s.expectedSocPct, missing: s.missing };
+    const data = {
+      bookingId: b.id,
+      at: b.at,
+      packs: b.packs,
+      minSocPct: b.minSocPct,
+      docks: s.docks,
+      expectedSocPct: s.expectedSocPct,
+      missing: s.missing,
+    };
     const take = s.docks.length > 0 ? `take the packs in docks ${s.docks.join(', ')}` : 'no pack available';
     if (s.atRisk) {
-      const short = s.missing > 0 ? `${s.missing} pack(s) missing` : `expected ${s.expectedSocPct.map((x) => `${x.toFixed(0)} %`).join(', ')}`;
-      return { type: 'booking-at-risk', severity: 'warning', message: `booking ${b.id} at ${clock(b.at)} UTC needs ${b.packs} x ${b.minSocPct} %: ${short}; ${take}`, data };
+      const short =
+        s.missing > 0
+          ? `${s.missing} pack(s) missing`
+          : `expected ${s.expectedSocPct.map((x) => `${x.toFixed(0)} %`).join(', ')}`;
+      return {
+        type: 'booking-at-risk',
+        severity: 'warning',
+        message: `booking ${b.id} at ${clock(b.at)} UTC needs ${b.packs} x ${b.minSocPct} %: ${short}; ${take}`,
+        data,
+      };
     }
-    return { type: 'booking-reserved', severity: 'info', message: `booking ${b.id} at ${clock(b.at)} UTC: ${take}`, data };
+    return {
+      type: 'booking-reserved',
+      severity: 'info',
+      message: `booking ${b.id} at ${clock(b.at)} UTC: ${take}`,
+      data,
+    };
   }
 
   /** Drops what is remembered of bookings no longer planned, so a re-added one is announced again. */

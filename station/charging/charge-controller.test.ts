@@ -15,8 +15,14 @@ describe('a dock from insertion to full', () => {
   it('empty -> idle -> charging -> full at the storage target, every transition an event', () => {
     const rig = new Rig([simDock(1, { soc: 75 })]);
     const first = rig.step();
-    expect(first.commands).toEqual([{ dock: 1, kind: 'set', voltageV: 54.6, currentA: 7 }, { dock: 1, kind: 'on' }]);
-    expect(first.events.map((e) => [e.data['from'], e.data['to']])).toEqual([['empty', 'idle'], ['idle', 'charging']]);
+    expect(first.commands).toEqual([
+      { dock: 1, kind: 'set', voltageV: 54.6, currentA: 7 },
+      { dock: 1, kind: 'on' },
+    ]);
+    expect(first.events.map((e) => [e.data['from'], e.data['to']])).toEqual([
+      ['empty', 'idle'],
+      ['idle', 'charging'],
+    ]);
     let r = first;
     for (let i = 0; i < 200 && view(r, 1).state === 'charging'; i++) r = rig.step(10_000);
     expect(view(r, 1)).toMatchObject({ state: 'full', targetSocPct: 80, grantedA: 0 });
@@ -49,10 +55,16 @@ describe('a dock from insertion to full', () => {
   it('switches off a charger found on at start', () => {
     const c = new ChargeController();
     const input: DockInput = {
-      dock: 4, config: { series: 13, chargerMaxA: 10 }, bms: null,
+      dock: 4,
+      config: { series: 13, chargerMaxA: 10 },
+      bms: null,
       charger: { at: T0, value: chargerReading({ at: T0, outputOn: true, currentA: 2 }) },
     };
-    expect(c.tick({ now: T0, docks: [input] }).commands[0]).toEqual({ dock: 4, kind: 'off', reason: 'charger found on at start' });
+    expect(c.tick({ now: T0, docks: [input] }).commands[0]).toEqual({
+      dock: 4,
+      kind: 'off',
+      reason: 'charger found on at start',
+    });
   });
 
   it('is deterministic: the same inputs give the same results', () => {
@@ -118,7 +130,12 @@ describe('departures, storage and bookings', () => {
   });
 
   it('a booking reserves the best packs, charges them first and tells which to take', () => {
-    const rig = new Rig([simDock(1, { soc: 20 }), simDock(2, { soc: 70 }), simDock(3, { soc: 60 }), simDock(4, { soc: 75, tempsC: [-2] })]);
+    const rig = new Rig([
+      simDock(1, { soc: 20 }),
+      simDock(2, { soc: 70 }),
+      simDock(3, { soc: 60 }),
+      simDock(4, { soc: 75, tempsC: [-2] }),
+    ]);
     rig.budget = { maxW: 450 };
     rig.controller.addBooking({ id: 'ride-0800', at: T0 + 2 * H, packs: 2, minSocPct: 90 });
     const r = rig.step();
@@ -177,7 +194,9 @@ describe('leases, maintenance, commands', () => {
   it('balancing while the BMS bleeds cells near full', () => {
     const c = new ChargeController();
     const dock = (balancing: number[], at: number): DockInput => ({
-      dock: 1, config: { series: 13, chargerMaxA: 10 }, departureAt: T0 + H,
+      dock: 1,
+      config: { series: 13, chargerMaxA: 10 },
+      departureAt: T0 + H,
       bms: { at, value: bmsReading({ socPct: 97, balancing }) },
       charger: { at, value: chargerReading({ at, outputOn: at > T0, setCurrentA: 1.68, currentA: 1.5 }) },
     });
@@ -206,43 +225,69 @@ describe('property: random stations, budgets and readings', () => {
       maintenance: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(fc.array(dockArb, { minLength: 1, maxLength: 64 }), { minLength: 1, maxLength: 4 }), fc.double({ min: 0, max: 30_000, noNaN: true }), (rounds, maxW) => {
-        const c = new ChargeController({ budget: { maxW } });
-        const n = rounds[0]?.length ?? 1;
-        for (let k = 0; k < n; k++) if (rounds[0]?.[k]?.maintenance) c.setMaintenance(k + 1, true);
-        let now = T0;
-        for (const docks of rounds) {
-          const inputs: DockInput[] = docks.slice(0, n).map((d, i) => ({
-            dock: i + 1, config: { series: d.series, chargerMaxA: d.chargerMaxA },
-            bms: d.present ? { at: now - d.bmsAge, value: bmsReading({ id: `b${i}`, socPct: d.soc, nominalAh: d.nominalAh, cellsV: Array.from({ length: d.cells }, () => d.cellV), voltageV: d.cells * d.cellV, tempsC: [d.temp], protection: [...d.flags] }) } : null,
-            charger: { at: now - d.chargerAge, value: chargerReading({ at: now - d.chargerAge, outputOn: d.outA > 0, currentA: d.outA, setCurrentA: d.outA }) },
-            health: { retire: d.retire },
-          }));
-          const r = c.tick({ now, docks: inputs });
-          let w = 0;
-          for (const v of r.docks) {
-            const input = inputs.find((x) => x.dock === v.dock);
-            if (!input) throw new Error('view without input');
-            if (v.grantedA > 0) {
-              expect(['charging', 'balancing']).toContain(v.state);
-              expect(v.quarantined).toBe(false);
-              const b = input.bms?.value;
-              expect(b).toBeDefined();
-              expect(v.grantedA).toBeLessThanOrEqual(input.config.chargerMaxA + 1e-9);
-              expect(v.grantedA).toBeLessThanOrEqual(cfg.chargeCRate * (b?.nominalAh ?? 0) + 1e-9);
+      fc.property(
+        fc.array(fc.array(dockArb, { minLength: 1, maxLength: 64 }), { minLength: 1, maxLength: 4 }),
+        fc.double({ min: 0, max: 30_000, noNaN: true }),
+        (rounds, maxW) => {
+          const c = new ChargeController({ budget: { maxW } });
+          const n = rounds[0]?.length ?? 1;
+          for (let k = 0; k < n; k++) if (rounds[0]?.[k]?.maintenance) c.setMaintenance(k + 1, true);
+          let now = T0;
+          for (const docks of rounds) {
+            const inputs: DockInput[] = docks.slice(0, n).map((d, i) => ({
+              dock: i + 1,
+              config: { series: d.series, chargerMaxA: d.chargerMaxA },
+              bms: d.present
+                ? {
+                    at: now - d.bmsAge,
+                    value: bmsReading({
+                      id: `b${i}`,
+                      socPct: d.soc,
+                      nominalAh: d.nominalAh,
+                      cellsV: Array.from({ length: d.cells }, () => d.cellV),
+                      voltageV: d.cells * d.cellV,
+                      tempsC: [d.temp],
+                      protection: [...d.flags],
+                    }),
+                  }
+                : null,
+              charger: {
+                at: now - d.chargerAge,
+                value: chargerReading({
+                  at: now - d.chargerAge,
+                  outputOn: d.outA > 0,
+                  currentA: d.outA,
+                  setCurrentA: d.outA,
+                }),
+              },
+              health: { retire: d.retire },
+            }));
+            const r = c.tick({ now, docks: inputs });
+            let w = 0;
+            for (const v of r.docks) {
+              const input = inputs.find((x) => x.dock === v.dock);
+              if (!input) throw new Error('view without input');
+              if (v.grantedA > 0) {
+                expect(['charging', 'balancing']).toContain(v.state);
+                expect(v.quarantined).toBe(false);
+                const b = input.bms?.value;
+                expect(b).toBeDefined();
+                expect(v.grantedA).toBeLessThanOrEqual(input.config.chargerMaxA + 1e-9);
+                expect(v.grantedA).toBeLessThanOrEqual(cfg.chargeCRate * (b?.nominalAh ?? 0) + 1e-9);
+              }
+              w += (v.grantedA * v.setVoltageV) / cfg.budget.efficiency;
             }
-            w += (v.grantedA * v.setVoltageV) / cfg.budget.efficiency;
-          }
-          expect(w).toBeLessThanOrEqual(maxW + 1e-6);
-          for (const cmd of r.commands) {
-            if (cmd.kind === 'set') {
-              const v = r.docks.find((x) => x.dock === cmd.dock);
-              if (cmd.currentA > 0) expect(['charging', 'balancing']).toContain(v?.state);
+            expect(w).toBeLessThanOrEqual(maxW + 1e-6);
+            for (const cmd of r.commands) {
+              if (cmd.kind === 'set') {
+                const v = r.docks.find((x) => x.dock === cmd.dock);
+                if (cmd.currentA > 0) expect(['charging', 'balancing']).toContain(v?.state);
+              }
             }
+            now += 100;
           }
-          now += 100;
-        }
-      }),
+        },
+      ),
       { numRuns: 200, seed: 7 },
     );
   });

@@ -6,10 +6,32 @@ import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
 import type { ChargerReading } from '../../firmware-bridge/charger/charger.ts';
 import { Announcer } from './announcements.ts';
 import { budgetWatts, currentLimit, planCharging, type CurrentLimit, type PlanCandidate } from './charge-planner.ts';
-import { chargingConfigSchema, freshnessLimitMs, type ChargingConfig, type ChargingConfigInput } from './charging-config.ts';
-import type { Booking, ChargeCommand, ChargingEvent, DockInput, DockView, TickInputs, TickResult } from './charging-types.ts';
+import {
+  chargingConfigSchema,
+  freshnessLimitMs,
+  type ChargingConfig,
+  type ChargingConfigInput,
+} from './charging-config.ts';
+import type {
+  Booking,
+  ChargeCommand,
+  ChargingEvent,
+  DockInput,
+  DockView,
+  TickInputs,
+  TickResult,
+} from './charging-types.ts';
 import { DockMachine, type AckResult } from './dock-state.ts';
-import { causeGone, checkInterlocks, fresh, newInterlockMemory, type InterlockCode, type InterlockInput, type InterlockMemory, type Violation } from './interlocks.ts';
+import {
+  causeGone,
+  checkInterlocks,
+  fresh,
+  newInterlockMemory,
+  type InterlockCode,
+  type InterlockInput,
+  type InterlockMemory,
+  type Violation,
+} from './interlocks.ts';
 import { quarantineCheck } from './quarantine.ts';
 import { SetpointLeases } from './setpoint-lease.ts';
 
@@ -71,10 +93,38 @@ export class ChargeController {
     let r = this.runtimes.get(dock);
     if (!r) {
       const view: DockView = {
-        dock, state: 'empty', batteryId: null, doNotDispatch: false, stopped: false, quarantined: false, awaitingAck: false, grantedA: 0, setVoltageV: 0,
-        targetSocPct: null, departureAt: null, expectedSocAtDeparturePct: null, bookingId: null,
+        dock,
+        state: 'empty',
+        batteryId: null,
+        doNotDispatch: false,
+        stopped: false,
+        quarantined: false,
+        awaitingAck: false,
+        grantedA: 0,
+        setVoltageV: 0,
+        targetSocPct: null,
+        departureAt: null,
+        expectedSocAtDeparturePct: null,
+        bookingId: null,
       };
-      r = { m: new DockMachine(dock), input: null, isNew: true, commandedOn: false, onAt: 0, offAt: now, offRepeatedFor: null, mem: newInterlockMemory(), fet: 'closed', fetClosingAt: 0, stopped: false, limit: null, limitFor: { bms: undefined, health: undefined, config: undefined }, restCheckedFor: null, why: undefined, view };
+      r = {
+        m: new DockMachine(dock),
+        input: null,
+        isNew: true,
+        commandedOn: false,
+        onAt: 0,
+        offAt: now,
+        offRepeatedFor: null,
+        mem: newInterlockMemory(),
+        fet: 'closed',
+        fetClosingAt: 0,
+        stopped: false,
+        limit: null,
+        limitFor: { bms: undefined, health: undefined, config: undefined },
+        restCheckedFor: null,
+        why: undefined,
+        view,
+      };
       this.runtimes.set(dock, r);
     }
     return r;
@@ -82,8 +132,16 @@ export class ChargeController {
 
   private interlockInput(r: DockRuntime, d: DockInput, now: number, freshnessMs: number): InterlockInput {
     return {
-      now, freshnessMs, series: d.config.series, bms: d.bms, charger: d.charger, commandedOn: r.commandedOn, offAt: r.offAt,
-      grantedA: this.leases.get(d.dock)?.currentA ?? 0, batteryLimitA: r.limit?.batteryLimitA ?? 0, ownFlags: r.fet === 'closed' ? NO_FLAGS : FET_LOCK,
+      now,
+      freshnessMs,
+      series: d.config.series,
+      bms: d.bms,
+      charger: d.charger,
+      commandedOn: r.commandedOn,
+      offAt: r.offAt,
+      grantedA: this.leases.get(d.dock)?.currentA ?? 0,
+      batteryLimitA: r.limit?.batteryLimitA ?? 0,
+      ownFlags: r.fet === 'closed' ? NO_FLAGS : FET_LOCK,
     };
   }
 
@@ -132,16 +190,39 @@ export class ChargeController {
       const x = this.interlockInput(r, d, now, freshMs);
       const vs: Violation[] = checkInterlocks(x, r.mem, cfg);
       if (bms && r.commandedOn && !bms.chargeFetOn && r.fet === 'closed') {
-        vs.push({ code: 'bms-protection', serious: false, message: 'BMS opened its charge FET', data: { chargeFetOn: false } });
+        vs.push({
+          code: 'bms-protection',
+          serious: false,
+          message: 'BMS opened its charge FET',
+          data: { chargeFetOn: false },
+        });
       }
       if (vs.length > 0 && r.commandedOn) this.switchOff(r, d.dock, vs[0]?.message ?? 'interlock', now, offs);
-      else if (!r.commandedOn && seenOn && d.charger !== null && d.charger.at !== r.offRepeatedFor && d.charger.at >= (r.offAt ?? 0) + cfg.charger.offSettleMs) {
+      else if (
+        !r.commandedOn &&
+        seenOn &&
+        d.charger !== null &&
+        d.charger.at !== r.offRepeatedFor &&
+        d.charger.at >= (r.offAt ?? 0) + cfg.charger.offSettleMs
+      ) {
         // Told off, still seen on: say it again, once per new reading (off travels on the safety lane).
         r.offRepeatedFor = d.charger.at;
         offs.push({ dock: d.dock, kind: 'off', reason: vs[0]?.message ?? 'charger seen on while it should be off' });
       }
       for (const v of vs) {
-        events.push(...r.m.raise({ kind: 'interlock', code: v.code, reason: v.message, serious: v.serious, doNotDispatch: BATTERY_CODES.has(v.code), data: v.data }, now));
+        events.push(
+          ...r.m.raise(
+            {
+              kind: 'interlock',
+              code: v.code,
+              reason: v.message,
+              serious: v.serious,
+              doNotDispatch: BATTERY_CODES.has(v.code),
+              data: v.data,
+            },
+            now,
+          ),
+        );
         if (v.code === 'charger-not-off' && r.fet !== 'open') {
           offs.push({ dock: d.dock, kind: 'bms-charge-fet', on: false });
           r.fet = 'open';
@@ -171,14 +252,22 @@ export class ChargeController {
       } else if (m.batteryId !== null && !r.commandedOn) {
         events.push(...m.remove(now));
       }
-      if (r.fet === 'closing' && bms !== null && d.bms !== null && d.bms.at >= r.fetClosingAt + cfg.charger.offSettleMs && bms.chargeFetOn) r.fet = 'closed';
+      if (
+        r.fet === 'closing' &&
+        bms !== null &&
+        d.bms !== null &&
+        d.bms.at >= r.fetClosingAt + cfg.charger.offSettleMs &&
+        bms.chargeFetOn
+      )
+        r.fet = 'closed';
       x.ownFlags = r.fet === 'closed' ? NO_FLAGS : FET_LOCK;
       const f = m.fault;
       if (f !== null) {
         const gone =
           f.kind === 'interlock'
             ? f.causes.every((c) => causeGone(c.code as InterlockCode, x, f.since, cfg))
-            : bms !== null && quarantineCheck(bms, d.config, d.health, cfg, { temperature: true, ownFlags: x.ownFlags }) === null;
+            : bms !== null &&
+              quarantineCheck(bms, d.config, d.health, cfg, { temperature: true, ownFlags: x.ownFlags }) === null;
         m.setCauseGone(gone);
         events.push(...m.resolve(now, bms !== null));
         if (m.fault === null && r.fet === 'open') {
@@ -193,7 +282,13 @@ export class ChargeController {
         // A resting battery is judged once per new reading; temperature only on insertion (a warm one just waits).
         r.restCheckedFor = d.bms;
         const q = quarantineCheck(bms, d.config, d.health, cfg, { temperature: inserted, ownFlags: x.ownFlags });
-        if (q) events.push(...m.raise({ kind: 'quarantine', code: q.code, reason: q.reason, serious: false, doNotDispatch: true }, now));
+        if (q)
+          events.push(
+            ...m.raise(
+              { kind: 'quarantine', code: q.code, reason: q.reason, serious: false, doNotDispatch: true },
+              now,
+            ),
+          );
       }
     }
 
@@ -204,17 +299,32 @@ export class ChargeController {
       const { d, r, bms, ch } = row;
       if (!r.m.inService || bms === null || r.m.batteryId === null) continue;
       const limitA = r.limit?.limitA ?? 0;
-      r.why = r.stopped ? 'stopped by command' : ch === null ? 'charger not answering' : r.fet !== 'closed' ? 'waiting for the BMS charge FET' : !bms.chargeFetOn ? 'BMS charge FET open' : r.limit?.why;
+      r.why = r.stopped
+        ? 'stopped by command'
+        : ch === null
+          ? 'charger not answering'
+          : r.fet !== 'closed'
+            ? 'waiting for the BMS charge FET'
+            : !bms.chargeFetOn
+              ? 'BMS charge FET open'
+              : r.limit?.why;
       const v = d.config.series * cfg.cells.cvCellV;
       const cutoffA = cfg.fullCutoffCRate * bms.nominalAh;
       const held = r.commandedOn ? (this.leases.get(d.dock)?.currentA ?? 0) : 0;
       const atCv = ch?.mode === 'cv' || bms.voltageV >= v - 0.02 * d.config.series;
       const settled = d.charger !== null && d.charger.at >= r.onAt + cfg.charger.offConfirmMs;
       candidates.push({
-        dock: d.dock, batteryId: r.m.batteryId, socPct: bms.socPct, nominalAh: bms.nominalAh, voltageV: v, maxA: limitA,
-        chargeable: r.why === undefined && limitA > 0, full: r.m.state === 'full',
+        dock: d.dock,
+        batteryId: r.m.batteryId,
+        socPct: bms.socPct,
+        nominalAh: bms.nominalAh,
+        voltageV: v,
+        maxA: limitA,
+        chargeable: r.why === undefined && limitA > 0,
+        full: r.m.state === 'full',
         cvDone: r.commandedOn && settled && atCv && bms.currentA < cutoffA && held >= 2 * cutoffA,
-        departureAt: this.batteryDepartures.get(r.m.batteryId) ?? this.dockDepartures.get(d.dock) ?? d.departureAt ?? null,
+        departureAt:
+          this.batteryDepartures.get(r.m.batteryId) ?? this.dockDepartures.get(d.dock) ?? d.departureAt ?? null,
       });
       planned.push(row);
     }
@@ -235,7 +345,12 @@ export class ChargeController {
       const { r, bms } = row;
       if (e.grantA > 0) {
         if (this.leases.grant(c.dock, c.voltageV, e.grantA, now) !== 'same') {
-          rest.push({ dock: c.dock, kind: 'set', voltageV: c.voltageV, currentA: this.leases.get(c.dock)?.currentA ?? 0 });
+          rest.push({
+            dock: c.dock,
+            kind: 'set',
+            voltageV: c.voltageV,
+            currentA: this.leases.get(c.dock)?.currentA ?? 0,
+          });
         }
         if (!r.commandedOn) {
           rest.push({ dock: c.dock, kind: 'on' });
@@ -247,8 +362,13 @@ export class ChargeController {
         const to = bms.balancing.length > 0 ? 'balancing' : 'charging';
         if (r.m.state !== to) events.push(...r.m.charge(to, now));
       } else {
-        const reached = e.targetSocPct >= 100 ? c.cvDone || (c.full && !e.needsCharge) : bms.socPct >= e.targetSocPct - (c.full ? cfg.resumeBelowTargetPct : 0);
-        const why = reached ? `target ${e.targetSocPct} % reached` : (r.why ?? (e.needsCharge ? 'no budget left' : 'not eligible'));
+        const reached =
+          e.targetSocPct >= 100
+            ? c.cvDone || (c.full && !e.needsCharge)
+            : bms.socPct >= e.targetSocPct - (c.full ? cfg.resumeBelowTargetPct : 0);
+        const why = reached
+          ? `target ${e.targetSocPct} % reached`
+          : (r.why ?? (e.needsCharge ? 'no budget left' : 'not eligible'));
         if (r.commandedOn) this.switchOff(r, c.dock, why, now, offs);
         if (!reached) r.why = why;
         const to = reached ? 'full' : 'idle';
@@ -281,9 +401,19 @@ export class ChargeController {
       const l = r.commandedOn ? this.leases.get(d.dock) : undefined;
       const m = r.m;
       const v: DockView = {
-        dock: d.dock, state: m.state, batteryId: m.batteryId, doNotDispatch: m.doNotDispatch, stopped: r.stopped, quarantined: m.fault?.kind === 'quarantine',
-        awaitingAck: m.awaitingAck, grantedA: l?.currentA ?? 0, setVoltageV: l?.voltageV ?? 0, targetSocPct: e?.targetSocPct ?? null,
-        departureAt: e?.deadline ?? null, expectedSocAtDeparturePct: e?.expectedSocPct ?? null, bookingId: e?.bookingId ?? null,
+        dock: d.dock,
+        state: m.state,
+        batteryId: m.batteryId,
+        doNotDispatch: m.doNotDispatch,
+        stopped: r.stopped,
+        quarantined: m.fault?.kind === 'quarantine',
+        awaitingAck: m.awaitingAck,
+        grantedA: l?.currentA ?? 0,
+        setVoltageV: l?.voltageV ?? 0,
+        targetSocPct: e?.targetSocPct ?? null,
+        departureAt: e?.deadline ?? null,
+        expectedSocAtDeparturePct: e?.expectedSocPct ?? null,
+        bookingId: e?.bookingId ?? null,
       };
       const reason = m.reason ?? (m.state === 'idle' || m.state === 'full' ? r.why : undefined);
       if (reason !== undefined) v.reason = reason;

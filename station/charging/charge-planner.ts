@@ -94,7 +94,12 @@ export interface CurrentLimit {
 }
 
 /** A battery's current limit now: C-rate and BMS cap, temperature bands, pre-charge, health, taper, charger maximum. */
-export function currentLimit(b: BmsReading, dock: DockChargeConfig, health: BatteryHealth | undefined, cfg: ChargingConfig): CurrentLimit {
+export function currentLimit(
+  b: BmsReading,
+  dock: DockChargeConfig,
+  health: BatteryHealth | undefined,
+  cfg: ChargingConfig,
+): CurrentLimit {
   if (!(b.nominalAh > 0)) return { limitA: 0, batteryLimitA: 0, why: 'battery reports no capacity' };
   const batteryLimitA = Math.min(cfg.chargeCRate * b.nominalAh, dock.batteryMaxA ?? Infinity);
   let cRate = b.tempsC.length === 0 ? 0 : Infinity;
@@ -125,7 +130,10 @@ interface Work {
 }
 
 const byPriority = (a: Work, b: Work): number =>
-  (a.bookingId === null ? 1 : 0) - (b.bookingId === null ? 1 : 0) || a.deadline - b.deadline || a.c.socPct - b.c.socPct || a.c.dock - b.c.dock;
+  (a.bookingId === null ? 1 : 0) - (b.bookingId === null ? 1 : 0) ||
+  a.deadline - b.deadline ||
+  a.c.socPct - b.c.socPct ||
+  a.c.dock - b.c.dock;
 
 /** SoC a pack could reach by `at` charging at its own limit (budget ignored): how bookings pick their packs. */
 function reachable(c: PlanCandidate, at: number, now: number): number {
@@ -133,7 +141,13 @@ function reachable(c: PlanCandidate, at: number, now: number): number {
   return Math.min(100, c.socPct + ((c.maxA * Math.max(0, at - now)) / HOUR_MS / c.nominalAh) * 100);
 }
 
-export function planCharging(cands: readonly PlanCandidate[], bookings: readonly Booking[], budgetW: number, now: number, cfg: ChargingConfig): Plan {
+export function planCharging(
+  cands: readonly PlanCandidate[],
+  bookings: readonly Booking[],
+  budgetW: number,
+  now: number,
+  cfg: ChargingConfig,
+): Plan {
   const work: Work[] = cands.map((c) => {
     let target = cfg.storageTargetSocPct;
     let deadline = Infinity;
@@ -146,7 +160,9 @@ export function planCharging(cands: readonly PlanCandidate[], bookings: readonly
 
   // Bookings, earliest first, each reserve the packs that can best make it, never one pack twice.
   const statuses: BookingStatus[] = [];
-  const active = bookings.filter((b) => b.at > now && b.packs > 0).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  const active = bookings
+    .filter((b) => b.at > now && b.packs > 0)
+    .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
   for (const bk of active) {
     const pool = work.filter((w) => w.bookingId === null);
     for (const w of pool) w.score = reachable(w.c, bk.at, now);
@@ -157,7 +173,13 @@ export function planCharging(cands: readonly PlanCandidate[], bookings: readonly
       w.deadline = Math.min(w.deadline, bk.at);
       w.target = Math.max(w.target, bk.minSocPct);
     }
-    statuses.push({ booking: bk, docks: chosen.map((w) => w.c.dock), expectedSocPct: [], missing: bk.packs - chosen.length, atRisk: false });
+    statuses.push({
+      booking: bk,
+      docks: chosen.map((w) => w.c.dock),
+      expectedSocPct: [],
+      missing: bk.packs - chosen.length,
+      atRisk: false,
+    });
   }
 
   for (const w of work) {
@@ -194,10 +216,19 @@ export function planCharging(cands: readonly PlanCandidate[], bookings: readonly
       const poolAh = wPerA > 0 ? Math.max(0, budgetW * hours - usedWh) / wPerA : 0;
       const gotAh = Math.min(needAh, ownAh, poolAh);
       usedWh += gotAh * wPerA;
-      expected = c.nominalAh > 0 ? Math.round(Math.min(100, c.socPct + (gotAh / c.nominalAh) * 100) * 10) / 10 : c.socPct;
+      expected =
+        c.nominalAh > 0 ? Math.round(Math.min(100, c.socPct + (gotAh / c.nominalAh) * 100) * 10) / 10 : c.socPct;
       atRisk = expected < w.target - cfg.deadlineMarginPct && !(w.target >= 100 && c.cvDone);
     }
-    entries.set(c.dock, { grantA, targetSocPct: w.target, deadline: Number.isFinite(w.deadline) ? w.deadline : null, bookingId: w.bookingId, expectedSocPct: expected, atRisk, needsCharge: w.needs });
+    entries.set(c.dock, {
+      grantA,
+      targetSocPct: w.target,
+      deadline: Number.isFinite(w.deadline) ? w.deadline : null,
+      bookingId: w.bookingId,
+      expectedSocPct: expected,
+      atRisk,
+      needsCharge: w.needs,
+    });
   }
   for (const s of statuses) {
     s.expectedSocPct = s.docks.map((d) => entries.get(d)?.expectedSocPct ?? 0);

@@ -12,13 +12,36 @@ export const T0 = Date.UTC(2026, 2, 2, 6, 0, 0);
 export function bmsReading(over: Partial<BmsReading> = {}): BmsReading {
   const cellsV = over.cellsV ?? Array.from({ length: 13 }, () => 3.9);
   return {
-    id: 'pack-1', voltageV: cellsV.reduce((a, b) => a + b, 0), currentA: 0, socPct: 50, remainingAh: 7, nominalAh: 14, cycles: 10,
-    cellsV, tempsC: [25, 25], protection: [], chargeFetOn: true, dischargeFetOn: true, balancing: [], ...over,
+    id: 'pack-1',
+    voltageV: cellsV.reduce((a, b) => a + b, 0),
+    currentA: 0,
+    socPct: 50,
+    remainingAh: 7,
+    nominalAh: 14,
+    cycles: 10,
+    cellsV,
+    tempsC: [25, 25],
+    protection: [],
+    chargeFetOn: true,
+    dischargeFetOn: true,
+    balancing: [],
+    ...over,
   };
 }
 
 export function chargerReading(over: Partial<ChargerReading> = {}): ChargerReading {
-  return { online: true, at: 0, outputOn: false, setVoltageV: 54.6, setCurrentA: 0, voltageV: 50.7, currentA: 0, protection: 'none', mode: 'cc', ...over };
+  return {
+    online: true,
+    at: 0,
+    outputOn: false,
+    setVoltageV: 54.6,
+    setCurrentA: 0,
+    voltageV: 50.7,
+    currentA: 0,
+    protection: 'none',
+    mode: 'cc',
+    ...over,
+  };
 }
 
 export interface SimDock {
@@ -50,9 +73,27 @@ export interface SimDock {
 
 export function simDock(dock: number, over: Partial<SimDock> = {}): SimDock {
   return {
-    dock, series: 13, chargerMaxA: 10, batteryId: `pack-${dock}`, soc: 50, nominalAh: 14, cellV: null, tempsC: [25, 25], protection: [], chargeFetOn: true, fetLocked: false,
-    out: { on: false, setV: 0, setI: 0 }, stuckRelay: false, ignoreSetpointsA: null, extraV: 0, extraA: 0, bmsSilent: false, chargerSilent: false,
-    lastBmsAt: -Infinity, lastChargerAt: -Infinity, ...over,
+    dock,
+    series: 13,
+    chargerMaxA: 10,
+    batteryId: `pack-${dock}`,
+    soc: 50,
+    nominalAh: 14,
+    cellV: null,
+    tempsC: [25, 25],
+    protection: [],
+    chargeFetOn: true,
+    fetLocked: false,
+    out: { on: false, setV: 0, setI: 0 },
+    stuckRelay: false,
+    ignoreSetpointsA: null,
+    extraV: 0,
+    extraA: 0,
+    bmsSilent: false,
+    chargerSilent: false,
+    lastBmsAt: -Infinity,
+    lastChargerAt: -Infinity,
+    ...over,
   };
 }
 
@@ -98,8 +139,16 @@ export class Rig {
         : {
             at: d.lastBmsAt,
             value: bmsReading({
-              id: d.batteryId, cellsV: cells, voltageV: packV, currentA: i, socPct: Math.floor(d.soc), nominalAh: d.nominalAh, tempsC: d.tempsC,
-              protection: d.fetLocked ? [...d.protection, 'mosfet-software-lock'] : d.protection, chargeFetOn: d.chargeFetOn, remainingAh: (d.soc / 100) * d.nominalAh,
+              id: d.batteryId,
+              cellsV: cells,
+              voltageV: packV,
+              currentA: i,
+              socPct: Math.floor(d.soc),
+              nominalAh: d.nominalAh,
+              tempsC: d.tempsC,
+              protection: d.fetLocked ? [...d.protection, 'mosfet-software-lock'] : d.protection,
+              chargeFetOn: d.chargeFetOn,
+              remainingAh: (d.soc / 100) * d.nominalAh,
             }),
           };
     const charger = !Number.isFinite(d.lastChargerAt)
@@ -107,20 +156,33 @@ export class Rig {
       : {
           at: d.lastChargerAt,
           value: chargerReading({
-            at: d.lastChargerAt, outputOn: d.out.on, setVoltageV: d.out.setV, setCurrentA: d.ignoreSetpointsA ?? d.out.setI,
-            voltageV: (d.out.on ? Math.min(packV + 0.3, d.out.setV || packV) : packV) + d.extraV, currentA: d.out.on ? i : 0,
+            at: d.lastChargerAt,
+            outputOn: d.out.on,
+            setVoltageV: d.out.setV,
+            setCurrentA: d.ignoreSetpointsA ?? d.out.setI,
+            voltageV: (d.out.on ? Math.min(packV + 0.3, d.out.setV || packV) : packV) + d.extraV,
+            currentA: d.out.on ? i : 0,
           }),
         };
     return {
-      dock: d.dock, config: { series: d.series, chargerMaxA: d.chargerMaxA }, bms, charger,
-      ...(d.departureAt !== undefined ? { departureAt: d.departureAt } : {}), ...(d.health ? { health: d.health } : {}),
+      dock: d.dock,
+      config: { series: d.series, chargerMaxA: d.chargerMaxA },
+      bms,
+      charger,
+      ...(d.departureAt !== undefined ? { departureAt: d.departureAt } : {}),
+      ...(d.health ? { health: d.health } : {}),
     };
   }
 
   /** One tick: readings in, commands applied to the simulated chargers, time moves on by `ms`. */
   step(ms = 100, only?: (d: SimDock) => boolean): TickResult {
     const inputs = this.docks.filter((d) => !only || only(d)).map((d) => this.input(d));
-    const r = this.controller.tick({ now: this.now, docks: inputs, ...(this.budget ? { budget: this.budget } : {}), bookings: this.bookings });
+    const r = this.controller.tick({
+      now: this.now,
+      docks: inputs,
+      ...(this.budget ? { budget: this.budget } : {}),
+      bookings: this.bookings,
+    });
     for (const c of r.commands) this.apply(c);
     for (const d of this.docks) {
       if (d.batteryId === null) continue;

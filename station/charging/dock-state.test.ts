@@ -3,14 +3,36 @@
 import { describe, expect, it } from 'vitest';
 import { DockMachine, type FaultCause } from './dock-state.ts';
 
-const serious: FaultCause = { kind: 'interlock', code: 'charger-over-voltage', reason: 'charger output 58 V', serious: true, doNotDispatch: false };
-const mild: FaultCause = { kind: 'interlock', code: 'temperature', reason: 'battery at 47 °C', serious: false, doNotDispatch: true };
+const serious: FaultCause = {
+  kind: 'interlock',
+  code: 'charger-over-voltage',
+  reason: 'charger output 58 V',
+  serious: true,
+  doNotDispatch: false,
+};
+const mild: FaultCause = {
+  kind: 'interlock',
+  code: 'temperature',
+  reason: 'battery at 47 °C',
+  serious: false,
+  doNotDispatch: true,
+};
 
 describe('DockMachine', () => {
   it('records every transition as an event with from, to and the battery', () => {
     const m = new DockMachine(3);
-    const ev = [...m.insert('pack-9', 1), ...m.charge('charging', 2), ...m.charge('balancing', 3), ...m.charge('full', 4)];
-    expect(ev.map((e) => `${String(e.data['from'])}>${String(e.data['to'])}`)).toEqual(['empty>idle', 'idle>charging', 'charging>balancing', 'balancing>full']);
+    const ev = [
+      ...m.insert('pack-9', 1),
+      ...m.charge('charging', 2),
+      ...m.charge('balancing', 3),
+      ...m.charge('full', 4),
+    ];
+    expect(ev.map((e) => `${String(e.data['from'])}>${String(e.data['to'])}`)).toEqual([
+      'empty>idle',
+      'idle>charging',
+      'charging>balancing',
+      'balancing>full',
+    ]);
     expect(ev[0]).toMatchObject({ type: 'dock-state', severity: 'info', dock: 3, data: { batteryId: 'pack-9' } });
   });
 
@@ -34,7 +56,10 @@ describe('DockMachine', () => {
   it('a serious fault clears only after the cause is gone and a person acknowledged it', () => {
     const m = new DockMachine(2);
     m.insert('p', 0);
-    expect(m.raise(serious, 1)[0]).toMatchObject({ severity: 'fault', data: { to: 'fault', code: 'charger-over-voltage', serious: true } });
+    expect(m.raise(serious, 1)[0]).toMatchObject({
+      severity: 'fault',
+      data: { to: 'fault', code: 'charger-over-voltage', serious: true },
+    });
     expect(m.acknowledge().accepted).toBe(false);
     m.setCauseGone(true);
     expect(m.resolve(2, true)).toEqual([]);
@@ -73,7 +98,16 @@ describe('DockMachine', () => {
   it('a quarantine leaves with its battery', () => {
     const m = new DockMachine(1);
     m.insert('p', 0);
-    m.raise({ kind: 'quarantine', code: 'retire', reason: 'battery is flagged for retirement', serious: false, doNotDispatch: true }, 1);
+    m.raise(
+      {
+        kind: 'quarantine',
+        code: 'retire',
+        reason: 'battery is flagged for retirement',
+        serious: false,
+        doNotDispatch: true,
+      },
+      1,
+    );
     expect(m.reason).toBe('quarantine: battery is flagged for retirement');
     expect(m.remove(2)[0]?.data['to']).toBe('empty');
     expect(m.fault).toBeNull();

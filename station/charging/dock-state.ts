@@ -121,10 +121,32 @@ export class DockMachine {
     }
     // An interlock replaces a quarantine (it is the stronger statement); a quarantine never replaces an interlock.
     if (f !== null && f.kind === 'interlock' && cause.kind === 'quarantine') return [];
-    this.fault = { kind: cause.kind, causes: [cause], serious: cause.serious, doNotDispatch: cause.doNotDispatch, since: now, causeGone: false, acknowledged: false };
-    const data = { code: cause.code, kind: cause.kind, serious: cause.serious, doNotDispatch: cause.doNotDispatch, ...(cause.data ?? {}) };
+    this.fault = {
+      kind: cause.kind,
+      causes: [cause],
+      serious: cause.serious,
+      doNotDispatch: cause.doNotDispatch,
+      since: now,
+      causeGone: false,
+      acknowledged: false,
+    };
+    const data = {
+      code: cause.code,
+      kind: cause.kind,
+      serious: cause.serious,
+      doNotDispatch: cause.doNotDispatch,
+      ...(cause.data ?? {}),
+    };
     if (this.state === 'fault' || this.state === 'maintenance') {
-      return [{ type: 'dock-fault', severity: 'fault', dock: this.dock, message: `dock ${this.dock}: ${cause.reason}`, data: { batteryId: this.batteryId, ...data } }];
+      return [
+        {
+          type: 'dock-fault',
+          severity: 'fault',
+          dock: this.dock,
+          message: `dock ${this.dock}: ${cause.reason}`,
+          data: { batteryId: this.batteryId, ...data },
+        },
+      ];
     }
     return [this.go('fault', now, cause.reason, data)];
   }
@@ -152,8 +174,13 @@ export class DockMachine {
   acknowledge(): AckResult {
     const f = this.fault;
     if (f === null) return { accepted: false, message: `dock ${this.dock}: no fault to acknowledge` };
-    if (!f.serious) return { accepted: true, message: `dock ${this.dock}: fault clears by itself once its cause is gone` };
-    if (!f.causeGone) return { accepted: false, message: `dock ${this.dock}: cause still present (${f.causes.map((c) => c.code).join(', ')})` };
+    if (!f.serious)
+      return { accepted: true, message: `dock ${this.dock}: fault clears by itself once its cause is gone` };
+    if (!f.causeGone)
+      return {
+        accepted: false,
+        message: `dock ${this.dock}: cause still present (${f.causes.map((c) => c.code).join(', ')})`,
+      };
     f.acknowledged = true;
     return { accepted: true, message: `dock ${this.dock}: acknowledged, the fault clears at the next tick` };
   }
@@ -165,7 +192,11 @@ export class DockMachine {
     this.fault = null;
     if (this.state !== 'fault') return [];
     const why = f.serious ? 'acknowledged, cause gone' : 'cause gone';
-    return [this.go(batteryPresent && this.batteryId !== null ? 'idle' : 'empty', now, why, { cleared: f.causes.map((c) => c.code) })];
+    return [
+      this.go(batteryPresent && this.batteryId !== null ? 'idle' : 'empty', now, why, {
+        cleared: f.causes.map((c) => c.code),
+      }),
+    ];
   }
 
   setMaintenance(on: boolean, now: number): ChargingEvent[] {

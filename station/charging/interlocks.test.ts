@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { chargingConfig } from './charging-config.ts';
 import { bmsReading, chargerReading, Rig, simDock, T0, view, type SimDock } from './charging-test-kit.ts';
-import { causeGone, checkInterlocks, isSeriousProtection, newInterlockMemory, type InterlockCode, type InterlockInput } from './interlocks.ts';
+import {
+  causeGone,
+  checkInterlocks,
+  isSeriousProtection,
+  newInterlockMemory,
+  type InterlockCode,
+  type InterlockInput,
+} from './interlocks.ts';
 
 function charging(over: Partial<SimDock> = {}): Rig {
   const rig = new Rig([simDock(1, over), simDock(2)]);
@@ -39,14 +46,22 @@ describe('each interlock switches the charger off in the tick the bad reading is
       const rig = charging();
       c.inject(rig.dock(1));
       // Readings that go silent become stale only after the freshness limit (3 polls = 1.5 s): before, no fault.
-      for (let i = 1; i < (c.ticks ?? 1); i++) expect(rig.step().commands.filter((x) => x.dock === 1 && x.kind === 'off')).toEqual([]);
+      for (let i = 1; i < (c.ticks ?? 1); i++)
+        expect(rig.step().commands.filter((x) => x.dock === 1 && x.kind === 'off')).toEqual([]);
       const r = rig.step();
       expect(r.commands[0]).toMatchObject({ dock: 1, kind: 'off' });
       const v = view(r, 1);
       expect(v.state).toBe('fault');
       expect(v.code).toBe(c.code);
       expect(v.reason).toBeTruthy();
-      expect(r.events).toContainEqual(expect.objectContaining({ type: 'dock-state', severity: 'fault', dock: 1, data: expect.objectContaining({ code: c.code, serious: c.serious }) }));
+      expect(r.events).toContainEqual(
+        expect.objectContaining({
+          type: 'dock-state',
+          severity: 'fault',
+          dock: 1,
+          data: expect.objectContaining({ code: c.code, serious: c.serious }),
+        }),
+      );
       expect(rig.dock(1).out.on).toBe(false);
       expect(view(r, 2).state).toBe('charging');
     });
@@ -80,7 +95,9 @@ describe('each interlock switches the charger off in the tick the bad reading is
     // offConfirmMs 1500 ms = 15 ticks after the off command, then at once.
     expect(ticks).toBe(16);
     expect(r.commands).toContainEqual({ dock: 1, kind: 'bms-charge-fet', on: false });
-    expect(r.commands.findIndex((c) => c.kind === 'bms-charge-fet')).toBeLessThan(r.commands.findIndex((c) => c.kind !== 'off' && c.kind !== 'bms-charge-fet') >>> 0);
+    expect(r.commands.findIndex((c) => c.kind === 'bms-charge-fet')).toBeLessThan(
+      r.commands.findIndex((c) => c.kind !== 'off' && c.kind !== 'bms-charge-fet') >>> 0,
+    );
     const ev = r.events.find((e) => e.type === 'charger-stuck');
     expect(ev?.severity).toBe('fault');
     expect(ev?.message).toMatch(/mains switch/);
@@ -88,7 +105,9 @@ describe('each interlock switches the charger off in the tick the bad reading is
     expect(view(r, 1)).toMatchObject({ state: 'fault', code: 'charger-not-off' });
     expect(rig.dock(1).chargeFetOn).toBe(false);
     // Off is sent again for new readings that still show the output on, never more than once per reading.
-    expect(rig.log.flatMap((x) => x.commands).filter((c) => c.dock === 1 && c.kind === 'off').length).toBeGreaterThan(2);
+    expect(rig.log.flatMap((x) => x.commands).filter((c) => c.dock === 1 && c.kind === 'off').length).toBeGreaterThan(
+      2,
+    );
   });
 });
 
@@ -105,7 +124,13 @@ describe('clearing faults', () => {
     expect(rig.dock(1).out.on).toBe(false);
     expect(rig.controller.acknowledge(1).accepted).toBe(true);
     r = rig.step();
-    expect(r.events).toContainEqual(expect.objectContaining({ type: 'dock-state', dock: 1, data: expect.objectContaining({ from: 'fault', to: 'idle' }) }));
+    expect(r.events).toContainEqual(
+      expect.objectContaining({
+        type: 'dock-state',
+        dock: 1,
+        data: expect.objectContaining({ from: 'fault', to: 'idle' }),
+      }),
+    );
     r = rig.step();
     expect(view(r, 1).state).toBe('charging');
   });
@@ -161,9 +186,18 @@ describe('clearing faults', () => {
 describe('checkInterlocks (unit)', () => {
   const cfg = chargingConfig();
   const base = (over: Partial<InterlockInput> = {}): InterlockInput => ({
-    now: T0, freshnessMs: 1500, series: 13, commandedOn: true, offAt: null, grantedA: 5, batteryLimitA: 7,
+    now: T0,
+    freshnessMs: 1500,
+    series: 13,
+    commandedOn: true,
+    offAt: null,
+    grantedA: 5,
+    batteryLimitA: 7,
     bms: { at: T0, value: bmsReading({ currentA: 5 }) },
-    charger: { at: T0, value: chargerReading({ at: T0, outputOn: true, setCurrentA: 5, currentA: 5, setVoltageV: 54.6, voltageV: 51 }) },
+    charger: {
+      at: T0,
+      value: chargerReading({ at: T0, outputOn: true, setCurrentA: 5, currentA: 5, setVoltageV: 54.6, voltageV: 51 }),
+    },
     ...over,
   });
 
@@ -172,7 +206,9 @@ describe('checkInterlocks (unit)', () => {
   });
 
   it('over-current against the battery limit, not only the set-point', () => {
-    const x = base({ charger: { at: T0, value: chargerReading({ outputOn: true, setCurrentA: 9, currentA: 8, voltageV: 51 }) } });
+    const x = base({
+      charger: { at: T0, value: chargerReading({ outputOn: true, setCurrentA: 9, currentA: 8, voltageV: 51 }) },
+    });
     expect(checkInterlocks(x, newInterlockMemory(), cfg).map((v) => v.code)).toEqual(['charger-over-current']);
   });
 
@@ -181,7 +217,10 @@ describe('checkInterlocks (unit)', () => {
   });
 
   it('our own FET lock flag is not a violation', () => {
-    const x = base({ bms: { at: T0, value: bmsReading({ protection: ['mosfet-software-lock'] }) }, ownFlags: ['mosfet-software-lock'] });
+    const x = base({
+      bms: { at: T0, value: bmsReading({ protection: ['mosfet-software-lock'] }) },
+      ownFlags: ['mosfet-software-lock'],
+    });
     expect(checkInterlocks(x, newInterlockMemory(), cfg)).toEqual([]);
   });
 
@@ -194,7 +233,11 @@ describe('checkInterlocks (unit)', () => {
   it('a charger fault is gone only once the charger shows itself off after the off command', () => {
     const off = base({ commandedOn: false, offAt: T0 - 1000 });
     expect(causeGone('charger-over-current', off, T0 - 1000, cfg)).toBe(false);
-    const confirmed = { ...off, charger: { at: T0, value: chargerReading({ outputOn: false, currentA: 0 }) }, bms: { at: T0, value: bmsReading() } };
+    const confirmed = {
+      ...off,
+      charger: { at: T0, value: chargerReading({ outputOn: false, currentA: 0 }) },
+      bms: { at: T0, value: bmsReading() },
+    };
     expect(causeGone('charger-over-current', confirmed, T0 - 1000, cfg)).toBe(true);
   });
 });

@@ -74,7 +74,8 @@ export function isSeriousProtection(flags: readonly string[]): boolean {
   return flags.some((f) => !MILD_PROTECTION.has(f));
 }
 
-export const fresh = <T>(r: Fresh<T> | null, now: number, limitMs: number): T | null => (r !== null && now - r.at <= limitMs ? r.value : null);
+export const fresh = <T>(r: Fresh<T> | null, now: number, limitMs: number): T | null =>
+  r !== null && now - r.at <= limitMs ? r.value : null;
 
 function foreignFlags(bms: BmsReading, own: readonly string[] | undefined): string[] {
   return own && own.length > 0 ? bms.protection.filter((f) => !own.includes(f)) : bms.protection;
@@ -84,7 +85,10 @@ const maxOf = (xs: readonly number[]): number => xs.reduce((m, x) => (x > m ? x 
 const minOf = (xs: readonly number[]): number => xs.reduce((m, x) => (x < m ? x : m), Infinity);
 
 /** Readings taken after the off command (and its settle time) that show energy still flowing. */
-function energyAfterOff(x: InterlockInput, cfg: ChargingConfig): { charger: boolean; bms: boolean; chargerOff: boolean } {
+function energyAfterOff(
+  x: InterlockInput,
+  cfg: ChargingConfig,
+): { charger: boolean; bms: boolean; chargerOff: boolean } {
   const after = (x.offAt ?? -Infinity) + cfg.charger.offSettleMs;
   const ch = fresh(x.charger, x.now, x.freshnessMs);
   const chAfter = ch !== null && x.charger !== null && x.charger.at >= after;
@@ -103,7 +107,8 @@ export function checkInterlocks(x: InterlockInput, mem: InterlockMemory, cfg: Ch
   const bms = fresh(x.bms, x.now, x.freshnessMs);
   const ch = fresh(x.charger, x.now, x.freshnessMs);
   // While off, only readings taken after the off command had time to act say the charger is (still) on.
-  const current = x.commandedOn || (x.charger !== null && x.charger.at >= (x.offAt ?? -Infinity) + cfg.charger.offSettleMs);
+  const current =
+    x.commandedOn || (x.charger !== null && x.charger.at >= (x.offAt ?? -Infinity) + cfg.charger.offSettleMs);
   const seenOn = ch !== null && current && (ch.outputOn || ch.currentA > cfg.charger.offCurrentA);
   const active = x.commandedOn || seenOn;
 
@@ -117,22 +122,42 @@ export function checkInterlocks(x: InterlockInput, mem: InterlockMemory, cfg: Ch
         code: 'charger-not-off',
         serious: true,
         message: `charger does not switch off (${e.charger ? `output ${ch?.outputOn ? 'on' : 'off'}, ${ch?.currentA.toFixed(2)} A` : `battery still takes ${bms?.currentA.toFixed(2)} A`})`,
-        data: { chargerOutputOn: ch?.outputOn ?? null, chargerCurrentA: ch?.currentA ?? null, bmsCurrentA: bms?.currentA ?? null, offAt: x.offAt },
+        data: {
+          chargerOutputOn: ch?.outputOn ?? null,
+          chargerCurrentA: ch?.currentA ?? null,
+          bmsCurrentA: bms?.currentA ?? null,
+          offAt: x.offAt,
+        },
       });
     }
   }
   if (!active) return out;
 
   if (bms === null) {
-    out.push({ code: 'stale-bms', serious: false, message: x.bms ? `BMS reading ${x.now - x.bms.at} ms old` : 'no BMS reading', data: { ageMs: x.bms ? x.now - x.bms.at : null, limitMs: x.freshnessMs } });
+    out.push({
+      code: 'stale-bms',
+      serious: false,
+      message: x.bms ? `BMS reading ${x.now - x.bms.at} ms old` : 'no BMS reading',
+      data: { ageMs: x.bms ? x.now - x.bms.at : null, limitMs: x.freshnessMs },
+    });
   } else {
     const flags = foreignFlags(bms, x.ownFlags);
     if (flags.length > 0) {
-      out.push({ code: 'bms-protection', serious: isSeriousProtection(flags), message: `BMS protection: ${flags.join(', ')}`, data: { flags } });
+      out.push({
+        code: 'bms-protection',
+        serious: isSeriousProtection(flags),
+        message: `BMS protection: ${flags.join(', ')}`,
+        data: { flags },
+      });
     }
     const hi = maxOf(bms.cellsV);
     if (hi > cfg.cells.limitCellV) {
-      out.push({ code: 'cell-over-voltage', serious: true, message: `cell at ${hi.toFixed(3)} V above the ${cfg.cells.limitCellV} V limit`, data: { cellV: hi, limitV: cfg.cells.limitCellV } });
+      out.push({
+        code: 'cell-over-voltage',
+        serious: true,
+        message: `cell at ${hi.toFixed(3)} V above the ${cfg.cells.limitCellV} V limit`,
+        data: { cellV: hi, limitV: cfg.cells.limitCellV },
+      });
     }
     const tMin = minOf(bms.tempsC);
     const tMax = maxOf(bms.tempsC);
@@ -141,14 +166,22 @@ export function checkInterlocks(x: InterlockInput, mem: InterlockMemory, cfg: Ch
       out.push({
         code: 'temperature',
         serious: false,
-        message: bms.tempsC.length === 0 ? 'no battery temperature' : `battery at ${tMin < t.minC ? tMin : tMax} °C, outside ${t.minC}..${t.maxC} °C`,
+        message:
+          bms.tempsC.length === 0
+            ? 'no battery temperature'
+            : `battery at ${tMin < t.minC ? tMin : tMax} °C, outside ${t.minC}..${t.maxC} °C`,
         data: { minC: tMin, maxC: tMax, windowC: [t.minC, t.maxC] },
       });
     }
   }
 
   if (x.commandedOn && ch === null) {
-    out.push({ code: 'stale-charger', serious: false, message: x.charger ? `charger reading ${x.now - x.charger.at} ms old` : 'no charger reading', data: { ageMs: x.charger ? x.now - x.charger.at : null, limitMs: x.freshnessMs } });
+    out.push({
+      code: 'stale-charger',
+      serious: false,
+      message: x.charger ? `charger reading ${x.now - x.charger.at} ms old` : 'no charger reading',
+      data: { ageMs: x.charger ? x.now - x.charger.at : null, limitMs: x.freshnessMs },
+    });
   }
   if (ch !== null && seenOn) {
     const tol = cfg.charger;
@@ -207,7 +240,12 @@ export function causeGone(code: InterlockCode, x: InterlockInput, faultAt: numbe
       return bms === null || maxOf(bms.cellsV) <= cfg.cells.limitCellV;
     case 'temperature': {
       const t = cfg.temperature;
-      return bms === null || (bms.tempsC.length > 0 && minOf(bms.tempsC) >= t.minC + t.hysteresisC && maxOf(bms.tempsC) <= t.maxC - t.hysteresisC);
+      return (
+        bms === null ||
+        (bms.tempsC.length > 0 &&
+          minOf(bms.tempsC) >= t.minC + t.hysteresisC &&
+          maxOf(bms.tempsC) <= t.maxC - t.hysteresisC)
+      );
     }
     case 'stale-bms': {
       if (bms !== null) return true;

@@ -33,7 +33,12 @@ describe('quarantineCheck', () => {
   });
   it('ignores temperature for a resting battery and our own FET lock', () => {
     expect(quarantineCheck(bmsReading({ tempsC: [50] }), dock, undefined, cfg, { temperature: false })).toBeNull();
-    expect(quarantineCheck(bmsReading({ protection: ['mosfet-software-lock'] }), dock, undefined, cfg, { temperature: true, ownFlags: ['mosfet-software-lock'] })).toBeNull();
+    expect(
+      quarantineCheck(bmsReading({ protection: ['mosfet-software-lock'] }), dock, undefined, cfg, {
+        temperature: true,
+        ownFlags: ['mosfet-software-lock'],
+      }),
+    ).toBeNull();
   });
 });
 
@@ -44,9 +49,18 @@ describe('quarantine in the controller', () => {
     const input = rig2.input(rig2.dock(1));
     const b = input.bms?.value;
     if (!b) throw new Error('no bms');
-    const res = rig2.controller.tick({ now: rig2.now, docks: [{ ...input, bms: { at: rig2.now, value: { ...b, cellsV: cells(14), voltageV: 54.6 } } }] });
+    const res = rig2.controller.tick({
+      now: rig2.now,
+      docks: [{ ...input, bms: { at: rig2.now, value: { ...b, cellsV: cells(14), voltageV: 54.6 } } }],
+    });
     expect(res.commands).toEqual([]);
-    expect(view(res, 1)).toMatchObject({ state: 'fault', quarantined: true, doNotDispatch: true, code: 'voltage-class', grantedA: 0 });
+    expect(view(res, 1)).toMatchObject({
+      state: 'fault',
+      quarantined: true,
+      doNotDispatch: true,
+      code: 'voltage-class',
+      grantedA: 0,
+    });
     expect(view(res, 1).reason).toMatch(/^quarantine: battery has 14 cells/);
   });
 

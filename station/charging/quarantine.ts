@@ -40,19 +40,31 @@ export function quarantineCheck(
   // Voltage class: the cell count is decisive; the pack voltage must also fit that class, so a 14S pack with a
   // missing cell reading is not taken for 13S.
   if (bms.cellsV.length > 0 && bms.cellsV.length !== series) {
-    return { code: 'voltage-class', reason: `battery has ${bms.cellsV.length} cells in series, dock is wired for ${series}S` };
+    return {
+      code: 'voltage-class',
+      reason: `battery has ${bms.cellsV.length} cells in series, dock is wired for ${series}S`,
+    };
   }
   const lowV = series * c.minCellV;
   const highV = series * c.limitCellV;
   if (!(bms.voltageV >= lowV && bms.voltageV <= highV)) {
-    return { code: 'voltage-class', reason: `pack at ${bms.voltageV.toFixed(2)} V does not fit a ${series}S dock (${lowV.toFixed(1)}..${highV.toFixed(1)} V)` };
+    return {
+      code: 'voltage-class',
+      reason: `pack at ${bms.voltageV.toFixed(2)} V does not fit a ${series}S dock (${lowV.toFixed(1)}..${highV.toFixed(1)} V)`,
+    };
   }
   if (dock.chargerMaxV !== undefined && dock.chargerMaxV < series * c.cvCellV) {
-    return { code: 'charger-class', reason: `charger reaches ${dock.chargerMaxV} V, a ${series}S pack needs ${(series * c.cvCellV).toFixed(1)} V` };
+    return {
+      code: 'charger-class',
+      reason: `charger reaches ${dock.chargerMaxV} V, a ${series}S pack needs ${(series * c.cvCellV).toFixed(1)} V`,
+    };
   }
   if (health?.retire === true) return { code: 'retire', reason: 'battery is flagged for retirement' };
   if (health?.sohPct !== undefined && health.sohPct < cfg.lowHealth.retireBelowSohPct) {
-    return { code: 'retire', reason: `state of health ${health.sohPct.toFixed(0)} % below ${cfg.lowHealth.retireBelowSohPct} %: retire` };
+    return {
+      code: 'retire',
+      reason: `state of health ${health.sohPct.toFixed(0)} % below ${cfg.lowHealth.retireBelowSohPct} %: retire`,
+    };
   }
   const own = opts.ownFlags ?? [];
   const flags = bms.protection.filter((f) => !own.includes(f));
@@ -65,17 +77,26 @@ export function quarantineCheck(
     if (v > hi) hi = v;
   }
   if (bms.cellsV.length > 0) {
-    if (hi > c.limitCellV) return { code: 'cell-over-voltage', reason: `cell at ${hi.toFixed(3)} V above ${c.limitCellV} V` };
-    if (lo < c.minCellV) return { code: 'cell-under-voltage', reason: `cell at ${lo.toFixed(3)} V below ${c.minCellV} V: deeply discharged` };
+    if (hi > c.limitCellV)
+      return { code: 'cell-over-voltage', reason: `cell at ${hi.toFixed(3)} V above ${c.limitCellV} V` };
+    if (lo < c.minCellV)
+      return {
+        code: 'cell-under-voltage',
+        reason: `cell at ${lo.toFixed(3)} V below ${c.minCellV} V: deeply discharged`,
+      };
     if (hi - lo > cfg.maxCellSpreadV) {
-      return { code: 'cell-spread', reason: `cell spread ${((hi - lo) * 1000).toFixed(0)} mV above ${(cfg.maxCellSpreadV * 1000).toFixed(0)} mV` };
+      return {
+        code: 'cell-spread',
+        reason: `cell spread ${((hi - lo) * 1000).toFixed(0)} mV above ${(cfg.maxCellSpreadV * 1000).toFixed(0)} mV`,
+      };
     }
   }
   if (opts.temperature) {
     const t = cfg.temperature;
     if (bms.tempsC.length === 0) return { code: 'temperature', reason: 'battery reports no temperature' };
     for (const x of bms.tempsC) {
-      if (!(x >= t.minC && x <= t.maxC)) return { code: 'temperature', reason: `battery at ${x} °C, outside ${t.minC}..${t.maxC} °C` };
+      if (!(x >= t.minC && x <= t.maxC))
+        return { code: 'temperature', reason: `battery at ${x} °C, outside ${t.minC}..${t.maxC} °C` };
     }
   }
   return null;

@@ -15,12 +15,19 @@ export class CommandError extends Error {
 }
 
 /** Applies one command; the dock number may come as `dock` on the command or inside `args`. */
-export function applyCommand(controller: ChargeController, knownDocks: ReadonlySet<number>, name: string, cmd: Command): unknown {
+export function applyCommand(
+  controller: ChargeController,
+  knownDocks: ReadonlySet<number>,
+  name: string,
+  cmd: Command,
+): unknown {
   if (!isCommandName(name)) throw new CommandError(`unknown command "${name}"; known: ${COMMAND_NAMES.join(', ')}`);
   const parsed = parseCommandArgs(name, cmd.dock, cmd.args);
-  if (!parsed.success) throw new CommandError(parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new CommandError(parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; '));
   const a = parsed.data as Record<string, unknown>;
-  if (typeof a.dock === 'number' && !knownDocks.has(a.dock)) throw new CommandError(`dock ${a.dock} does not exist at this station`);
+  if (typeof a.dock === 'number' && !knownDocks.has(a.dock))
+    throw new CommandError(`dock ${a.dock} does not exist at this station`);
   switch (name) {
     case 'stop-charging':
       controller.stopCharging(a.dock as number);
@@ -40,7 +47,12 @@ export function applyCommand(controller: ChargeController, knownDocks: ReadonlyS
       return { dock: a.dock, message: r.message };
     }
     case 'add-booking':
-      controller.addBooking({ id: a.id as string, at: a.at as number, packs: a.packs as number, minSocPct: a.minSocPct as number });
+      controller.addBooking({
+        id: a.id as string,
+        at: a.at as number,
+        packs: a.packs as number,
+        minSocPct: a.minSocPct as number,
+      });
       return { booking: a.id };
     case 'remove-booking':
       if (!controller.removeBooking(a.id as string)) throw new CommandError(`no booking ${String(a.id)}`);

@@ -21,7 +21,10 @@ export const bmsConfigSchema = z.object({
 });
 
 export const chargerConfigSchema = z.object({
-  type: z.enum(['riden', 'generic', 'none']).default('none').describe('charger driver; none = dock without a controllable charger'),
+  type: z
+    .enum(['riden', 'generic', 'none'])
+    .default('none')
+    .describe('charger driver; none = dock without a controllable charger'),
   port: portSchema.optional(),
   baudRate: z.number().int().positive().default(115200).describe('baud; Riden RD60xx default 115200'),
   unit: z.number().int().min(1).max(247).default(1).describe('Modbus slave address'),
@@ -32,7 +35,10 @@ export const chargerConfigSchema = z.object({
 
 export const dockConfigSchema = z.object({
   dock: z.number().int().min(1).max(512).describe('dock number as printed on the station'),
-  series: z.union([z.literal(13), z.literal(14)]).default(13).describe('cells in series the dock is wired for (voltage class)'),
+  series: z
+    .union([z.literal(13), z.literal(14)])
+    .default(13)
+    .describe('cells in series the dock is wired for (voltage class)'),
   bms: bmsConfigSchema,
   charger: chargerConfigSchema.default({ type: 'none', baudRate: 115200, unit: 1, maxCurrentA: 10, timeoutMs: 200 }),
 });
@@ -44,7 +50,13 @@ export const mqttConfigSchema = z.object({
   passwordFile: z.string().optional().describe('file holding the password (preferred over password in the config)'),
   ca: z.string().optional().describe('CA certificate file for mqtts'),
   keepaliveS: z.number().int().min(5).max(600).default(30),
-  ackTimeoutMs: z.number().int().min(1000).max(600_000).default(15_000).describe('resend a message not acknowledged by the central store after this long, ms'),
+  ackTimeoutMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(600_000)
+    .default(15_000)
+    .describe('resend a message not acknowledged by the central store after this long, ms'),
 });
 
 export const stationConfigSchema = z
@@ -60,19 +72,31 @@ export const stationConfigSchema = z
       .omit({ tickMs: true, pollPeriodMs: true })
       .prefault({})
       .describe('charging policy: budget, temperature window, targets (tickMs and pollIntervalMs above apply)'),
-    ioBoard: ioBoardConfigSchema.optional().describe('status LEDs, buttons and the 20x4 screen; absent = a station without one'),
+    ioBoard: ioBoardConfigSchema
+      .optional()
+      .describe('status LEDs, buttons and the 20x4 screen; absent = a station without one'),
     departures: z
-      .array(z.object({ dock: z.number().int().min(1).max(512), at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM') }))
+      .array(
+        z.object({
+          dock: z.number().int().min(1).max(512),
+          at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
+        }),
+      )
       .default([])
       .describe('daily departure time per dock, local HH:MM (the charging budget utcOffsetMin applies)'),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<number>();
     cfg.docks.forEach((d, i) => {
-      if (seen.has(d.dock)) ctx.addIssue({ code: 'custom', path: ['docks', i, 'dock'], message: `dock ${d.dock} appears twice` });
+      if (seen.has(d.dock))
+        ctx.addIssue({ code: 'custom', path: ['docks', i, 'dock'], message: `dock ${d.dock} appears twice` });
       seen.add(d.dock);
       if (d.charger.type !== 'none' && !d.charger.port) {
-        ctx.addIssue({ code: 'custom', path: ['docks', i, 'charger', 'port'], message: 'required when the charger type is not none' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['docks', i, 'charger', 'port'],
+          message: 'required when the charger type is not none',
+        });
       }
     });
   });

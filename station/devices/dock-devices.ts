@@ -7,7 +7,10 @@ import { LineKeeper } from '../../firmware-bridge/bus/line-keeper.ts';
 import { RequestBus } from '../../firmware-bridge/bus/request-bus.ts';
 import type { ChargerDriver, ChargerReading } from '../../firmware-bridge/charger/charger.ts';
 import { GenericChargerDriver } from '../../firmware-bridge/charger/generic-charger-driver.ts';
-import { loadGenericChargerConfig, type GenericChargerConfig } from '../../firmware-bridge/charger/generic-charger-config.ts';
+import {
+  loadGenericChargerConfig,
+  type GenericChargerConfig,
+} from '../../firmware-bridge/charger/generic-charger-config.ts';
 import { RidenDriver } from '../../firmware-bridge/charger/riden-driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { JbdBmsDriver } from '../../firmware-bridge/jbd/jbd-driver.ts';
@@ -49,7 +52,10 @@ export function commsTimeoutMs(pollIntervalMs: number): number {
   return Math.max(2000, 4 * pollIntervalMs);
 }
 
-export async function createStationDevices(config: StationConfig, deps: { clock: Clock; log: Logger }): Promise<StationDevices> {
+export async function createStationDevices(
+  config: StationConfig,
+  deps: { clock: Clock; log: Logger },
+): Promise<StationDevices> {
   const { clock, log } = deps;
   const lines = new Map<string, Line>();
   const lineFor = (address: string, baudRate: number, gapMs = 0): Line => {
@@ -82,7 +88,8 @@ export async function createStationDevices(config: StationConfig, deps: { clock:
   const models = new Map<string, GenericChargerConfig>();
   for (const [i, dc] of config.docks.entries()) {
     const file = dc.charger.type === 'generic' ? dc.charger.model : undefined;
-    if (dc.charger.type === 'generic' && !file) throw new ConfigError('config', [`docks[${i}].charger.model: required for the generic charger`]);
+    if (dc.charger.type === 'generic' && !file)
+      throw new ConfigError('config', [`docks[${i}].charger.model: required for the generic charger`]);
     if (!file || models.has(file)) continue;
     const r = await loadGenericChargerConfig(file);
     if (!r.ok) throw new ConfigError(file, r.problems);
@@ -93,7 +100,11 @@ export async function createStationDevices(config: StationConfig, deps: { clock:
     const dlog = log.child({ dock: dc.dock });
     const bmsLine = lineFor(dc.bms.port, dc.bms.baudRate);
     const bms = new JbdBmsDriver(bmsLine.bus, { device: `dock-${dc.dock}/bms`, timeoutMs: dc.bms.timeoutMs });
-    const bmsPoller = new DevicePoller(bms.device, () => bms.read(), { clock, log: dlog, periodMs: config.pollIntervalMs });
+    const bmsPoller = new DevicePoller(bms.device, () => bms.read(), {
+      clock,
+      log: dlog,
+      periodMs: config.pollIntervalMs,
+    });
     bmsLine.onLost.push(() => {
       bmsPoller.liveness.lineLost('line closed');
       bms.forgetIdentity();
@@ -113,9 +124,14 @@ export async function createStationDevices(config: StationConfig, deps: { clock:
       }
     }
     const chargerPoller = charger
-      ? new DevicePoller(charger.name, () => (charger as ChargerDriver).read(), { clock, log: dlog, periodMs: config.pollIntervalMs })
+      ? new DevicePoller(charger.name, () => (charger as ChargerDriver).read(), {
+          clock,
+          log: dlog,
+          periodMs: config.pollIntervalMs,
+        })
       : null;
-    if (chargerPoller && cc.port) lineFor(cc.port, cc.baudRate).onLost.push(() => chargerPoller.liveness.lineLost('line closed'));
+    if (chargerPoller && cc.port)
+      lineFor(cc.port, cc.baudRate).onLost.push(() => chargerPoller.liveness.lineLost('line closed'));
     // A charger with its own comms watchdog is armed at first contact (and again after it comes back), so a station
     // that dies leaves it switching itself off instead of running at its last current.
     if (chargerPoller && charger?.hasCommsWatchdog && charger.configureTimeout) {
@@ -129,7 +145,10 @@ export async function createStationDevices(config: StationConfig, deps: { clock:
         armed = true;
         arm(commsTimeoutMs(config.pollIntervalMs)).catch((err: unknown) => {
           armed = false;
-          dlog.warn({ charger: charger.name, err: err instanceof Error ? err.message : String(err) }, 'cannot arm the charger comms watchdog');
+          dlog.warn(
+            { charger: charger.name, err: err instanceof Error ? err.message : String(err) },
+            'cannot arm the charger comms watchdog',
+          );
         });
       });
     }

@@ -22,7 +22,10 @@ export class StationBoard {
     cfg: IoBoardConfig,
     deps: { clock: Clock; log: Logger; controller: ChargeController; views: () => DockView[] },
   ): Promise<StationBoard> {
-    const board = await IoBoard.open(cfg, { clock: deps.clock, onError: (err) => deps.log.warn({ err: String(err) }, 'io board error') });
+    const board = await IoBoard.open(cfg, {
+      clock: deps.clock,
+      onError: (err) => deps.log.warn({ err: String(err) }, 'io board error'),
+    });
     board.onButton('acknowledge', 'press', () => {
       for (const v of deps.views()) {
         if (!v.awaitingAck) continue;

@@ -8,7 +8,15 @@ import { encodeLcdText } from '../../firmware-bridge/io-board/hd44780-charset.ts
 import { parseIoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { IoBoard, type LcdLines, type LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
 import { DisplayLoop, type DisplaySink } from './display-loop.ts';
-import { computeDisplay, displayPages, dockLed, overviewLine, PAGE_MS, statusLed, type DisplayDock } from './station-display.ts';
+import {
+  computeDisplay,
+  displayPages,
+  dockLed,
+  overviewLine,
+  PAGE_MS,
+  statusLed,
+  type DisplayDock,
+} from './station-display.ts';
 
 const dock = (n: number, state: DockState, extra: Partial<DisplayDock> = {}): DisplayDock => ({
   dock: n,
@@ -60,12 +68,16 @@ describe('screen', () => {
   });
 
   it('says too cold, asks for the button once the cause is gone, and says when charging merely stopped', () => {
-    const [page] = displayPages({ docks: [dock(2, 'fault', { code: 'temperature', maxTempC: -3, awaitingAck: true })] });
+    const [page] = displayPages({
+      docks: [dock(2, 'fault', { code: 'temperature', maxTempC: -3, awaitingAck: true })],
+    });
     expect(page).toEqual(['Dock 2: STÖRUNG', 'Akku zu kalt', 'Laden gestoppt', 'Taste: quittieren']);
   });
 
   it('puts blocked packs after faults and before the overview', () => {
-    const pages = displayPages({ docks: [dock(1, 'full', { doNotDispatch: true, code: 'retire' }), dock(2, 'fault', { code: 'stale-bms' })] });
+    const pages = displayPages({
+      docks: [dock(1, 'full', { doNotDispatch: true, code: 'retire' }), dock(2, 'fault', { code: 'stale-bms' })],
+    });
     expect(pages.map((p) => p[0])).toEqual(['Dock 2: STÖRUNG', 'Dock 1: GESPERRT', 'Dock 1 GESPERRT  50%']);
     expect(pages[1]?.[1]).toBe('Akku ausmustern');
     expect(pages[0]?.[1]).toBe('Keine Akku-Daten');
@@ -76,7 +88,12 @@ describe('screen', () => {
     const pages = displayPages({ docks, bookingLabels: { b1: '14:30' } });
     expect(pages[0]).toEqual(['Fahrt 14:30:', 'bitte nehmen', 'Dock 1, 4', '']);
     const many = Array.from({ length: 12 }, (_, i) => dock(i + 1, 'full', { bookingId: 'b2' }));
-    expect(displayPages({ docks: many })[0]).toEqual(['Für die Fahrt:', 'bitte nehmen', 'Dock 1, 2, 3, 4, 5', '6, 7, 8, 9, 10 +2']);
+    expect(displayPages({ docks: many })[0]).toEqual([
+      'Für die Fahrt:',
+      'bitte nehmen',
+      'Dock 1, 2, 3, 4, 5',
+      '6, 7, 8, 9, 10 +2',
+    ]);
   });
 
   it('writes one 20-character line per dock, SoC on the right', () => {
@@ -99,8 +116,18 @@ describe('screen', () => {
     expect(at(0).pages).toBe(3);
     expect(at(0).lines[0]).toBe('Dock 3: STÖRUNG');
     expect(at(PAGE_MS - 1).lines[0]).toBe('Dock 3: STÖRUNG');
-    expect(at(PAGE_MS).lines).toEqual(['Dock 1 voll      50%', 'Dock 2 lädt      50%', 'Dock 3 STÖRUNG  50%', 'Dock 4 wartet    50%']);
-    expect(at(2 * PAGE_MS).lines).toEqual(['Dock 5 frei'.padEnd(20), 'Dock 6 Ausgleich 50%', 'Dock 7 Wartung   50%', 'Dock 8 voll      50%']);
+    expect(at(PAGE_MS).lines).toEqual([
+      'Dock 1 voll      50%',
+      'Dock 2 lädt      50%',
+      'Dock 3 STÖRUNG  50%',
+      'Dock 4 wartet    50%',
+    ]);
+    expect(at(2 * PAGE_MS).lines).toEqual([
+      'Dock 5 frei'.padEnd(20),
+      'Dock 6 Ausgleich 50%',
+      'Dock 7 Wartung   50%',
+      'Dock 8 voll      50%',
+    ]);
     expect(at(3 * PAGE_MS)).toEqual(at(0));
   });
 });
@@ -114,7 +141,11 @@ describe('DisplayLoop', () => {
   it('skips LEDs the board lacks and passes the lines on', () => {
     const leds: Array<[string, LedSetting]> = [];
     const shown: LcdLines[] = [];
-    const sink: DisplaySink = { ledNames: ['dock-1', 'status'], setLed: (n, s) => leds.push([n, s]), showLines: (l) => shown.push(l) };
+    const sink: DisplaySink = {
+      ledNames: ['dock-1', 'status'],
+      setLed: (n, s) => leds.push([n, s]),
+      showLines: (l) => shown.push(l),
+    };
     new DisplayLoop(sink, new ManualClock(0)).update({ docks: [dock(1, 'full'), dock(2, 'full')], linkUp: true });
     expect(leds.map(([n]) => n)).toEqual(['dock-1', 'status']);
     expect(shown).toHaveLength(1);
@@ -124,16 +155,27 @@ describe('DisplayLoop', () => {
     const clock = new ManualClock(0);
     const cfg = parseIoBoardConfig({
       io: { type: 'virtual' },
-      leds: { 'dock-1': { type: 'rgb', pins: { red: 3, green: 5, blue: 6 } }, status: { type: 'single', pins: { green: 12, red: 13 } } },
+      leds: {
+        'dock-1': { type: 'rgb', pins: { red: 3, green: 5, blue: 6 } },
+        status: { type: 'single', pins: { green: 12, red: 13 } },
+      },
     });
     const board = await IoBoard.open(cfg, { clock });
     boards.push(board);
     const v = board.virtual;
     if (!v) throw new Error('expected the virtual IO');
     const loop = new DisplayLoop(board, clock);
-    const input = { docks: [dock(1, 'fault', { code: 'temperature', maxTempC: 60, doNotDispatch: true }), dock(2, 'full')], linkUp: true };
+    const input = {
+      docks: [dock(1, 'fault', { code: 'temperature', maxTempC: 60, doNotDispatch: true }), dock(2, 'full')],
+      linkUp: true,
+    };
     loop.update(input);
-    expect(v.lcd().lines.map((l) => l.trimEnd())).toEqual(['Dock 1: STOERUNG', 'Akku zu heiß', 'Nicht ausgeben!', 'Mechaniker rufen']);
+    expect(v.lcd().lines.map((l) => l.trimEnd())).toEqual([
+      'Dock 1: STOERUNG',
+      'Akku zu heiß',
+      'Nicht ausgeben!',
+      'Mechaniker rufen',
+    ]);
     expect([v.pinState(3).value, v.pinState(5).value]).toEqual([255, 0]);
     expect(v.pinState(12).value).toBe(255);
     clock.advance(PAGE_MS);

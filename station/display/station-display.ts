@@ -162,7 +162,8 @@ function dockList(docks: number[]): [string, string] {
     else second.push(part);
   }
   let shown = second;
-  const tail = (xs: string[]) => (xs.length < second.length ? `${join(xs)} +${second.length - xs.length}`.trim() : join(xs));
+  const tail = (xs: string[]) =>
+    xs.length < second.length ? `${join(xs)} +${second.length - xs.length}`.trim() : join(xs);
   while (tail(shown).length > 20) shown = shown.slice(0, -1);
   return [join(first), tail(shown)];
 }
@@ -188,7 +189,8 @@ export function displayPages(input: Pick<DisplayInput, 'docks' | 'bookingLabels'
   for (const d of docks) if (d.state === 'fault') pages.push(faultPage(d));
   for (const d of docks) if (d.state !== 'fault' && d.doNotDispatch) pages.push(blockedPage(d));
   pages.push(...bookingPages(docks, input.bookingLabels ?? {}));
-  for (let i = 0; i < docks.length; i += 4) pages.push(docks.slice(i, i + 4).map((d) => overviewLine(d, input.charset)));
+  for (let i = 0; i < docks.length; i += 4)
+    pages.push(docks.slice(i, i + 4).map((d) => overviewLine(d, input.charset)));
   if (pages.length === 0) pages.push(['Keine Docks', 'eingerichtet', '', '']);
   return pages;
 }

@@ -33,7 +33,10 @@ describe('CommandWriter', () => {
     const g = gate();
     g.release();
     const w = new CommandWriter(new Map([[1, fakeDock(1, calls, g)]]), pino({ level: 'silent' }));
-    w.write([{ dock: 1, kind: 'set', voltageV: 54.6, currentA: 4 }, { dock: 1, kind: 'on' }]);
+    w.write([
+      { dock: 1, kind: 'set', voltageV: 54.6, currentA: 4 },
+      { dock: 1, kind: 'on' },
+    ]);
     await w.drain();
     expect(calls).toEqual(['1:set:54.6:4', '1:output:on:normal']);
     expect(w.stats).toMatchObject({ written: 2, failed: 0, superseded: 0 });
@@ -43,8 +46,14 @@ describe('CommandWriter', () => {
     const calls: string[] = [];
     const g = gate();
     const w = new CommandWriter(new Map([[1, fakeDock(1, calls, g)]]), pino({ level: 'silent' }));
-    w.write([{ dock: 1, kind: 'set', voltageV: 54.6, currentA: 4 }, { dock: 1, kind: 'on' }]);
-    w.write([{ dock: 1, kind: 'off', reason: 'cell over voltage' }, { dock: 1, kind: 'bms-charge-fet', on: false }]);
+    w.write([
+      { dock: 1, kind: 'set', voltageV: 54.6, currentA: 4 },
+      { dock: 1, kind: 'on' },
+    ]);
+    w.write([
+      { dock: 1, kind: 'off', reason: 'cell over voltage' },
+      { dock: 1, kind: 'bms-charge-fet', on: false },
+    ]);
     await new Promise((r) => setImmediate(r));
     expect(calls).toEqual(['1:output:off:safety', '1:fet:false']);
     g.release();
@@ -63,7 +72,10 @@ describe('CommandWriter', () => {
       throw new Error('timeout');
     };
     const w = new CommandWriter(new Map([[2, dock]]), pino({ level: 'silent' }));
-    w.write([{ dock: 2, kind: 'off', reason: 'x' }, { dock: 2, kind: 'set', voltageV: 50, currentA: 1 }]);
+    w.write([
+      { dock: 2, kind: 'off', reason: 'x' },
+      { dock: 2, kind: 'set', voltageV: 50, currentA: 1 },
+    ]);
     await w.drain();
     await new Promise((r) => setImmediate(r));
     expect(w.stats.failed).toBe(1);

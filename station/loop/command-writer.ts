@@ -51,7 +51,9 @@ export class CommandWriter {
         this.stats.superseded++;
         return;
       }
-      await this.run(cmd, () => (cmd.kind === 'set' ? charger.setVoltageCurrent(cmd.voltageV, cmd.currentA) : charger.setOutput(true)));
+      await this.run(cmd, () =>
+        cmd.kind === 'set' ? charger.setVoltageCurrent(cmd.voltageV, cmd.currentA) : charger.setOutput(true),
+      );
     });
     this.chains.set(cmd.dock, next);
   }
@@ -62,7 +64,10 @@ export class CommandWriter {
       this.stats.written++;
     } catch (err) {
       this.stats.failed++;
-      this.log.warn({ dock: cmd.dock, command: cmd.kind, err: err instanceof Error ? err.message : String(err) }, 'command not written');
+      this.log.warn(
+        { dock: cmd.dock, command: cmd.kind, err: err instanceof Error ? err.message : String(err) },
+        'command not written',
+      );
     }
   }
 

@@ -106,7 +106,14 @@ export class StationLink {
     }, this.opts.metricsEveryMs ?? 60_000);
     this.loudTimer = setInterval(() => {
       if (this.downSince !== null) {
-        log.error({ url: this.opts.url, downForS: Math.round((this.opts.clock.now() - this.downSince) / 1000), queued: this.outbox.size() }, 'broker unreachable');
+        log.error(
+          {
+            url: this.opts.url,
+            downForS: Math.round((this.opts.clock.now() - this.downSince) / 1000),
+            queued: this.outbox.size(),
+          },
+          'broker unreachable',
+        );
       }
     }, 60_000);
   }
@@ -164,7 +171,14 @@ export class StationLink {
   }
 
   private reply(name: string, id: string, ok: boolean, error?: string, result?: unknown): void {
-    const body = { stationId: this.opts.stationId, ts: this.opts.clock.now(), id, ok, ...(error ? { error } : {}), ...(result !== undefined ? { result } : {}) };
+    const body = {
+      stationId: this.opts.stationId,
+      ts: this.opts.clock.now(),
+      id,
+      ok,
+      ...(error ? { error } : {}),
+      ...(result !== undefined ? { result } : {}),
+    };
     this.client?.publish(topics.cmdResult(this.opts.stationId, name), JSON.stringify(body), { qos: 1 });
   }
 

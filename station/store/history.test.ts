@@ -11,7 +11,16 @@ import { openStationDb } from './station-db.ts';
 const dock = (voltageV: number): DockTelemetry => ({
   dock: 1,
   state: 'charging',
-  battery: { id: 'B1', socPct: 50, voltageV, currentA: 4, cellsV: [3.8, 3.9], tempsC: [25, 27], cycles: 3, protection: [] },
+  battery: {
+    id: 'B1',
+    socPct: 50,
+    voltageV,
+    currentA: 4,
+    cellsV: [3.8, 3.9],
+    tempsC: [25, 27],
+    cycles: 3,
+    protection: [],
+  },
   charger: { online: true, outputOn: true, voltageV, currentA: 4, setCurrentA: 4 },
 });
 

@@ -68,7 +68,19 @@ export class History {
     this.pruneAgg = db.prepare('DELETE FROM readings_1m WHERE minute < ?');
     this.flushTx = db.transaction((rows: Sample[]) => {
       for (const s of rows) {
-        this.insertRaw.run(s.ts, s.dock, s.batteryId, s.state, s.socPct, s.voltageV, s.currentA, s.tempMaxC, s.cellMinV, s.cellMaxV, s.chargerCurrentA);
+        this.insertRaw.run(
+          s.ts,
+          s.dock,
+          s.batteryId,
+          s.state,
+          s.socPct,
+          s.voltageV,
+          s.currentA,
+          s.tempMaxC,
+          s.cellMinV,
+          s.cellMaxV,
+          s.chargerCurrentA,
+        );
         if (s.voltageV === null) continue;
         this.upsertMinute.run({
           minute: Math.floor(s.ts / 60_000) * 60_000,
@@ -128,7 +140,9 @@ export class History {
 
   minutes(dock: number): { minute: number; n: number; voltageAvg: number; voltageMin: number; voltageMax: number }[] {
     return this.db
-      .prepare('SELECT minute, n, voltage_sum / n AS voltageAvg, voltage_min AS voltageMin, voltage_max AS voltageMax FROM readings_1m WHERE dock = ? ORDER BY minute')
+      .prepare(
+        'SELECT minute, n, voltage_sum / n AS voltageAvg, voltage_min AS voltageMin, voltage_max AS voltageMax FROM readings_1m WHERE dock = ? ORDER BY minute',
+      )
       .all(dock) as { minute: number; n: number; voltageAvg: number; voltageMin: number; voltageMax: number }[];
   }
 }

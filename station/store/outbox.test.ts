@@ -8,7 +8,11 @@ import { Outbox } from './outbox.ts';
 import { openStationDb } from './station-db.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'rikscha-outbox-'));
-const msg = (kind: 'telemetry' | 'event') => (seq: number) => ({ topic: `t/${kind}`, payload: JSON.stringify({ stationId: 's', ts: seq, seq, docks: [1, 2, 3] }), kind });
+const msg = (kind: 'telemetry' | 'event') => (seq: number) => ({
+  topic: `t/${kind}`,
+  payload: JSON.stringify({ stationId: 's', ts: seq, seq, docks: [1, 2, 3] }),
+  kind,
+});
 
 describe('Outbox', () => {
   it('gives out seqs that keep growing across a reopen', () => {
@@ -63,7 +67,8 @@ describe('Outbox', () => {
     for (const e of leftEvents) expect(JSON.parse(e.payload)).toMatchObject({ docks: [1, 2, 3] });
     const thinned = left.filter((r) => r.kind === 'thinned');
     expect(thinned).toHaveLength(box.dropped);
-    for (const t of thinned) expect(JSON.parse(t.payload)).toEqual({ stationId: 's', ts: t.seq, seq: t.seq, docks: [], thinned: true });
+    for (const t of thinned)
+      expect(JSON.parse(t.payload)).toEqual({ stationId: 's', ts: t.seq, seq: t.seq, docks: [], thinned: true });
     // The newest telemetry is kept whole.
     expect(JSON.parse(left.at(-1)?.payload ?? '{}')).toMatchObject({ seq: 200, docks: [1, 2, 3] });
     db.close();

@@ -30,7 +30,9 @@ export class Outbox {
   private readonly unsend: Database.Statement;
   private readonly thinOne: Database.Statement;
   private readonly getPayload: Database.Statement;
-  private readonly appendTx: (build: (seq: number) => { topic: string; payload: string; kind: 'telemetry' | 'event' }) => number;
+  private readonly appendTx: (
+    build: (seq: number) => { topic: string; payload: string; kind: 'telemetry' | 'event' },
+  ) => number;
   /** Telemetry messages thinned away because the outbox was full. */
   dropped = 0;
 
@@ -50,11 +52,17 @@ export class Outbox {
     `);
     this.insert = db.prepare('INSERT INTO outbox (seq, topic, payload, kind, sent_at) VALUES (?, ?, ?, ?, NULL)');
     this.getSeq = db.prepare("SELECT value FROM meta WHERE key = 'seq'").pluck();
-    this.setSeq = db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    this.setSeq = db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    );
     this.deleteUpTo = db.prepare('DELETE FROM outbox WHERE seq <= ?');
-    this.due = db.prepare('SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL OR sent_at < ? ORDER BY seq LIMIT ?');
+    this.due = db.prepare(
+      'SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL OR sent_at < ? ORDER BY seq LIMIT ?',
+    );
     this.markSent = db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ?');
-    this.newest = db.prepare('SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL ORDER BY seq DESC LIMIT ?');
+    this.newest = db.prepare(
+      'SELECT seq, topic, payload, kind, sent_at AS sentAt FROM outbox WHERE sent_at IS NULL ORDER BY seq DESC LIMIT ?',
+    );
     this.count = db.prepare("SELECT count(*) FROM outbox WHERE kind != 'thinned'").pluck();
     this.thin = db.prepare("SELECT seq FROM outbox WHERE kind = 'telemetry' ORDER BY seq LIMIT ?").pluck();
     this.unsend = db.prepare('UPDATE outbox SET sent_at = NULL');

@@ -7,16 +7,30 @@ import type { ChargeLoop } from '../loop/charge-loop.ts';
 import type { Outbox } from '../store/outbox.ts';
 
 export function stationMetrics(devices: StationDevices, loop: ChargeLoop, outbox: Outbox): StationMetrics {
-  const reconnectsOf = (address: string | undefined) => devices.lines.find((l) => l.address === address)?.keeper.reconnects ?? 0;
+  const reconnectsOf = (address: string | undefined) =>
+    devices.lines.find((l) => l.address === address)?.keeper.reconnects ?? 0;
   const entries: StationMetrics['devices'] = [];
   for (const d of devices.docks) {
     entries.push({ device: d.bms.device, ...d.bms.counters(), reconnects: reconnectsOf(d.config.bms.port) });
-    if (d.charger) entries.push({ device: d.charger.name, ...d.charger.counters(), reconnects: reconnectsOf(d.config.charger.port) });
+    if (d.charger)
+      entries.push({
+        device: d.charger.name,
+        ...d.charger.counters(),
+        reconnects: reconnectsOf(d.config.charger.port),
+      });
   }
   const s = loop.stats.snapshot();
   return {
     devices: entries,
-    loop: { ticks: s.ticks, overruns: s.overruns, skipped: s.skipped, errors: s.errors, kicks: loop.stats.kicks, durationP99Ms: s.durationP99Ms, latenessP99Ms: s.latenessP99Ms },
+    loop: {
+      ticks: s.ticks,
+      overruns: s.overruns,
+      skipped: s.skipped,
+      errors: s.errors,
+      kicks: loop.stats.kicks,
+      durationP99Ms: s.durationP99Ms,
+      latenessP99Ms: s.latenessP99Ms,
+    },
     outbox: { queued: outbox.size(), thinned: outbox.dropped },
   };
 }

@@ -18,10 +18,19 @@ describe('central lifecycle', () => {
     const dir = tempDir();
     const { log, lines } = captureLogger();
     // A long flush interval: the message can only be stored by the final flush in close().
-    const central = await startCentral({ dataDir: dir.path, mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logger: log, ingest: { flushIntervalMs: 60_000 } });
+    const central = await startCentral({
+      dataDir: dir.path,
+      mqtt: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0 },
+      logger: log,
+      ingest: { flushIntervalMs: 60_000 },
+    });
     expect(central.mqttPort).toBeGreaterThan(0);
     expect(central.httpPort).toBeGreaterThan(0);
-    expect(lines.find((l) => l.msg === 'central started')).toMatchObject({ mqttPort: central.mqttPort, httpPort: central.httpPort });
+    expect(lines.find((l) => l.msg === 'central started')).toMatchObject({
+      mqttPort: central.mqttPort,
+      httpPort: central.httpPort,
+    });
     const pw = central.addStation('st-a');
     expect(central.hasStation('st-a')).toBe(true);
     const st = await connect(central.mqttPort ?? 0, { clientId: 'st-a', username: 'st-a', password: pw });
@@ -34,7 +43,12 @@ describe('central lifecycle', () => {
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
     st.end(true);
 
-    const again = await startCentral({ dataDir: dir.path, mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logger: log });
+    const again = await startCentral({
+      dataDir: dir.path,
+      mqtt: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0 },
+      logger: log,
+    });
     expect(again.db.getStation('st-a')).toMatchObject({ ackSeq: 1, highestSeq: 1 });
     // Acked means durable: every commit syncs the WAL (2 = FULL), on the writer's connection as on this one.
     expect(again.db.db.pragma('synchronous', { simple: true })).toBe(2);
@@ -46,9 +60,21 @@ describe('central lifecycle', () => {
   it('fails to start with a clear error when the MQTT port is taken, and leaves nothing open', async () => {
     const dir = tempDir();
     const { log } = captureLogger();
-    const first = await startCentral({ dataDir: dir.path, mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logger: log });
+    const first = await startCentral({
+      dataDir: dir.path,
+      mqtt: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0 },
+      logger: log,
+    });
     const other = tempDir();
-    await expect(startCentral({ dataDir: other.path, mqtt: { host: '127.0.0.1', port: first.mqttPort ?? 0 }, http: { host: '127.0.0.1', port: 0 }, logger: log })).rejects.toThrow(/EADDRINUSE/);
+    await expect(
+      startCentral({
+        dataDir: other.path,
+        mqtt: { host: '127.0.0.1', port: first.mqttPort ?? 0 },
+        http: { host: '127.0.0.1', port: 0 },
+        logger: log,
+      }),
+    ).rejects.toThrow(/EADDRINUSE/);
     await first.close();
     dir.remove();
     other.remove();

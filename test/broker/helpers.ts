@@ -33,7 +33,12 @@ export function captureLogger(): { log: Logger; lines: CapturedLog[] } {
 }
 
 /** Polls `cond` until it holds or the deadline passes; the error names what was awaited. */
-export async function waitFor<T>(what: string, cond: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  cond: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -43,14 +48,20 @@ export async function waitFor<T>(what: string, cond: () => T | undefined | null 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
 /** Connects with MQTT 3.1.1 and no automatic reconnect; rejects with the broker's refusal. */
 export async function connect(port: number, opts: IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...opts,
+  });
 }
 
 /** Resolves with the CONNACK return code of a refused connection (or 0 if it was accepted). */
@@ -81,7 +92,11 @@ export function collect(client: MqttClient): Array<{ topic: string; json: unknow
   return got;
 }
 
-export function telemetry(stationId: string, seq: number, opts: { ts?: number; batteryId?: string; socPct?: number; cellsV?: number[]; tempsC?: number[] } = {}): Telemetry {
+export function telemetry(
+  stationId: string,
+  seq: number,
+  opts: { ts?: number; batteryId?: string; socPct?: number; cellsV?: number[]; tempsC?: number[] } = {},
+): Telemetry {
   return {
     stationId,
     ts: opts.ts ?? 1_700_000_000_000 + seq * 1000,
@@ -102,13 +117,26 @@ export function telemetry(stationId: string, seq: number, opts: { ts?: number; b
         },
         charger: { online: true, outputOn: true, voltageV: 54.6, currentA: 4.2, setCurrentA: 4.5 },
       },
-      { dock: 2, state: 'empty', battery: null, charger: { online: true, outputOn: false, voltageV: 0, currentA: 0, setCurrentA: 0 } },
+      {
+        dock: 2,
+        state: 'empty',
+        battery: null,
+        charger: { online: true, outputOn: false, voltageV: 0, currentA: 0, setCurrentA: 0 },
+      },
     ],
   };
 }
 
 export function event(stationId: string, seq: number): StationEvent {
-  return { stationId, ts: 1_700_000_000_000 + seq * 1000, seq, type: 'dock-fault', severity: 'warning', dock: 1, message: 'test event' };
+  return {
+    stationId,
+    ts: 1_700_000_000_000 + seq * 1000,
+    seq,
+    type: 'dock-fault',
+    severity: 'warning',
+    dock: 1,
+    message: 'test event',
+  };
 }
 
 export function status(stationId: string, online: boolean, seq = 0): string {
@@ -116,7 +144,14 @@ export function status(stationId: string, online: boolean, seq = 0): string {
 }
 
 /** A central on free ports in a temp dir, with one or more stations and a viewer registered. */
-export async function startTestCentral(opts: { stations?: string[]; logger?: Logger; dashboardDir?: string; extraRoutes?: import('../../broker/http/http-server.ts').ExtraRoutes } = {}) {
+export async function startTestCentral(
+  opts: {
+    stations?: string[];
+    logger?: Logger;
+    dashboardDir?: string;
+    extraRoutes?: import('../../broker/http/http-server.ts').ExtraRoutes;
+  } = {},
+) {
   const { startCentral } = await import('../../broker/central.ts');
   const dir = tempDir();
   const central = await startCentral({
@@ -138,8 +173,10 @@ export async function startTestCentral(opts: { stations?: string[]; logger?: Log
     viewerPassword,
     password: (id: string): string => passwords.get(id) ?? '',
     /** Connects as a station: username = client id = station id. */
-    station: (id: string, extra: IClientOptions = {}) => connect(mqttPort, { clientId: id, username: id, password: passwords.get(id), ...extra }),
-    viewer: (extra: IClientOptions = {}) => connect(mqttPort, { username: 'viewer', password: viewerPassword, ...extra }),
+    station: (id: string, extra: IClientOptions = {}) =>
+      connect(mqttPort, { clientId: id, username: id, password: passwords.get(id), ...extra }),
+    viewer: (extra: IClientOptions = {}) =>
+      connect(mqttPort, { username: 'viewer', password: viewerPassword, ...extra }),
     http: (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${central.httpPort}${path}`, init),
     async stop() {
       await central.close();

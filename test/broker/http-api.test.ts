@@ -25,7 +25,12 @@ beforeAll(async () => {
   const a = await t.station('st-a');
   await a.publishAsync('rikscha/v1/st-a/status', status('st-a', true), { qos: 1, retain: true });
   for (let seq = 1; seq <= 3; seq++) {
-    const tel = telemetry('st-a', seq, { batteryId: 'BAT-1', socPct: 40 + seq, cellsV: [3.8, 3.9, 3.85], tempsC: [30 + seq, 28] });
+    const tel = telemetry('st-a', seq, {
+      batteryId: 'BAT-1',
+      socPct: 40 + seq,
+      cellsV: [3.8, 3.9, 3.85],
+      tempsC: [30 + seq, 28],
+    });
     await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(tel), { qos: 1 });
   }
   await waitFor('seq 3 acked', () => t.central.db.getStation('st-a')?.ackSeq === 3);
@@ -38,7 +43,11 @@ afterAll(async () => {
 
 const json = async (path: string) => {
   const res = await t.http(path);
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 };
 
 describe('HTTP API', () => {
@@ -64,11 +73,27 @@ describe('HTTP API', () => {
     const items = body.items as Array<Record<string, unknown>>;
     expect(items.map((s) => s.stationId)).toEqual(['st-a', 'st-b']);
     const a = items[0]!;
-    expect(a).toMatchObject({ stationId: 'st-a', online: true, lastSeq: 3, ackSeq: 3, missingSeqs: 0, rejectedSeqs: 0 });
+    expect(a).toMatchObject({
+      stationId: 'st-a',
+      online: true,
+      lastSeq: 3,
+      ackSeq: 3,
+      missingSeqs: 0,
+      rejectedSeqs: 0,
+    });
     expect(typeof a.lastSeen).toBe('number');
     expect(a.docks).toHaveLength(2);
-    expect(a.docks).toEqual(telemetry('st-a', 3, { batteryId: 'BAT-1', socPct: 43, cellsV: [3.8, 3.9, 3.85], tempsC: [33, 28] }).docks);
-    expect(items[1]).toMatchObject({ stationId: 'st-b', online: false, lastSeen: null, lastSeq: null, missingSeqs: 0, docks: [] });
+    expect(a.docks).toEqual(
+      telemetry('st-a', 3, { batteryId: 'BAT-1', socPct: 43, cellsV: [3.8, 3.9, 3.85], tempsC: [33, 28] }).docks,
+    );
+    expect(items[1]).toMatchObject({
+      stationId: 'st-b',
+      online: false,
+      lastSeen: null,
+      lastSeq: null,
+      missingSeqs: 0,
+      docks: [],
+    });
     expect((await json('/api/stations/st-a')).body).toMatchObject({ stationId: 'st-a', lastSeq: 3 });
   });
 
@@ -77,9 +102,18 @@ describe('HTTP API', () => {
     expect(list.map((b) => b.batteryId)).toEqual(['BAT-1']);
     const { body } = await json('/api/batteries/BAT-1');
     expect(body).toMatchObject({
-      batteryId: 'BAT-1', stationId: 'st-a', dock: 1,
+      batteryId: 'BAT-1',
+      stationId: 'st-a',
+      dock: 1,
       latest: { id: 'BAT-1', socPct: 43, cycles: 120 },
-      health: { stateOfHealthPct: null, internalResistanceMOhm: null, cycles: 120, cellSpreadMv: 100, maxTempC: 33, maxTempEverC: 33 },
+      health: {
+        stateOfHealthPct: null,
+        internalResistanceMOhm: null,
+        cycles: 120,
+        cellSpreadMv: 100,
+        maxTempC: 33,
+        maxTempEverC: 33,
+      },
     });
     expect((body.health as { alerts: Array<{ code: string }> }).alerts.map((a) => a.code)).toEqual(['cell-imbalance']);
   });
@@ -90,7 +124,15 @@ describe('HTTP API', () => {
     const points = body.points as Array<Record<string, unknown>>;
     // One sample per battery per 5 s of station time; the test telemetry is 1 s apart and came in one or more batches.
     expect(points.length).toBeGreaterThanOrEqual(1);
-    expect(points[0]).toMatchObject({ stationId: 'st-a', dock: 1, voltageV: 50.1, currentA: 4.2, cellMinV: 3.8, cellMaxV: 3.9, cycles: 120 });
+    expect(points[0]).toMatchObject({
+      stationId: 'st-a',
+      dock: 1,
+      voltageV: 50.1,
+      currentA: 4.2,
+      cellMinV: 3.8,
+      cellMaxV: 3.9,
+      cycles: 120,
+    });
     expect(typeof points[0]?.ts).toBe('number');
     expect((await json('/api/batteries/BAT-1/history?from=abc')).status).toBe(400);
     expect(body.resolution).toBe('5s');
@@ -103,7 +145,13 @@ describe('HTTP API', () => {
     expect(old.body.resolution).toBe('15m');
     const q = old.body.points as Array<Record<string, unknown>>;
     expect(q).toHaveLength(1);
-    expect(q[0]).toMatchObject({ ts: 1_700_000_001_000 - (1_700_000_001_000 % 900_000), stationId: 'st-a', dock: 1, cellMinV: 3.8, cellMaxV: 3.9 });
+    expect(q[0]).toMatchObject({
+      ts: 1_700_000_001_000 - (1_700_000_001_000 % 900_000),
+      stationId: 'st-a',
+      dock: 1,
+      cellMinV: 3.8,
+      cellMaxV: 3.9,
+    });
     // The bucket's mean and extremes over the samples that fell into it.
     const n = q[0]?.n as number;
     expect(n).toBeGreaterThanOrEqual(1);
@@ -117,7 +165,13 @@ describe('HTTP API', () => {
     expect(days.body.resolution).toBe('1d');
     const d = days.body.points as Array<Record<string, unknown>>;
     expect(d).toHaveLength(1);
-    expect(d[0]).toMatchObject({ ts: 1_700_000_001_000 - (1_700_000_001_000 % 86_400_000), n, socPct: q[0]?.socPct, socMinPct: q[0]?.socMinPct, cellMaxV: 3.9 });
+    expect(d[0]).toMatchObject({
+      ts: 1_700_000_001_000 - (1_700_000_001_000 % 86_400_000),
+      n,
+      socPct: q[0]?.socPct,
+      socMinPct: q[0]?.socMinPct,
+      cellMaxV: 3.9,
+    });
     const recent = await json(`/api/batteries/BAT-1/history?from=${Date.now() - 3_600_000}`);
     expect(recent.body).toMatchObject({ resolution: '5s', points: [] });
     expect((await json('/api/batteries/BAT-1/history?resolution=hourly')).status).toBe(400);

@@ -22,11 +22,15 @@ describe('ingestion with the embedded broker', () => {
     const storedAt = new Map<number, number[]>();
     a.on('message', (_topic, raw) => {
       const ack = ackSchema.parse(JSON.parse(raw.toString('utf8')));
-      storedAt.set(ack.seq, reader.prepare('SELECT seq FROM messages WHERE station_id = ? ORDER BY seq').pluck().all('st-a') as number[]);
+      storedAt.set(
+        ack.seq,
+        reader.prepare('SELECT seq FROM messages WHERE station_id = ? ORDER BY seq').pluck().all('st-a') as number[],
+      );
     });
     await a.subscribeAsync('rikscha/v1/st-a/ack', { qos: 1 });
     await a.publishAsync('rikscha/v1/st-a/status', status('st-a', true), { qos: 1, retain: true });
-    for (const seq of [1, 2, 2, 3, 5]) await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
+    for (const seq of [1, 2, 2, 3, 5])
+      await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
     await a.publishAsync('rikscha/v1/st-a/event', JSON.stringify(event('st-a', 6)), { qos: 1 });
 
     await waitFor('ack 3', () => acks.find((m) => (m.json as { seq: number }).seq === 3));
@@ -47,11 +51,23 @@ describe('ingestion with the embedded broker', () => {
   });
 
   it('marks the station offline through its last will', async () => {
-    const a = await t.station('st-a', { will: { topic: 'rikscha/v1/st-a/status', payload: Buffer.from(status('st-a', false)), qos: 1, retain: true } });
+    const a = await t.station('st-a', {
+      will: { topic: 'rikscha/v1/st-a/status', payload: Buffer.from(status('st-a', false)), qos: 1, retain: true },
+    });
     await a.publishAsync('rikscha/v1/st-a/status', status('st-a', true), { qos: 1, retain: true });
-    await waitFor('online', async () => ((await (await t.http('/api/stations')).json()) as { items: Array<{ online: boolean }> }).items[0]?.online === true);
+    await waitFor(
+      'online',
+      async () =>
+        ((await (await t.http('/api/stations')).json()) as { items: Array<{ online: boolean }> }).items[0]?.online ===
+        true,
+    );
     a.stream.destroy(); // an unclean drop, so the broker sends the will
-    await waitFor('offline', async () => ((await (await t.http('/api/stations')).json()) as { items: Array<{ online: boolean }> }).items[0]?.online === false);
+    await waitFor(
+      'offline',
+      async () =>
+        ((await (await t.http('/api/stations')).json()) as { items: Array<{ online: boolean }> }).items[0]?.online ===
+        false,
+    );
     await a.endAsync(true);
   });
 

@@ -11,7 +11,9 @@ beforeAll(async () => {
   requireProgram('mosquitto_sub', 'mosquitto-clients');
   requireProgram('mosquitto_pub', 'mosquitto-clients');
   t = await startTestCentral();
-  t.central.mqttServer?.aedes.on('subscribe', (subs, client) => subscriptions.push(...subs.map((s) => `${client.id} ${s.topic}`)));
+  t.central.mqttServer?.aedes.on('subscribe', (subs, client) =>
+    subscriptions.push(...subs.map((s) => `${client.id} ${s.topic}`)),
+  );
 });
 afterAll(async () => {
   await t?.stop();
@@ -24,8 +26,21 @@ describe('mosquitto_sub / mosquitto_pub against Aedes', () => {
     const url = `mqtt://viewer:${t.viewerPassword}@127.0.0.1:${t.mqttPort}/rikscha/v1/#`;
     const sub = start('mosquitto_sub', ['-L', url, '-v', '-C', '1', '-i', 'interop-viewer']);
     await waitFor('mosquitto_sub subscribed', () => subscriptions.includes('interop-viewer rikscha/v1/#'));
-    const pub = await run('mosquitto_pub', [...host(), '-i', 'st-a', '-u', 'st-a', '-P', t.password('st-a'), '-q', '1',
-      '-t', 'rikscha/v1/st-a/telemetry', '-m', JSON.stringify(telemetry('st-a', 1))]);
+    const pub = await run('mosquitto_pub', [
+      ...host(),
+      '-i',
+      'st-a',
+      '-u',
+      'st-a',
+      '-P',
+      t.password('st-a'),
+      '-q',
+      '1',
+      '-t',
+      'rikscha/v1/st-a/telemetry',
+      '-m',
+      JSON.stringify(telemetry('st-a', 1)),
+    ]);
     expect(pub).toMatchObject({ code: 0, stderr: '' });
     const got = await sub.done;
     expect(got.code).toBe(0);
@@ -39,21 +54,73 @@ describe('mosquitto_sub / mosquitto_pub against Aedes', () => {
     const anon = await run('mosquitto_sub', [...host(), '-t', 'rikscha/v1/#', '-C', '1']);
     expect(anon.code).not.toBe(0);
     expect(anon.stderr).toMatch(/not authori[sz]ed/i);
-    const wrong = await run('mosquitto_sub', [...host(), '-u', 'viewer', '-P', 'wrong', '-t', 'rikscha/v1/#', '-C', '1']);
+    const wrong = await run('mosquitto_sub', [
+      ...host(),
+      '-u',
+      'viewer',
+      '-P',
+      'wrong',
+      '-t',
+      'rikscha/v1/#',
+      '-C',
+      '1',
+    ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/bad user name or password/i);
   });
 
   it("refuses mosquitto_pub from station A to B's topic, and from the viewer", async () => {
-    await run('mosquitto_pub', [...host(), '-i', 'st-a', '-u', 'st-a', '-P', t.password('st-a'), '-q', '1',
-      '-t', 'rikscha/v1/st-b/telemetry', '-m', JSON.stringify(telemetry('st-b', 1))]);
-    await run('mosquitto_pub', [...host(), '-u', 'viewer', '-P', t.viewerPassword, '-q', '1', '-t', 'rikscha/v1/st-b/telemetry', '-m', JSON.stringify(telemetry('st-b', 2))]);
-    await waitFor('two ACL refusals', () => t.central.metrics.get('rikscha_mqtt_acl_denied_total', { action: 'publish' }) >= 2);
+    await run('mosquitto_pub', [
+      ...host(),
+      '-i',
+      'st-a',
+      '-u',
+      'st-a',
+      '-P',
+      t.password('st-a'),
+      '-q',
+      '1',
+      '-t',
+      'rikscha/v1/st-b/telemetry',
+      '-m',
+      JSON.stringify(telemetry('st-b', 1)),
+    ]);
+    await run('mosquitto_pub', [
+      ...host(),
+      '-u',
+      'viewer',
+      '-P',
+      t.viewerPassword,
+      '-q',
+      '1',
+      '-t',
+      'rikscha/v1/st-b/telemetry',
+      '-m',
+      JSON.stringify(telemetry('st-b', 2)),
+    ]);
+    await waitFor(
+      'two ACL refusals',
+      () => t.central.metrics.get('rikscha_mqtt_acl_denied_total', { action: 'publish' }) >= 2,
+    );
     expect(t.central.db.getStation('st-b')?.highestSeq ?? null).toBeNull();
   });
 
   it("refuses mosquitto_sub as station A on B's cmd/#", async () => {
-    const r = await run('mosquitto_sub', [...host(), '-i', 'st-a', '-u', 'st-a', '-P', t.password('st-a'), '-t', 'rikscha/v1/st-b/cmd/#', '-C', '1', '-W', '5']);
+    const r = await run('mosquitto_sub', [
+      ...host(),
+      '-i',
+      'st-a',
+      '-u',
+      'st-a',
+      '-P',
+      t.password('st-a'),
+      '-t',
+      'rikscha/v1/st-b/cmd/#',
+      '-C',
+      '1',
+      '-W',
+      '5',
+    ]);
     // mosquitto_sub 2.0 reports the SUBACK refusal (0x80) and exits, with status 0.
     expect(r.stderr).toMatch(/All subscription requests were denied/);
     expect(r.stdout).toBe('');

@@ -17,7 +17,11 @@ const received: Array<{ topic: string; body: { id: string; dock?: number; args?:
 const logs = captureLogger();
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 async function login(username: string, password: string): Promise<{ res: Response; cookie: string }> {
   const res = await post('/api/login', { username, password });
@@ -25,14 +29,22 @@ async function login(username: string, password: string): Promise<{ res: Respons
   return { res, cookie };
 }
 async function publishStatus(online: boolean): Promise<void> {
-  await station.publishAsync('rikscha/v1/st-a/status', JSON.stringify({ stationId: 'st-a', ts: Date.now(), seq: 0, online }), { qos: 1, retain: true });
+  await station.publishAsync(
+    'rikscha/v1/st-a/status',
+    JSON.stringify({ stationId: 'st-a', ts: Date.now(), seq: 0, online }),
+    { qos: 1, retain: true },
+  );
 }
 
 beforeAll(async () => {
   dir = tempDir();
   central = await startCentral({
-    dataDir: dir.path, mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logger: logs.log,
-    ingest: { flushIntervalMs: 20 }, commandTimeoutMs: 400,
+    dataDir: dir.path,
+    mqtt: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    logger: logs.log,
+    ingest: { flushIntervalMs: 20 },
+    commandTimeoutMs: 400,
   });
   base = `http://127.0.0.1:${central.httpPort}`;
   const stationPw = central.addStation('st-a');
@@ -47,7 +59,9 @@ beforeAll(async () => {
     const name = topic.split('/')[4] ?? '';
     if (name === 'set-departure') return;
     const ok = name !== 'acknowledge';
-    const result = ok ? { stationId: 'st-a', ts: Date.now(), id: body.id, ok, result: { dock: body.dock, done: name } } : { stationId: 'st-a', ts: Date.now(), id: body.id, ok, error: 'fault still present: cell over-voltage' };
+    const result = ok
+      ? { stationId: 'st-a', ts: Date.now(), id: body.id, ok, result: { dock: body.dock, done: name } }
+      : { stationId: 'st-a', ts: Date.now(), id: body.id, ok, error: 'fault still present: cell over-voltage' };
     void station.publishAsync(`${topic}/result`, JSON.stringify(result), { qos: 1 });
   });
   await publishStatus(true);
@@ -78,7 +92,10 @@ describe('mechanic logins', () => {
     expect(await session.json()).toEqual({ username: 'mech', role: 'mechanic' });
     expect(await (await fetch(`${base}/api/session`)).json()).toEqual({ username: null, role: null });
     expect((await post('/api/logout', {}, { cookie })).status).toBe(204);
-    expect(await (await fetch(`${base}/api/session`, { headers: { cookie } })).json()).toEqual({ username: null, role: null });
+    expect(await (await fetch(`${base}/api/session`, { headers: { cookie } })).json()).toEqual({
+      username: null,
+      role: null,
+    });
   });
 });
 
@@ -98,7 +115,9 @@ describe('commands to a station', () => {
     expect(got[0]?.topic).toBe('rikscha/v1/st-a/cmd/stop-charging');
     expect(got[0]?.body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{16}$/) as string, dock: 1 });
     // Who did it is on the record.
-    expect(logs.lines.find((l) => l.msg === 'command sent to station' && l.by === 'mech' && l.command === 'stop-charging')).toBeDefined();
+    expect(
+      logs.lines.find((l) => l.msg === 'command sent to station' && l.by === 'mech' && l.command === 'stop-charging'),
+    ).toBeDefined();
   });
 
   it("answers 422 with the station's reason when it refuses", async () => {
@@ -108,7 +127,11 @@ describe('commands to a station', () => {
   });
 
   it('answers 504 when the station does not answer in time', async () => {
-    const res = await post('/api/stations/st-a/commands/set-departure', { dock: 1, args: { at: Date.now() + 3_600_000 } }, { cookie });
+    const res = await post(
+      '/api/stations/st-a/commands/set-departure',
+      { dock: 1, args: { at: Date.now() + 3_600_000 } },
+      { cookie },
+    );
     expect(res.status).toBe(504);
     expect(central.metrics.get('rikscha_command_results_total', { result: 'timeout' })).toBeGreaterThanOrEqual(1);
   });
@@ -128,7 +151,11 @@ describe('commands to a station', () => {
       expect(((await res.json()) as { error: string }).error).toMatch(error);
     }
     // Not JSON (what a cross-site form would send): refused, so a forged form cannot act for a logged-in mechanic.
-    const form = await fetch(`${base}/api/stations/st-a/commands/stop-charging`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'dock=1' });
+    const form = await fetch(`${base}/api/stations/st-a/commands/stop-charging`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'dock=1',
+    });
     expect(form.status).toBe(415);
     expect(received.length).toBe(before);
   });
@@ -136,20 +163,32 @@ describe('commands to a station', () => {
   it('needs a mechanic: no login, a viewer, a bad Basic password are refused; a good Basic login works', async () => {
     expect((await post('/api/stations/st-a/commands/stop-charging', { dock: 1 })).status).toBe(401);
     const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
-    expect((await post('/api/stations/st-a/commands/stop-charging', { dock: 1 }, basic('view', viewerPw))).status).toBe(403);
-    expect((await post('/api/stations/st-a/commands/stop-charging', { dock: 1 }, basic('mech', 'nope'))).status).toBe(401);
-    expect((await post('/api/stations/st-a/commands/resume-charging', { dock: 2 }, basic('mech', mechanicPw))).status).toBe(200);
+    expect((await post('/api/stations/st-a/commands/stop-charging', { dock: 1 }, basic('view', viewerPw))).status).toBe(
+      403,
+    );
+    expect((await post('/api/stations/st-a/commands/stop-charging', { dock: 1 }, basic('mech', 'nope'))).status).toBe(
+      401,
+    );
+    expect(
+      (await post('/api/stations/st-a/commands/resume-charging', { dock: 2 }, basic('mech', mechanicPw))).status,
+    ).toBe(200);
   });
 
   it('answers 409 without sending when the station is offline', async () => {
     await publishStatus(false);
-    await waitFor('st-a offline', async () => ((await (await fetch(`${base}/api/stations/st-a`)).json()) as { online: boolean }).online === false);
+    await waitFor(
+      'st-a offline',
+      async () => ((await (await fetch(`${base}/api/stations/st-a`)).json()) as { online: boolean }).online === false,
+    );
     const before = received.length;
     const res = await post('/api/stations/st-a/commands/stop-charging', { dock: 1 }, { cookie });
     expect(res.status).toBe(409);
     expect(received.length).toBe(before);
     await publishStatus(true);
-    await waitFor('st-a online again', async () => ((await (await fetch(`${base}/api/stations/st-a`)).json()) as { online: boolean }).online);
+    await waitFor(
+      'st-a online again',
+      async () => ((await (await fetch(`${base}/api/stations/st-a`)).json()) as { online: boolean }).online,
+    );
   });
 
   it('slows down repeated wrong passwords from one address', async () => {

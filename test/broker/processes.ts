@@ -10,7 +10,9 @@ import { join } from 'node:path';
 export function requireProgram(program: string, debianPackage: string): void {
   const r = spawnSync(program, ['--help'], { stdio: 'ignore' });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${program} is missing: this interop test needs the Debian package ${debianPackage} (apt-get install ${debianPackage})`);
+    throw new Error(
+      `${program} is missing: this interop test needs the Debian package ${debianPackage} (apt-get install ${debianPackage})`,
+    );
   }
 }
 
@@ -79,7 +81,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** A mosquitto broker on a free port with `allow_anonymous false` and the given users (no persistence). */
-export async function startMosquitto(dir: string, users: Record<string, string>): Promise<{ port: number; proc: Running; stop: () => Promise<void> }> {
+export async function startMosquitto(
+  dir: string,
+  users: Record<string, string>,
+): Promise<{ port: number; proc: Running; stop: () => Promise<void> }> {
   requireProgram('mosquitto_passwd', 'mosquitto');
   // Started as root, mosquitto drops to the `mosquitto` user: it must be able to read a 0700 temp dir's files.
   chmodSync(dir, 0o755);
@@ -92,9 +97,27 @@ export async function startMosquitto(dir: string, users: Record<string, string>)
   }
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', ''].join('\n'));
-  const bin = spawnSync('sh', ['-c', 'command -v mosquitto || ls /usr/sbin/mosquitto'], { encoding: 'utf8' }).stdout.trim().split('\n')[0] ?? '';
-  if (!bin) throw new Error('mosquitto is missing: this interop test needs the Debian package mosquitto (apt-get install mosquitto)');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous false',
+      `password_file ${passwd}`,
+      'persistence false',
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
+      '',
+    ].join('\n'),
+  );
+  const bin =
+    spawnSync('sh', ['-c', 'command -v mosquitto || ls /usr/sbin/mosquitto'], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')[0] ?? '';
+  if (!bin)
+    throw new Error(
+      'mosquitto is missing: this interop test needs the Debian package mosquitto (apt-get install mosquitto)',
+    );
   chmodSync(passwd, 0o644);
   const proc = start(bin, ['-c', conf], 10 * 60_000);
   return { port, proc, stop: async () => void (await proc.kill()) };

@@ -66,7 +66,10 @@ describe('embedded broker security', () => {
     viewer.publish('rikscha/v1/st-a/cmd/stop', JSON.stringify({ id: 'x' }), { qos: 1 });
     await closed;
     const a = await t.station('st-a');
-    await a.publishAsync('rikscha/v1/st-a/status', JSON.stringify({ stationId: 'st-a', ts: 1, seq: 0, online: true }), { qos: 1, retain: true });
+    await a.publishAsync('rikscha/v1/st-a/status', JSON.stringify({ stationId: 'st-a', ts: 1, seq: 0, online: true }), {
+      qos: 1,
+      retain: true,
+    });
     await waitFor('the station status', () => seen.find((m) => m.topic === 'rikscha/v1/st-a/status'));
     expect(seen.find((m) => m.topic.includes('/cmd/'))).toBeUndefined();
     await Promise.all([viewer.endAsync(true), other.endAsync(), a.endAsync()]);
@@ -82,12 +85,26 @@ describe('embedded broker security', () => {
 
   it('serves read-only viewers over WebSocket, and refuses stations there', async () => {
     const url = `ws://127.0.0.1:${t.central.httpPort}/mqtt`;
-    const wsViewer = await mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, username: 'viewer', password: t.viewerPassword });
+    const wsViewer = await mqtt.connectAsync(url, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      username: 'viewer',
+      password: t.viewerPassword,
+    });
     expect((await wsViewer.subscribeAsync('rikscha/v1/#'))[0]?.qos).toBe(0);
     await wsViewer.endAsync();
     const refused = await mqtt
-      .connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, clientId: 'st-a', username: 'st-a', password: t.password('st-a') })
-      .then(async (c) => (await c.endAsync(), 0), (err: { code?: number }) => err.code);
+      .connectAsync(url, {
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        clientId: 'st-a',
+        username: 'st-a',
+        password: t.password('st-a'),
+      })
+      .then(
+        async (c) => (await c.endAsync(), 0),
+        (err: { code?: number }) => err.code,
+      );
     expect(refused).toBe(5);
   });
 });

@@ -44,8 +44,15 @@ describe('payload validation on the embedded broker', () => {
 
     // Seq 3's envelope was readable, so it is settled as rejected; 2, 4 and 5 are missing.
     const res = await t.http('/api/stations');
-    const body = (await res.json()) as { items: Array<{ stationId: string; missingSeqs: number; lastSeq: number; ackSeq: number; rejectedSeqs: number }> };
-    expect(body.items.find((s) => s.stationId === 'st-a')).toMatchObject({ lastSeq: 6, ackSeq: 1, missingSeqs: 3, rejectedSeqs: 1 });
+    const body = (await res.json()) as {
+      items: Array<{ stationId: string; missingSeqs: number; lastSeq: number; ackSeq: number; rejectedSeqs: number }>;
+    };
+    expect(body.items.find((s) => s.stationId === 'st-a')).toMatchObject({
+      lastSeq: 6,
+      ackSeq: 1,
+      missingSeqs: 3,
+      rejectedSeqs: 1,
+    });
 
     const metrics = await (await t.http('/metrics')).text();
     expect(metrics).toContain('rikscha_messages_rejected_total{reason="too_large"} 1');

@@ -19,7 +19,14 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 async function canConnect(port: number, username: string, password: string): Promise<boolean> {
-  const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, { username, password, clientId: username, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 });
+  const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+    username,
+    password,
+    clientId: username,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 3000,
+  });
   const ok = await new Promise<boolean>((resolve) => {
     c.once('connect', () => resolve(true));
     c.once('error', () => resolve(false));
@@ -33,7 +40,14 @@ describe('rikscha broker', () => {
   it('adds a station once, refuses to silently replace it, and lets exactly that password in', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rikscha-broker-'));
     const cfg = join(dir, 'broker.json');
-    writeFileSync(cfg, JSON.stringify({ dataDir: join(dir, 'central'), mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        dataDir: join(dir, 'central'),
+        mqtt: { host: '127.0.0.1', port: 0 },
+        http: { host: '127.0.0.1', port: 0 },
+      }),
+    );
     const add = await cli(['broker', 'add-station', 'kiez-nord', '--config', cfg]);
     expect(add.code).toBe(0);
     const password = /password: (\S+)/.exec(add.stdout)?.[1] ?? '';
@@ -46,12 +60,25 @@ describe('rikscha broker', () => {
     const mechPw = /password: (\S+)/.exec(mech.stdout)?.[1] ?? '';
     expect(mechPw.length).toBeGreaterThanOrEqual(16);
 
-    const proc = spawn(process.execPath, [BIN, 'broker', '--config', cfg], { env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'broker', '--config', cfg], {
+      env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       const started = await waitFor(
-        () => out.split('\n').map((l) => { try { return JSON.parse(l) as { msg?: string; mqttPort?: number; httpPort?: number }; } catch { return null; } }).find((l) => l?.msg === 'central started'),
+        () =>
+          out
+            .split('\n')
+            .map((l) => {
+              try {
+                return JSON.parse(l) as { msg?: string; mqttPort?: number; httpPort?: number };
+              } catch {
+                return null;
+              }
+            })
+            .find((l) => l?.msg === 'central started'),
         { what: 'the broker to start', timeoutMs: 20_000 },
       );
       const port = Number(started.mqttPort);
@@ -61,7 +88,11 @@ describe('rikscha broker', () => {
       const health = await fetch(`http://127.0.0.1:${started.httpPort}/healthz`);
       expect(health.status).toBe(200);
       // The mechanic logs in on the HTTP API, and is read-only on MQTT like a viewer.
-      const login = await fetch(`http://127.0.0.1:${started.httpPort}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'werkstatt', password: mechPw }) });
+      const login = await fetch(`http://127.0.0.1:${started.httpPort}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'werkstatt', password: mechPw }),
+      });
       expect(login.status).toBe(200);
       expect(await login.json()).toEqual({ username: 'werkstatt', role: 'mechanic' });
     } finally {

@@ -32,15 +32,17 @@ describe('rikscha check-config', () => {
   });
 
   it('reports every problem with its field path and exits 2, without a stack trace', async () => {
-    const f = file(JSON.stringify({
-      stationId: 'Bad Id',
-      mqtt: { url: 'not a url' },
-      docks: [
-        { dock: 1, bms: { type: 'jbd', port: '/dev/ttyUSB0' } },
-        { dock: 2, bms: { type: 'jbd', port: '/dev/ttyUSB1' }, charger: { type: 'riden', unit: 'one' } },
-        { dock: 1, bms: { type: 'daly', port: '/dev/ttyUSB2' } },
-      ],
-    }));
+    const f = file(
+      JSON.stringify({
+        stationId: 'Bad Id',
+        mqtt: { url: 'not a url' },
+        docks: [
+          { dock: 1, bms: { type: 'jbd', port: '/dev/ttyUSB0' } },
+          { dock: 2, bms: { type: 'jbd', port: '/dev/ttyUSB1' }, charger: { type: 'riden', unit: 'one' } },
+          { dock: 1, bms: { type: 'daly', port: '/dev/ttyUSB2' } },
+        ],
+      }),
+    );
     const r = await run(['check-config', f]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('stationId:');

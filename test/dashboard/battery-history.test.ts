@@ -64,7 +64,10 @@ describe('battery history range', () => {
     expect(Math.abs(Number(ranged()[0]?.from) - (Date.now() - 365 * DAY))).toBeLessThan(60_000);
     expect(ranged()[0]?.resolution).toBe('1d');
 
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     const button = await page.getByTestId('history-range-7d').boundingBox();
     expect(button?.height ?? 0).toBeGreaterThanOrEqual(44);

@@ -105,14 +105,19 @@ describe('dashboard overview', () => {
     await expect.poll(() => page.getByTestId('error-banner').count(), WAIT).toBe(0);
     expect(await text(page, 'dock-voltage-demo-1-1')).toBe('51,8 V');
     // The only errors allowed are the browser's own notes about the 503 answers we asked for.
-    expect(errors.filter((e) => !/Failed to load resource: the server responded with a status of 503/.test(e))).toEqual([]);
+    expect(errors.filter((e) => !/Failed to load resource: the server responded with a status of 503/.test(e))).toEqual(
+      [],
+    );
   });
 
   it('fits a 375 px wide phone screen without horizontal scrolling', async () => {
     const { page, errors } = await open('/', { width: 375, height: 812 });
     await page.getByTestId('training-panel').waitFor();
     await page.getByTestId('sim-dock-3').locator('summary').click();
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     // Touch targets: the language toggle and the fault buttons are at least 44 px high.
     const toggle = await page.getByTestId('lang-toggle').boundingBox();
@@ -135,8 +140,12 @@ describe('dashboard training panel', () => {
 
     await page.getByTestId('sim-dock-2').locator('summary').click();
     await page.getByTestId('sim-fault-2-over-temperature').click();
-    await expect.poll(() => fx.actions, WAIT).toEqual([{ method: 'POST', url: '/api/sim/faults', body: { dock: 2, fault: 'over-temperature' } }]);
-    await expect.poll(() => page.getByTestId('sim-fault-2-over-temperature').getAttribute('aria-pressed'), WAIT).toBe('true');
+    await expect
+      .poll(() => fx.actions, WAIT)
+      .toEqual([{ method: 'POST', url: '/api/sim/faults', body: { dock: 2, fault: 'over-temperature' } }]);
+    await expect
+      .poll(() => page.getByTestId('sim-fault-2-over-temperature').getAttribute('aria-pressed'), WAIT)
+      .toBe('true');
     expect(await text(page, 'training-notice')).toContain('Dock 2');
     // The dock stays open across the next polls' re-render.
     await expect.poll(() => fx.stationPolls, WAIT).toBeGreaterThan(2);
@@ -145,7 +154,9 @@ describe('dashboard training panel', () => {
     await page.getByTestId('sim-clear').click();
     await expect.poll(() => fx.actions.map((a) => a.method), WAIT).toEqual(['POST', 'DELETE']);
     await page.getByTestId('sim-ack').click();
-    await expect.poll(() => fx.actions.at(-1), WAIT).toEqual({ method: 'POST', url: '/api/sim/buttons', body: { button: 'acknowledge' } });
+    await expect
+      .poll(() => fx.actions.at(-1), WAIT)
+      .toEqual({ method: 'POST', url: '/api/sim/buttons', body: { button: 'acknowledge' } });
     await expect.poll(() => text(page, 'sim-active'), WAIT).toBe('Aktive Fehler: keine');
     expect(errors).toEqual([]);
   });

@@ -77,11 +77,18 @@ function battery(id: string, socPct: number, voltageV: number, currentA: number,
   return { id, socPct, voltageV, currentA, cellsV, tempsC, cycles: 212, protection: [] as string[] };
 }
 
-const charger = (outputOn: boolean, currentA: number, setCurrentA: number) => ({ online: true, outputOn, voltageV: outputOn ? 54.6 : 0, currentA, setCurrentA });
+const charger = (outputOn: boolean, currentA: number, setCurrentA: number) => ({
+  online: true,
+  outputOn,
+  voltageV: outputOn ? 54.6 : 0,
+  currentA,
+  setCurrentA,
+});
 
 /** One station, four docks: charging, full, fault (quarantined), empty. */
 export function demoStations(): StationItem[] {
-  const cells13 = (base: number) => Array.from({ length: 13 }, (_, i) => base + (i === 6 ? 0.012 : 0) - (i === 2 ? 0.004 : 0));
+  const cells13 = (base: number) =>
+    Array.from({ length: 13 }, (_, i) => base + (i === 6 ? 0.012 : 0) - (i === 2 ? 0.004 : 0));
   return [
     {
       stationId: 'demo-1',
@@ -90,14 +97,27 @@ export function demoStations(): StationItem[] {
       lastSeq: 1200,
       missingSeqs: 3,
       docks: [
-        { dock: 1, state: 'charging', battery: battery('B-0041', 63, 51.8, 4.8, [28, 31.5], cells13(3.98)), charger: charger(true, 4.8, 5) },
-        { dock: 2, state: 'full', battery: battery('B-0042', 100, 54.5, 0, [24, 25], cells13(4.19)), charger: charger(false, 0, 0) },
+        {
+          dock: 1,
+          state: 'charging',
+          battery: battery('B-0041', 63, 51.8, 4.8, [28, 31.5], cells13(3.98)),
+          charger: charger(true, 4.8, 5),
+        },
+        {
+          dock: 2,
+          state: 'full',
+          battery: battery('B-0042', 100, 54.5, 0, [24, 25], cells13(4.19)),
+          charger: charger(false, 0, 0),
+        },
         {
           dock: 3,
           state: 'fault',
           reason: 'over-temperature',
           doNotDispatch: true,
-          battery: { ...battery('B-0043', 41, 49.9, 0, [58.5, 44], cells13(3.84)), protection: ['charge-over-temperature'] },
+          battery: {
+            ...battery('B-0043', 41, 49.9, 0, [58.5, 44], cells13(3.84)),
+            protection: ['charge-over-temperature'],
+          },
           charger: charger(false, 0, 0),
         },
         { dock: 4, state: 'empty', battery: null, charger: charger(false, 0, 0) },
@@ -124,10 +144,24 @@ export function newFixture(): Fixture {
 
 function batteryDetail(id: string) {
   // cellSpreadMv present as null and internalResistanceMilliOhm absent: the page must show "—" for both.
-  return { id, socPct: 63, cycles: 212, sohPct: 91.5, maxTempC: 33.5, cellSpreadMv: null, alerts: [{ severity: 'warning', message: 'Zelle 7 driftet' }] };
+  return {
+    id,
+    socPct: 63,
+    cycles: 212,
+    sohPct: 91.5,
+    maxTempC: 33.5,
+    cellSpreadMv: null,
+    alerts: [{ severity: 'warning', message: 'Zelle 7 driftet' }],
+  };
 }
 
-const STEP_MS: Record<string, number> = { '5s': 5_000, '1m': 60_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
+const STEP_MS: Record<string, number> = {
+  '5s': 5_000,
+  '1m': 60_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
 /** How far back each table reaches, as in the broker; the minute of grace covers the page's clock running ahead. */
 const KEPT_MS: [string, number][] = [
   ['5s', 7 * 86_400_000 + 60_000],
@@ -143,7 +177,8 @@ function batteryHistory(id: string, query: URLSearchParams) {
   const now = Date.now();
   const from = query.has('from') ? Number(query.get('from')) : null;
   const asked = query.get('resolution') ?? 'auto';
-  const resolution = asked in STEP_MS ? asked : from === null ? '5s' : (KEPT_MS.find(([, kept]) => now - from <= kept)?.[0] ?? '15m');
+  const resolution =
+    asked in STEP_MS ? asked : from === null ? '5s' : (KEPT_MS.find(([, kept]) => now - from <= kept)?.[0] ?? '15m');
   const step = STEP_MS[resolution] ?? 5_000;
   const limit = Number(query.get('limit') ?? 500);
   const count = from === null ? 61 : Math.max(0, Math.min(limit, Math.floor((now - from) / step) + 1));
@@ -160,7 +195,16 @@ function batteryHistory(id: string, query: URLSearchParams) {
       cycles: 212,
       ...(i % 10 === 5 ? {} : { tempMaxC: 25 + k / 10 }),
     };
-    return resolution === '5s' ? point : { ...point, n: step / 5_000, socMinPct: point.socPct - 1, socMaxPct: point.socPct + 1, currentMinA: 0, currentMaxA: 5 };
+    return resolution === '5s'
+      ? point
+      : {
+          ...point,
+          n: step / 5_000,
+          socMinPct: point.socPct - 1,
+          socMaxPct: point.socPct + 1,
+          currentMinA: 0,
+          currentMaxA: 5,
+        };
   });
   return { batteryId: id, from: points[0]?.ts ?? from ?? now, to: now, resolution, points };
 }
@@ -185,7 +229,9 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
     res.writeHead(status, headers).end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
+    .end(JSON.stringify(body));
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -195,7 +241,13 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text ? (JSON.parse(text) as unknown) : null;
 }
 
-async function api(fx: Fixture, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+async function api(
+  fx: Fixture,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
   if (fx.failApi) return send(res, 503, { error: 'unavailable' });
   const method = req.method ?? 'GET';
   // The broker's CSRF guard: a POST must say it is JSON, which a plain HTML form on another site cannot.
@@ -269,7 +321,9 @@ async function auth(fx: Fixture, req: IncomingMessage, res: ServerResponse, path
   }
   if (method === 'POST' && path === '/api/logout') {
     if (current) fx.sessions.delete(current.token);
-    return send(res, 204, undefined, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0` });
+    return send(res, 204, undefined, {
+      'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
+    });
   }
   if (method === 'POST' && path === '/api/login') {
     const body = (await readBody(req).catch(() => null)) as { username?: unknown; password?: unknown } | null;
@@ -278,7 +332,12 @@ async function auth(fx: Fixture, req: IncomingMessage, res: ServerResponse, path
     if (user.role !== 'mechanic') return send(res, 403, { error: 'not a mechanic' });
     const token = randomBytes(16).toString('hex');
     fx.sessions.set(token, String(body.username));
-    return send(res, 200, { username: body.username, role: user.role }, { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict` });
+    return send(
+      res,
+      200,
+      { username: body.username, role: user.role },
+      { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict` },
+    );
   }
   return send(res, 405, { error: 'method not allowed' });
 }
@@ -286,7 +345,14 @@ async function auth(fx: Fixture, req: IncomingMessage, res: ServerResponse, path
 const DOCK_COMMANDS = new Set(['stop-charging', 'resume-charging', 'acknowledge', 'maintenance', 'set-departure']);
 
 /** Checks a command like the broker does and applies it to the fixture's dock like the station would. */
-function stationCommand(fx: Fixture, req: IncomingMessage, res: ServerResponse, stationId: string, name: string, body: unknown): void {
+function stationCommand(
+  fx: Fixture,
+  req: IncomingMessage,
+  res: ServerResponse,
+  stationId: string,
+  name: string,
+  body: unknown,
+): void {
   if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
   const current = sessionOf(fx, req);
   if (!current) return send(res, 401, { error: 'not logged in' });
@@ -295,8 +361,10 @@ function stationCommand(fx: Fixture, req: IncomingMessage, res: ServerResponse, 
   if (!station) return send(res, 404, { error: `unknown station ${stationId}` });
   const cmd = (body && typeof body === 'object' ? body : {}) as { dock?: unknown; args?: { on?: unknown } };
   const dock = station.docks.find((d) => d.dock === cmd.dock);
-  if (!DOCK_COMMANDS.has(name) || !dock) return send(res, 400, { error: `bad command ${name} for dock ${String(cmd.dock)}` });
-  if (name === 'maintenance' && typeof cmd.args?.on !== 'boolean') return send(res, 400, { error: 'args.on: expected boolean' });
+  if (!DOCK_COMMANDS.has(name) || !dock)
+    return send(res, 400, { error: `bad command ${name} for dock ${String(cmd.dock)}` });
+  if (name === 'maintenance' && typeof cmd.args?.on !== 'boolean')
+    return send(res, 400, { error: 'args.on: expected boolean' });
   if (!station.online) return send(res, 409, { error: `station ${stationId} is offline` });
   if (name === 'acknowledge' && fx.faultPresent) return send(res, 422, { error: STILL_FAULTY });
   if (name === 'stop-charging') Object.assign(dock, { state: 'idle', reason: 'stopped by command', stopped: true });

@@ -33,7 +33,9 @@ export function useDashboard(): Dashboard {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}. Install it with \`apt-get install chromium\` (the tests never download a browser).`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}. Install it with \`apt-get install chromium\` (the tests never download a browser).`,
+      );
     }
     ({ server, baseUrl } = await startFixtureServer(fx));
     browser = await chromium.launch({
@@ -55,7 +57,11 @@ export function useDashboard(): Dashboard {
     for (const page of pages.splice(0)) await page.context().close();
   });
 
-  async function open(path = '/', viewport = { width: 375, height: 812 }, options: { fakeClock?: boolean } = {}): Promise<Opened> {
+  async function open(
+    path = '/',
+    viewport = { width: 375, height: 812 },
+    options: { fakeClock?: boolean } = {},
+  ): Promise<Opened> {
     if (!browser) throw new Error('the browser did not start');
     const context = await browser.newContext({ viewport, locale: 'de-DE', timezoneId: 'Europe/Berlin' });
     const page = await context.newPage();

@@ -29,12 +29,18 @@ function commandButtons(page: Page): Promise<number> {
 
 /** Who GET /api/session says the page is logged in as (null: nobody), with whatever cookie the browser holds. */
 function sessionUser(page: Page): Promise<string | null> {
-  return page.evaluate(async () => ((await (await fetch('/api/session', { credentials: 'same-origin' })).json()) as { username: string | null }).username);
+  return page.evaluate(
+    async () =>
+      ((await (await fetch('/api/session', { credentials: 'same-origin' })).json()) as { username: string | null })
+        .username,
+  );
 }
 
 /** Console errors except the browser's notes on answers the test asked for (e.g. `401 [/api/login]`). */
 function unexpected(errors: string[], ...allowed: [status: number, path: string][]): string[] {
-  return errors.filter((e) => !allowed.some(([status, path]) => e.includes(`status of ${status}`) && e.endsWith(`[${path}]`)));
+  return errors.filter(
+    (e) => !allowed.some(([status, path]) => e.includes(`status of ${status}`) && e.endsWith(`[${path}]`)),
+  );
 }
 
 const COMMANDS = '/api/stations/demo-1/commands';
@@ -90,7 +96,10 @@ describe('mechanic login', () => {
     expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION_COOKIE);
 
     // Still usable on a phone: no sideways scrolling, touch targets of 44 px.
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     for (const id of ['logout', 'dock-action-demo-1-1-stop-charging', 'dock-action-demo-1-3-acknowledge']) {
       expect((await page.getByTestId(id).boundingBox())?.height ?? 0, id).toBeGreaterThanOrEqual(44);
@@ -153,7 +162,9 @@ describe('mechanic dock commands', () => {
 
     release();
     await expect.poll(() => text(page, 'dock-outcome-demo-1-1'), WAIT).toBe('✓ Laden gestoppt.');
-    expect(fx.commands).toEqual([{ method: 'POST', url: `${COMMANDS}/stop-charging`, contentType: 'application/json', body: { dock: 1 } }]);
+    expect(fx.commands).toEqual([
+      { method: 'POST', url: `${COMMANDS}/stop-charging`, contentType: 'application/json', body: { dock: 1 } },
+    ]);
     await expect.poll(() => text(page, 'dock-state-demo-1-1'), WAIT).toContain('Wartet');
     expect(fx.stationPolls).toBeGreaterThan(polls);
     expect(await actionIds(page, 1)).toEqual(['resume-charging', 'maintenance-on']);
@@ -178,7 +189,12 @@ describe('mechanic dock commands', () => {
 
     await page.getByTestId('dock-action-demo-1-3-maintenance-on').click();
     await expect.poll(() => text(page, 'dock-outcome-demo-1-3'), WAIT).toBe('✓ Wartung eingeschaltet.');
-    expect(fx.commands.at(-1)).toEqual({ method: 'POST', url: `${COMMANDS}/maintenance`, contentType: 'application/json', body: { dock: 3, args: { on: true } } });
+    expect(fx.commands.at(-1)).toEqual({
+      method: 'POST',
+      url: `${COMMANDS}/maintenance`,
+      contentType: 'application/json',
+      body: { dock: 3, args: { on: true } },
+    });
     await expect.poll(() => actionIds(page, 3), WAIT).toEqual(['maintenance-off']);
     expect(await text(page, 'dock-action-demo-1-3-maintenance-off')).toBe('Wartung aus');
     expect(unexpected(errors, [422, `${COMMANDS}/acknowledge`])).toEqual([]);
@@ -192,7 +208,9 @@ describe('mechanic dock commands', () => {
     await page.getByTestId('station-demo-1').waitFor();
     await logIn(page, 'mechanic', 'pw-mechanic');
     await page.getByTestId('dock-action-demo-1-1-stop-charging').click();
-    await expect.poll(() => text(page, 'dock-outcome-demo-1-1'), WAIT).toBe('⚠ Station offline: Befehl nicht gesendet.');
+    await expect
+      .poll(() => text(page, 'dock-outcome-demo-1-1'), WAIT)
+      .toBe('⚠ Station offline: Befehl nicht gesendet.');
     expect(await text(page, 'dock-state-demo-1-1')).toContain('Lädt');
 
     fx.sessions.clear();

@@ -23,17 +23,25 @@ const DOCK = 1;
 
 const base = () => `http://127.0.0.1:${demo.httpPort}`;
 async function dock(n: number): Promise<Dock | undefined> {
-  const body = (await (await fetch(`${base()}/api/stations`)).json()) as { items: { stationId: string; lastSeq: number; docks: Dock[] }[] };
+  const body = (await (await fetch(`${base()}/api/stations`)).json()) as {
+    items: { stationId: string; lastSeq: number; docks: Dock[] }[];
+  };
   return body.items.find((s) => s.stationId === 'demo-1')?.docks.find((d) => d.dock === n);
 }
 async function post(path: string, body: unknown, method = 'POST'): Promise<Response> {
-  return fetch(`${base()}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
+  return fetch(`${base()}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
 }
 
 beforeAll(async () => {
   requireTool('mosquitto_sub', 'mosquitto-clients');
   demo = await startDemo(['--speed', '5']);
-  sub = spawn('mosquitto_sub', ['-L', `${demo.viewerUrl}/rikscha/v1/demo-1/event`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  sub = spawn('mosquitto_sub', ['-L', `${demo.viewerUrl}/rikscha/v1/demo-1/event`], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let partial = '';
   sub.stdout?.on('data', (d: Buffer) => {
     partial += d.toString();
@@ -49,7 +57,14 @@ afterAll(async () => {
   if (demo) await demo.stop();
 });
 
-const FAULTS = ['over-temperature', 'cell-drift-high', 'no-answer', 'unplug', 'stuck-relay', 'ignore-setpoints'] as const;
+const FAULTS = [
+  'over-temperature',
+  'cell-drift-high',
+  'no-answer',
+  'unplug',
+  'stuck-relay',
+  'ignore-setpoints',
+] as const;
 
 describe('faults on a charging dock of the demo', () => {
   for (const fault of FAULTS) {
@@ -57,7 +72,8 @@ describe('faults on a charging dock of the demo', () => {
       events = [];
       expect((await post('/api/sim/faults', { dock: DOCK, fault })).status).toBe(201);
       // A welded relay shows only when the station tries to switch off: give it a reason to (the pack overheats).
-      if (fault === 'stuck-relay') expect((await post('/api/sim/faults', { dock: DOCK, fault: 'over-temperature' })).status).toBe(201);
+      if (fault === 'stuck-relay')
+        expect((await post('/api/sim/faults', { dock: DOCK, fault: 'over-temperature' })).status).toBe(201);
 
       const faulted = await waitFor(
         async () => {
@@ -74,7 +90,9 @@ describe('faults on a charging dock of the demo', () => {
         expect(stuck.severity).toBe('fault');
         expect(stuck.message.length).toBeGreaterThan(10);
         // With the relay stuck, the station opens the battery's own charge switch: no current reaches the pack.
-        await waitFor(async () => Math.abs((await dock(DOCK))?.battery?.currentA ?? 99) < 0.2, { what: 'the BMS to stop the charge current' });
+        await waitFor(async () => Math.abs((await dock(DOCK))?.battery?.currentA ?? 99) < 0.2, {
+          what: 'the BMS to stop the charge current',
+        });
       }
 
       expect((await post(`/api/sim/faults?dock=${DOCK}`, undefined, 'DELETE')).status).toBe(200);

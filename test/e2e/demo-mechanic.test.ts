@@ -21,16 +21,29 @@ async function dock(n: number): Promise<Dock | undefined> {
   const body = (await (await fetch(`${base()}/api/stations/demo-1`)).json()) as { docks: Dock[] };
   return body.docks.find((d) => d.dock === n);
 }
-async function command(name: string, body: unknown): Promise<{ status: number; body: { ok?: boolean; error?: string } }> {
-  const res = await fetch(`${base()}/api/stations/demo-1/commands/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+async function command(
+  name: string,
+  body: unknown,
+): Promise<{ status: number; body: { ok?: boolean; error?: string } }> {
+  const res = await fetch(`${base()}/api/stations/demo-1/commands/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as { ok?: boolean; error?: string } };
 }
 const post = (path: string, body?: unknown, method = 'POST') =>
-  fetch(`${base()}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
+  fetch(`${base()}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   demo = await startDemo(['--speed', '5']);
-  const creds = await waitFor(() => demo.logs.find((l) => l.user === 'mechanic' && typeof l.password === 'string'), { what: 'the mechanic login in the demo log' });
+  const creds = await waitFor(() => demo.logs.find((l) => l.user === 'mechanic' && typeof l.password === 'string'), {
+    what: 'the mechanic login in the demo log',
+  });
   const res = await post('/api/login', { username: 'mechanic', password: creds.password });
   expect(res.status).toBe(200);
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -43,23 +56,38 @@ afterAll(async () => {
 
 describe('mechanic actions on the demo station', () => {
   it('stops and resumes charging on a dock', async () => {
-    expect(await command('stop-charging', { dock: 2 })).toEqual({ status: 200, body: { ok: true, result: { dock: 2, charging: 'stopped' } } });
-    await waitFor(async () => {
-      const d = await dock(2);
-      return d && d.state !== 'charging' && !d.charger.outputOn && d.stopped === true;
-    }, { what: 'dock 2 to stop charging, flagged as stopped', timeoutMs: 15_000 });
+    expect(await command('stop-charging', { dock: 2 })).toEqual({
+      status: 200,
+      body: { ok: true, result: { dock: 2, charging: 'stopped' } },
+    });
+    await waitFor(
+      async () => {
+        const d = await dock(2);
+        return d && d.state !== 'charging' && !d.charger.outputOn && d.stopped === true;
+      },
+      { what: 'dock 2 to stop charging, flagged as stopped', timeoutMs: 15_000 },
+    );
     expect((await command('resume-charging', { dock: 2 })).status).toBe(200);
-    await waitFor(async () => {
-      const d = await dock(2);
-      return d?.state === 'charging' && d.stopped === undefined;
-    }, { what: 'dock 2 to charge again, no longer flagged', timeoutMs: 15_000 });
+    await waitFor(
+      async () => {
+        const d = await dock(2);
+        return d?.state === 'charging' && d.stopped === undefined;
+      },
+      { what: 'dock 2 to charge again, no longer flagged', timeoutMs: 15_000 },
+    );
   }, 40_000);
 
   it('switches maintenance on and off', async () => {
     expect((await command('maintenance', { dock: 4, args: { on: true } })).status).toBe(200);
-    await waitFor(async () => (await dock(4))?.state === 'maintenance', { what: 'dock 4 in maintenance', timeoutMs: 15_000 });
+    await waitFor(async () => (await dock(4))?.state === 'maintenance', {
+      what: 'dock 4 in maintenance',
+      timeoutMs: 15_000,
+    });
     expect((await command('maintenance', { dock: 4, args: { on: false } })).status).toBe(200);
-    await waitFor(async () => (await dock(4))?.state !== 'maintenance', { what: 'dock 4 out of maintenance', timeoutMs: 15_000 });
+    await waitFor(async () => (await dock(4))?.state !== 'maintenance', {
+      what: 'dock 4 out of maintenance',
+      timeoutMs: 15_000,
+    });
   }, 40_000);
 
   it("relays the station's refusal, and a fault acknowledged over HTTP lets the dock charge again", async () => {

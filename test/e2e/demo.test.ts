@@ -22,12 +22,19 @@ interface StationItem {
 
 let demo: DemoProcess;
 const base = () => `http://127.0.0.1:${demo.httpPort}`;
-const stations = async (): Promise<StationItem[]> => ((await (await fetch(`${base()}/api/stations`)).json()) as { items: StationItem[] }).items;
+const stations = async (): Promise<StationItem[]> =>
+  ((await (await fetch(`${base()}/api/stations`)).json()) as { items: StationItem[] }).items;
 
 /** Runs mosquitto_sub until it has printed `count` messages or the deadline passes. */
-function mosquittoSub(args: string[], count: number, timeoutS = 10): Promise<{ code: number | null; out: string; err: string }> {
+function mosquittoSub(
+  args: string[],
+  count: number,
+  timeoutS = 10,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn('mosquitto_sub', [...args, '-C', String(count), '-W', String(timeoutS), '-v'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('mosquitto_sub', [...args, '-C', String(count), '-W', String(timeoutS), '-v'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -49,10 +56,16 @@ describe('rikscha demo', () => {
   it('answers /healthz and lists demo-1 with 4 docks whose battery voltage changes over time', async () => {
     const health = await fetch(`${base()}/healthz`);
     expect(health.status).toBe(200);
-    const first = await waitFor(async () => (await stations()).find((s) => s.stationId === 'demo-1' && s.docks.length === 4 && s.docks.every((d) => d.battery)), {
-      what: 'demo-1 with a battery in every dock',
-      timeoutMs: 20_000,
-    });
+    const first = await waitFor(
+      async () =>
+        (await stations()).find(
+          (s) => s.stationId === 'demo-1' && s.docks.length === 4 && s.docks.every((d) => d.battery),
+        ),
+      {
+        what: 'demo-1 with a battery in every dock',
+        timeoutMs: 20_000,
+      },
+    );
     expect(first.docks.map((d) => d.dock)).toEqual([1, 2, 3, 4]);
     expect(first.online).toBe(true);
     const volts = (s: StationItem) => s.docks.map((d) => d.battery?.voltageV ?? 0);
@@ -72,16 +85,27 @@ describe('rikscha demo', () => {
     expect(status.code).toBe(0);
     const [topic, payload] = status.out.trim().split(/ (.*)/s);
     expect(topic).toBe('rikscha/v1/demo-1/status');
-    const st = JSON.parse(payload ?? '{}') as { stationId: string; online: boolean; metrics?: { devices: { device: string; requests: number; responses: number }[] } };
+    const st = JSON.parse(payload ?? '{}') as {
+      stationId: string;
+      online: boolean;
+      metrics?: { devices: { device: string; requests: number; responses: number }[] };
+    };
     expect(st).toMatchObject({ stationId: 'demo-1', online: true });
     // The station's device counters travel with its status: every BMS and charger has been asked and has answered.
     for (const n of [1, 2, 3, 4]) {
-      for (const dev of [`dock-${n}/bms`, `dock-${n}/charger`]) expect(st.metrics?.devices.find((d) => d.device === dev)?.responses, dev).toBeGreaterThan(0);
+      for (const dev of [`dock-${n}/bms`, `dock-${n}/charger`])
+        expect(st.metrics?.devices.find((d) => d.device === dev)?.responses, dev).toBeGreaterThan(0);
     }
 
     const tele = await mosquittoSub(['-L', `${demo.viewerUrl}/rikscha/v1/demo-1/telemetry`], 2);
     expect(tele.code).toBe(0);
-    const msgs = tele.out.trim().split('\n').map((l) => JSON.parse(l.slice(l.indexOf(' ') + 1)) as { stationId: string; ts: number; seq: number; docks: unknown[] });
+    const msgs = tele.out
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l.slice(l.indexOf(' ') + 1)) as { stationId: string; ts: number; seq: number; docks: unknown[] },
+      );
     expect(msgs).toHaveLength(2);
     for (const m of msgs) {
       expect(m.stationId).toBe('demo-1');
@@ -103,7 +127,8 @@ describe('rikscha demo', () => {
   });
 
   it('shows demo-1 and its docks on the dashboard in headless Chromium', async () => {
-    if (!existsSync('/usr/bin/chromium')) throw new Error('chromium is not installed: run `apt-get install -y chromium`');
+    if (!existsSync('/usr/bin/chromium'))
+      throw new Error('chromium is not installed: run `apt-get install -y chromium`');
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -27,7 +27,13 @@ describe('JBD over a socat pty pair', () => {
 
     const deviceLine = new SerialTransport(pty.b, { baudRate: 9600 });
     const deviceKeeper = new LineKeeper(deviceLine, { clock: systemClock, log, minBackoffMs: 20, maxBackoffMs: 100 });
-    const dock = new SimDock({ dock: 1, batteryId: 'RIK-13S-0100', pack: { series: 13, socPct: 55, seed: 3 }, bmsLine: deviceLine, seed: 3 });
+    const dock = new SimDock({
+      dock: 1,
+      batteryId: 'RIK-13S-0100',
+      pack: { series: 13, socPct: 55, seed: 3 },
+      bmsLine: deviceLine,
+      seed: 3,
+    });
     dock.start();
     deviceKeeper.start();
     cleanups.push(() => deviceKeeper.stop());
@@ -65,7 +71,10 @@ describe('JBD over a socat pty pair', () => {
 
     const before = poller.polls;
     await pty.restart();
-    await waitFor(() => poller.liveness.state === 'alive' && poller.polls > before + 1, { what: 'the BMS to come back', timeoutMs: 15_000 });
+    await waitFor(() => poller.liveness.state === 'alive' && poller.polls > before + 1, {
+      what: 'the BMS to come back',
+      timeoutMs: 15_000,
+    });
     expect(hostKeeper.reconnects).toBe(1);
     expect(transitions.map((t) => t.state)).toEqual(expect.arrayContaining(['alive', 'offline']));
     expect(transitions.at(-1)?.state).toBe('alive');

@@ -26,7 +26,11 @@ function registers(stdout: string): Map<number, number> {
 /** Runs mbpoll once against `pty` with `opts`; `values` given means a write. */
 async function mbpoll(pty: string, opts: string[], values: string[] = []): Promise<{ stdout: string; code: number }> {
   try {
-    const r = await run('mbpoll', ['-m', 'rtu', '-b', '115200', '-P', 'none', '-a', '1', '-o', '1', '-1', ...opts, pty, ...values], { timeout: 10_000 });
+    const r = await run(
+      'mbpoll',
+      ['-m', 'rtu', '-b', '115200', '-P', 'none', '-a', '1', '-o', '1', '-1', ...opts, pty, ...values],
+      { timeout: 10_000 },
+    );
     return { stdout: r.stdout, code: 0 };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; code?: number };
@@ -43,7 +47,12 @@ describe('Riden sim ↔ mbpoll over a socat pty', () => {
     await device.open();
     cleanups.push(() => device.close());
     const charger = new ChargerModel();
-    const sim = new RidenSim({ line: device, charger, clock: systemClock, around: { terminalVoltageV: () => 51.2, probeTempC: () => 24, ambientC: () => 25 } });
+    const sim = new RidenSim({
+      line: device,
+      charger,
+      clock: systemClock,
+      around: { terminalVoltageV: () => 51.2, probeTempC: () => 24, ambientC: () => 25 },
+    });
     sim.start();
     cleanups.push(() => sim.stop());
 
@@ -64,7 +73,13 @@ describe('Riden sim ↔ mbpoll over a socat pty', () => {
 
     const live = await mbpoll(pty.a, ['-r', '9', '-c', '3']);
     expect(live.code, live.stdout).toBe(0);
-    expect(registers(live.stdout)).toEqual(new Map([[9, 5880], [10, 450], [11, 5120]]));
+    expect(registers(live.stdout)).toEqual(
+      new Map([
+        [9, 5880],
+        [10, 450],
+        [11, 5120],
+      ]),
+    );
 
     // Reg 21 is not in the map: exception 2, which mbpoll reports as an illegal data address.
     const bad = await mbpoll(pty.a, ['-r', '22', '-c', '1']);

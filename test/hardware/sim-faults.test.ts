@@ -32,7 +32,11 @@ async function charging(rig: Rig, dock = 1): Promise<void> {
   rig.run(60);
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 
 describe('fault injection seen through the station drivers', () => {
   it('unplug: the BMS line closes and will not reopen; after clearing it comes back and reads again', async () => {
@@ -67,7 +71,8 @@ describe('fault injection seen through the station drivers', () => {
       await d.bms.readBasicInfo();
       await d.charger?.read();
     }
-    const junk = (c: { resyncs: number; crcErrors: number; frameErrors: number }) => c.resyncs + c.crcErrors + c.frameErrors;
+    const junk = (c: { resyncs: number; crcErrors: number; frameErrors: number }) =>
+      c.resyncs + c.crcErrors + c.frameErrors;
     expect(junk(d.bms.counters())).toBeGreaterThan(0);
     expect(junk(d.charger?.counters() ?? { resyncs: 0, crcErrors: 0, frameErrors: 0 })).toBeGreaterThan(0);
     expect(d.bms.counters().timeouts).toBe(0);
@@ -82,7 +87,10 @@ describe('fault injection seen through the station drivers', () => {
     expect(bmsErr).toBeInstanceOf(BusError);
     expect(bmsErr).toMatchObject({ code: 'TIMEOUT', device: 'dock-2/bms' });
     expect(d.bms.counters().crcErrors).toBeGreaterThan(0);
-    expect(await failure(d.charger?.read() ?? Promise.resolve())).toMatchObject({ code: 'TIMEOUT', device: 'dock-2/charger' });
+    expect(await failure(d.charger?.read() ?? Promise.resolve())).toMatchObject({
+      code: 'TIMEOUT',
+      device: 'dock-2/charger',
+    });
     expect(d.charger?.counters().crcErrors).toBeGreaterThan(0);
     // Dock 3's charger on the same bus is untouched.
     await expect(rig.drivers(3).charger?.read()).resolves.toMatchObject({ online: true });
@@ -177,12 +185,16 @@ describe('fault injection seen through the station drivers', () => {
     expect((await d.bms.read()).id).toBe('RIK-13S-0001');
     const reconnects = d.bmsLine.keeper.reconnects;
     await rig.faults.inject(1, 'swap-battery');
-    await waitFor(() => d.bmsLine.keeper.reconnects > reconnects && d.bmsLine.opened, { what: 'the BMS line to drop and come back' });
+    await waitFor(() => d.bmsLine.keeper.reconnects > reconnects && d.bmsLine.opened, {
+      what: 'the BMS line to drop and come back',
+    });
     const swapped = await d.bms.read();
     expect(swapped.id).toBe('SWAP-13S-0001');
     expect(swapped.socPct).toBeLessThan(45);
     await rig.faults.clear({ dock: 1 });
-    await waitFor(async () => (await d.bms.read().catch(() => null))?.id === 'RIK-13S-0001', { what: 'the original pack to be back' });
+    await waitFor(async () => (await d.bms.read().catch(() => null))?.id === 'RIK-13S-0001', {
+      what: 'the original pack to be back',
+    });
   });
 
   it('refuses unknown docks and faults a dock cannot have', async () => {

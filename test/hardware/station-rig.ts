@@ -26,7 +26,13 @@ export interface HostLine {
 
 function hostLine(address: string, baudRate: number, onLost: () => void): HostLine {
   const transport = new SerialTransport(address, { baudRate });
-  const keeper = new LineKeeper(transport, { clock: systemClock, log, minBackoffMs: 10, maxBackoffMs: 50, random: () => 0 });
+  const keeper = new LineKeeper(transport, {
+    clock: systemClock,
+    log,
+    minBackoffMs: 10,
+    maxBackoffMs: 50,
+    random: () => 0,
+  });
   const line: HostLine = { keeper, bus: new RequestBus(transport, { clock: systemClock }), opened: false };
   keeper.onChange((open) => {
     line.opened = open;
@@ -45,9 +51,25 @@ export async function stationRig(docks?: SimStationDockOptions[]) {
     speed: 1,
     seed: 5,
     docks: docks ?? [
-      { dock: 1, batteryId: 'RIK-13S-0001', pack: { series: 13, socPct: 50, seed: 21 }, charger: { unit: 1 }, rickshaw: true },
-      { dock: 2, batteryId: 'RIK-13S-0002', pack: { series: 13, socPct: 60, seed: 22 }, charger: { unit: 2, bus: 'a' } },
-      { dock: 3, batteryId: 'RIK-13S-0003', pack: { series: 13, socPct: 70, seed: 23 }, charger: { unit: 3, bus: 'a' } },
+      {
+        dock: 1,
+        batteryId: 'RIK-13S-0001',
+        pack: { series: 13, socPct: 50, seed: 21 },
+        charger: { unit: 1 },
+        rickshaw: true,
+      },
+      {
+        dock: 2,
+        batteryId: 'RIK-13S-0002',
+        pack: { series: 13, socPct: 60, seed: 22 },
+        charger: { unit: 2, bus: 'a' },
+      },
+      {
+        dock: 3,
+        batteryId: 'RIK-13S-0003',
+        pack: { series: 13, socPct: 70, seed: 23 },
+        charger: { unit: 3, bus: 'a' },
+      },
     ],
   });
   await station.start();
@@ -66,7 +88,13 @@ export async function stationRig(docks?: SimStationDockOptions[]) {
     const bmsLine = line(d.bms.hostAddress, 9600, () => bms.forgetIdentity());
     const bms = new JbdBmsDriver(bmsLine.bus, { device: `dock-${n}/bms`, timeoutMs: 150 });
     const chargerLine = d.charger ? line(d.charger.hostAddress, 115200, () => undefined) : null;
-    const charger = chargerLine ? new RidenDriver(createRtuMaster(chargerLine.bus, { timeoutMs: 150 }), { name: `dock-${n}/charger`, unit: d.chargerUnit ?? 1, readBattery: 'always' }) : null;
+    const charger = chargerLine
+      ? new RidenDriver(createRtuMaster(chargerLine.bus, { timeoutMs: 150 }), {
+          name: `dock-${n}/charger`,
+          unit: d.chargerUnit ?? 1,
+          readBattery: 'always',
+        })
+      : null;
     const vescLine = d.vesc ? line(d.vesc.hostAddress, 115200, () => undefined) : null;
     const vesc = vescLine ? new VescDriver(vescLine.bus, { device: `dock-${n}/vesc`, timeoutMs: 150 }) : null;
     return { dock: n, bms, bmsLine, charger, chargerLine, vesc, vescLine };

@@ -21,7 +21,6 @@ const SEED = Number(process.env.RIKSCHA_CRASH_SEED ?? 20_240_611);
 /** The kill comes this long (uniformly random) after the station has stored its first telemetry of the run. */
 const MAX_KILL_DELAY_MS = 700;
 
-
 const dir = tempDir('rikscha-crash-');
 const stationDir = join(dir.path, 'station');
 const stationFile = join(stationDir, `${STATION}.sqlite`);
@@ -43,7 +42,11 @@ beforeAll(async () => {
   });
   password = central.addStation(STATION);
   const viewerPassword = central.addViewer('crash-watcher');
-  viewer = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, { protocolVersion: 4, username: 'crash-watcher', password: viewerPassword });
+  viewer = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, {
+    protocolVersion: 4,
+    username: 'crash-watcher',
+    password: viewerPassword,
+  });
   viewer.on('message', (_topic, payload) => {
     const text = payload.toString('utf8');
     const seq = (JSON.parse(text) as { seq: number }).seq;
@@ -69,7 +72,10 @@ describe('crash test: SIGKILL the station at random moments while it publishes',
     const runs: Array<{ run: number; delayMs: number; before: number; after: number; integrity: string }> = [];
     for (let run = 1; run <= KILLS; run++) {
       const before = run === 1 ? 0 : stationState(stationFile).seq;
-      current = await startHarness({ mqttUrl: url, password, dataDir: stationDir, stationId: STATION, ackTimeoutMs: 1000 }, 'first telemetry stored');
+      current = await startHarness(
+        { mqttUrl: url, password, dataDir: stationDir, stationId: STATION, ackTimeoutMs: 1000 },
+        'first telemetry stored',
+      );
       const delayMs = Math.round(random() * MAX_KILL_DELAY_MS);
       // The random moment of the crash is the point of the test, not a wait for something to happen.
       await new Promise((r) => setTimeout(r, delayMs));
@@ -85,7 +91,10 @@ describe('crash test: SIGKILL the station at random moments while it publishes',
     }
 
     // A last, clean run: the outbox drains, so everything ever given a seq reaches the central store.
-    current = await startHarness({ mqttUrl: url, password, dataDir: stationDir, stationId: STATION, ackTimeoutMs: 1000, drainOnStop: true }, 'first telemetry stored');
+    current = await startHarness(
+      { mqttUrl: url, password, dataDir: stationDir, stationId: STATION, ackTimeoutMs: 1000, drainOnStop: true },
+      'first telemetry stored',
+    );
     const stopped = current.kill('SIGTERM');
     const drained = await current.waitLog('outbox drained', 60_000);
     expect((await stopped).code).toBe(0);
@@ -95,14 +104,29 @@ describe('crash test: SIGKILL the station at random moments while it publishes',
 
     const reused = [...seen].filter(([, payloads]) => payloads.size > 1).map(([seq]) => seq);
     expect(reused, 'seqs published with two different payloads').toEqual([]);
-    await waitFor(() => (centralCount(central.db.path, STATION).ackSeq ?? 0) >= lastSeq, { what: `central ack ${lastSeq}` });
+    await waitFor(() => (centralCount(central.db.path, STATION).ackSeq ?? 0) >= lastSeq, {
+      what: `central ack ${lastSeq}`,
+    });
     const c = centralCount(central.db.path, STATION);
     const lost = missingSeqs(central.db.path, STATION, lastSeq);
-    expect({ lost, ...c }).toEqual({ lost: [], rows: lastSeq, distinct: lastSeq, min: 1, max: lastSeq, rejected: 0, ackSeq: lastSeq });
+    expect({ lost, ...c }).toEqual({
+      lost: [],
+      rows: lastSeq,
+      distinct: lastSeq,
+      min: 1,
+      max: lastSeq,
+      rejected: 0,
+      ackSeq: lastSeq,
+    });
     // Every stored payload is one the broker delivered for that seq (the watcher saw each seq that was stored).
-    const stored = central.db.db.prepare('SELECT seq, payload FROM messages WHERE station_id = ?').all(STATION) as Array<{ seq: number; payload: string }>;
+    const stored = central.db.db
+      .prepare('SELECT seq, payload FROM messages WHERE station_id = ?')
+      .all(STATION) as Array<{ seq: number; payload: string }>;
     const mismatched = stored.filter((r) => !seen.get(r.seq)?.has(r.payload));
-    expect(mismatched.slice(0, 3).map((r) => ({ seq: r.seq, stored: r.payload, seen: [...(seen.get(r.seq) ?? [])] })), `${mismatched.length} stored payloads differ from what the broker delivered`).toEqual([]);
+    expect(
+      mismatched.slice(0, 3).map((r) => ({ seq: r.seq, stored: r.payload, seen: [...(seen.get(r.seq) ?? [])] })),
+      `${mismatched.length} stored payloads differ from what the broker delivered`,
+    ).toEqual([]);
     expect(runs.filter((r) => r.integrity === 'ok')).toHaveLength(KILLS);
   }, 240_000);
 });

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { tempDir } from '../broker/helpers.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { addStation, freePort, startBroker, startHarness, startMosquitto, writeMosquittoConf, type LoggedProcess } from './processes.ts';
+import {
+  addStation,
+  freePort,
+  startBroker,
+  startHarness,
+  startMosquitto,
+  writeMosquittoConf,
+  type LoggedProcess,
+} from './processes.ts';
 import { centralCount, missingSeqs, stationState } from './stores.ts';
 
 /** The outage the issue asks for: the scenario itself, not a wait for a condition (shorter only when iterating locally). */
@@ -43,8 +51,13 @@ function dumpOnFailure(): void {
   tracked.length = 0;
   onTestFailed(() => {
     for (const p of tracked) {
-      const tail = p.logs.slice(-15).map((l) => JSON.stringify(l)).join('\n');
-      console.error(`--- ${p.name} (pid ${String(p.proc.pid)}): last log lines\n${tail}\nstderr: ${p.stderr.slice(-1500)}`);
+      const tail = p.logs
+        .slice(-15)
+        .map((l) => JSON.stringify(l))
+        .join('\n');
+      console.error(
+        `--- ${p.name} (pid ${String(p.proc.pid)}): last log lines\n${tail}\nstderr: ${p.stderr.slice(-1500)}`,
+      );
     }
   });
 }
@@ -52,7 +65,14 @@ function dumpOnFailure(): void {
 async function embeddedSide(dir: string): Promise<Side> {
   const [mqttPort, httpPort] = [await freePort(), await freePort()];
   const config = join(dir, 'broker.json');
-  writeFileSync(config, JSON.stringify({ dataDir: join(dir, 'central'), mqtt: { host: '127.0.0.1', port: mqttPort }, http: { host: '127.0.0.1', port: httpPort } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      dataDir: join(dir, 'central'),
+      mqtt: { host: '127.0.0.1', port: mqttPort },
+      http: { host: '127.0.0.1', port: httpPort },
+    }),
+  );
   const stationPassword = await addStation(config, STATION);
   let broker = track(await startBroker(config));
   return {
@@ -79,7 +99,14 @@ async function mosquittoSide(dir: string): Promise<Side> {
   const config = join(dir, 'broker.json');
   const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
   // The ingester's own login on Mosquitto (not the station's), read from a password file.
-  writeFileSync(config, JSON.stringify({ dataDir: join(dir, 'central'), mqtt: { url: mqttUrl, username: 'ingest', passwordFile: pwFile }, http: { host: '127.0.0.1', port: httpPort } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      dataDir: join(dir, 'central'),
+      mqtt: { url: mqttUrl, username: 'ingest', passwordFile: pwFile },
+      http: { host: '127.0.0.1', port: httpPort },
+    }),
+  );
   const ingester = track(await startBroker(config));
   return {
     mqttUrl,
@@ -104,16 +131,30 @@ async function killScenario(makeSide: (dir: string) => Promise<Side>): Promise<v
   const stationDir = join(dir.path, 'station');
   mkdirSync(stationDir);
   const stationFile = join(stationDir, `${STATION}.sqlite`);
-  const station = track(await startHarness({ mqttUrl: side.mqttUrl, password: side.stationPassword, dataDir: stationDir, stationId: STATION, drainOnStop: true }));
+  const station = track(
+    await startHarness({
+      mqttUrl: side.mqttUrl,
+      password: side.stationPassword,
+      dataDir: stationDir,
+      stationId: STATION,
+      drainOnStop: true,
+    }),
+  );
 
-  await waitFor(() => (centralCount(side.centralFile, STATION).ackSeq ?? 0) >= 30, { what: 'the central ack to reach seq 30', timeoutMs: 30_000 });
+  await waitFor(() => (centralCount(side.centralFile, STATION).ackSeq ?? 0) >= 30, {
+    what: 'the central ack to reach seq 30',
+    timeoutMs: 30_000,
+  });
   const seqAtKill = stationState(stationFile).seq;
   const killed = await side.victim().kill('SIGKILL');
   expect(killed.signal).toBe('SIGKILL');
   const downAt = Date.now();
   await station.waitLog('broker connection lost; reconnecting', 10_000);
   // The station keeps storing while the broker is away ...
-  await waitFor(() => stationState(stationFile).seq >= seqAtKill + 20, { what: 'the station to keep storing telemetry during the outage', timeoutMs: 20_000 });
+  await waitFor(() => stationState(stationFile).seq >= seqAtKill + 20, {
+    what: 'the station to keep storing telemetry during the outage',
+    timeoutMs: 20_000,
+  });
   await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
   const seqAtRestart = stationState(stationFile).seq;
   // ... at 10 Hz: about 600 messages in 60 s that only the outbox holds.
@@ -133,10 +174,26 @@ async function killScenario(makeSide: (dir: string) => Promise<Side>): Promise<v
 
   const c = centralCount(side.centralFile, STATION);
   const lost = missingSeqs(side.centralFile, STATION, lastSeq);
-  expect({ lost, ...c }).toEqual({ lost: [], rows: lastSeq, distinct: lastSeq, min: 1, max: lastSeq, rejected: 0, ackSeq: lastSeq });
+  expect({ lost, ...c }).toEqual({
+    lost: [],
+    rows: lastSeq,
+    distinct: lastSeq,
+    min: 1,
+    max: lastSeq,
+    rejected: 0,
+    ackSeq: lastSeq,
+  });
 }
 
 describe('kill test: SIGKILL the broker for 60 s while a station publishes at 10 Hz', () => {
-  it('embedded Aedes broker (rikscha broker): every seq stored exactly once', () => killScenario(embeddedSide), 180_000);
-  it('Mosquitto without persistence, rikscha broker ingesting from it: every seq stored exactly once', () => killScenario(mosquittoSide), 180_000);
+  it(
+    'embedded Aedes broker (rikscha broker): every seq stored exactly once',
+    () => killScenario(embeddedSide),
+    180_000,
+  );
+  it(
+    'Mosquitto without persistence, rikscha broker ingesting from it: every seq stored exactly once',
+    () => killScenario(mosquittoSide),
+    180_000,
+  );
 });

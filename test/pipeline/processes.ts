@@ -28,7 +28,10 @@ export class LoggedProcess {
     args: string[],
     env: NodeJS.ProcessEnv = {},
   ) {
-    this.proc = spawn(program, args, { env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(program, args, {
+      env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let partial = '';
     this.proc.stdout?.on('data', (d: Buffer) => {
       partial += d.toString('utf8');
@@ -57,7 +60,10 @@ export class LoggedProcess {
       () => {
         const hit = this.logs.find((l) => l.msg === msg);
         if (hit) return hit;
-        if (!this.running) throw new Error(`${this.name} exited (${String(this.proc.exitCode ?? this.proc.signalCode)}) before logging "${msg}": ${this.stderr.slice(-2000)}`);
+        if (!this.running)
+          throw new Error(
+            `${this.name} exited (${String(this.proc.exitCode ?? this.proc.signalCode)}) before logging "${msg}": ${this.stderr.slice(-2000)}`,
+          );
         return undefined;
       },
       { what: `${this.name} to log "${msg}"`, timeoutMs },
@@ -97,8 +103,22 @@ export interface HarnessOptions {
 }
 
 /** The station harness (real station, simulated docks) as a child process; resolves once it has started. */
-export async function startHarness(o: HarnessOptions, until: 'harness started' | 'first telemetry stored' = 'harness started'): Promise<LoggedProcess> {
-  const args = ['--import', 'tsx', HARNESS, '--mqtt-url', o.mqttUrl, `--password=${o.password}`, '--data-dir', o.dataDir, '--station-id', o.stationId ?? 'harness-1'];
+export async function startHarness(
+  o: HarnessOptions,
+  until: 'harness started' | 'first telemetry stored' = 'harness started',
+): Promise<LoggedProcess> {
+  const args = [
+    '--import',
+    'tsx',
+    HARNESS,
+    '--mqtt-url',
+    o.mqttUrl,
+    `--password=${o.password}`,
+    '--data-dir',
+    o.dataDir,
+    '--station-id',
+    o.stationId ?? 'harness-1',
+  ];
   args.push('--telemetry-ms', String(o.telemetryMs ?? 100), '--ack-timeout-ms', String(o.ackTimeoutMs ?? 3000));
   if (o.drainOnStop) args.push('--drain-on-stop');
   const p = new LoggedProcess('station harness', process.execPath, args);
@@ -153,7 +173,17 @@ export async function writeMosquittoConf(dir: string, port: number, users: Recor
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, `acl_file ${acl}`, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', ''].join('\n'),
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous false',
+      `password_file ${passwd}`,
+      `acl_file ${acl}`,
+      'persistence false',
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
+      '',
+    ].join('\n'),
   );
   return conf;
 }

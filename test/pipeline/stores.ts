@@ -26,7 +26,12 @@ export function stationState(file: string): { seq: number; outbox: number } {
  * start does, and it is what replays the WAL left by the killed process.
  */
 export function integrityCheck(file: string): string {
-  return withDb(file, (db) => (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).join('; '), false);
+  return withDb(
+    file,
+    (db) =>
+      (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).join('; '),
+    false,
+  );
 }
 
 export interface CentralCount {
@@ -43,17 +48,35 @@ export interface CentralCount {
 export function centralCount(file: string, stationId: string): CentralCount {
   return withDb(file, (db) => {
     const m = db
-      .prepare("SELECT count(*) AS rows, count(DISTINCT seq) AS distinct_, min(seq) AS min, max(seq) AS max, sum(kind = 'rejected') AS rejected FROM messages WHERE station_id = ?")
-      .get(stationId) as { rows: number; distinct_: number; min: number | null; max: number | null; rejected: number | null };
-    const ack = db.prepare('SELECT ack_seq FROM stations WHERE station_id = ?').pluck().get(stationId) as number | undefined;
-    return { rows: m.rows, distinct: m.distinct_, min: m.min, max: m.max, rejected: m.rejected ?? 0, ackSeq: ack ?? null };
+      .prepare(
+        "SELECT count(*) AS rows, count(DISTINCT seq) AS distinct_, min(seq) AS min, max(seq) AS max, sum(kind = 'rejected') AS rejected FROM messages WHERE station_id = ?",
+      )
+      .get(stationId) as {
+      rows: number;
+      distinct_: number;
+      min: number | null;
+      max: number | null;
+      rejected: number | null;
+    };
+    const ack = db.prepare('SELECT ack_seq FROM stations WHERE station_id = ?').pluck().get(stationId) as
+      number | undefined;
+    return {
+      rows: m.rows,
+      distinct: m.distinct_,
+      min: m.min,
+      max: m.max,
+      rejected: m.rejected ?? 0,
+      ackSeq: ack ?? null,
+    };
   });
 }
 
 /** The seqs in [1, upTo] that the central store lacks (at most `limit`, for the failure message). */
 export function missingSeqs(file: string, stationId: string, upTo: number, limit = 20): number[] {
   return withDb(file, (db) => {
-    const have = new Set(db.prepare('SELECT seq FROM messages WHERE station_id = ?').pluck().all(stationId) as number[]);
+    const have = new Set(
+      db.prepare('SELECT seq FROM messages WHERE station_id = ?').pluck().all(stationId) as number[],
+    );
     const out: number[] = [];
     for (let s = 1; s <= upTo && out.length < limit; s++) if (!have.has(s)) out.push(s);
     return out;

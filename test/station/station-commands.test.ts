@@ -25,12 +25,22 @@ const results: Record<string, { id: string; ok: boolean; error?: string; result?
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rikscha-cmd-'));
-  central = await startCentral({ dataDir: join(dir, 'central'), mqtt: { host: '127.0.0.1', port: 0 }, http: { host: '127.0.0.1', port: 0 }, logger: log });
+  central = await startCentral({
+    dataDir: join(dir, 'central'),
+    mqtt: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    logger: log,
+  });
   const password = central.addStation(ID);
   const viewerPassword = central.addViewer('watcher');
   sim = new SimStation({
     stationId: ID,
-    docks: [1, 2].map((dock) => ({ dock, batteryId: `B-${dock}`, pack: { series: 13 as const, socPct: 40, seed: dock }, charger: { unit: 1 } })),
+    docks: [1, 2].map((dock) => ({
+      dock,
+      batteryId: `B-${dock}`,
+      pack: { series: 13 as const, socPct: 40, seed: dock },
+      charger: { unit: 1 },
+    })),
     clock: systemClock,
     speed: 1,
     seed: 5,
@@ -41,17 +51,27 @@ beforeAll(async () => {
     dataDir: join(dir, 'station'),
     mqtt: { url: `mqtt://127.0.0.1:${central.mqttPort}` },
     telemetryIntervalMs: 200,
-    docks: [1, 2].map((dock) => ({ dock, bms: { type: 'jbd', port: sim.bmsAddress(dock) }, charger: { type: 'riden', port: sim.chargerAddress(dock) ?? undefined, unit: 1 } })),
+    docks: [1, 2].map((dock) => ({
+      dock,
+      bms: { type: 'jbd', port: sim.bmsAddress(dock) },
+      charger: { type: 'riden', port: sim.chargerAddress(dock) ?? undefined, unit: 1 },
+    })),
   });
   station = await startStation(config, { clock: systemClock, log, password });
-  viewer = mqtt.connect(`mqtt://127.0.0.1:${central.mqttPort}`, { username: 'watcher', password: viewerPassword, protocolVersion: 4 });
+  viewer = mqtt.connect(`mqtt://127.0.0.1:${central.mqttPort}`, {
+    username: 'watcher',
+    password: viewerPassword,
+    protocolVersion: 4,
+  });
   await new Promise<void>((r) => viewer.once('connect', () => r()));
   await viewer.subscribeAsync(`rikscha/v1/${ID}/cmd/+/result`);
   viewer.on('message', (_t, p) => {
     const r = JSON.parse(p.toString()) as { id: string; ok: boolean };
     results[r.id] = r;
   });
-  await waitFor(() => station.link.connected && station.docks().every((d) => d.battery), { what: 'the station to connect and read its docks' });
+  await waitFor(() => station.link.connected && station.docks().every((d) => d.battery), {
+    what: 'the station to connect and read its docks',
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -70,22 +90,37 @@ describe('station commands over MQTT', () => {
   it('puts a dock into maintenance and out again', async () => {
     const on = await command('maintenance', 'm-1', { dock: 2, args: { on: true } });
     expect(on).toMatchObject({ ok: true, result: { dock: 2, maintenance: true } });
-    await waitFor(() => station.docks().find((d) => d.dock === 2)?.state === 'maintenance', { what: 'dock 2 in maintenance' });
+    await waitFor(() => station.docks().find((d) => d.dock === 2)?.state === 'maintenance', {
+      what: 'dock 2 in maintenance',
+    });
     const off = await command('maintenance', 'm-2', { dock: 2, args: { on: false } });
     expect(off.ok).toBe(true);
-    await waitFor(() => station.docks().find((d) => d.dock === 2)?.state !== 'maintenance', { what: 'dock 2 back from maintenance' });
+    await waitFor(() => station.docks().find((d) => d.dock === 2)?.state !== 'maintenance', {
+      what: 'dock 2 back from maintenance',
+    });
   });
 
   it('stops and resumes charging on a dock', async () => {
     expect(await command('stop-charging', 's-1', { dock: 1 })).toMatchObject({ ok: true });
-    await waitFor(() => station.loop.views().find((v) => v.dock === 1)?.grantedA === 0, { what: 'dock 1 granted nothing' });
+    await waitFor(() => station.loop.views().find((v) => v.dock === 1)?.grantedA === 0, {
+      what: 'dock 1 granted nothing',
+    });
     expect(await command('resume-charging', 's-2', { dock: 1 })).toMatchObject({ ok: true });
   });
 
   it('refuses unknown commands, unknown docks and bad arguments with a reason', async () => {
-    expect(await command('self-destruct', 'x-1', {})).toMatchObject({ ok: false, error: expect.stringContaining('unknown command') });
-    expect(await command('maintenance', 'x-2', { dock: 9, args: { on: true } })).toMatchObject({ ok: false, error: expect.stringContaining('dock 9') });
-    expect(await command('set-departure', 'x-3', { dock: 1, args: { at: 'soon' } })).toMatchObject({ ok: false, error: expect.stringContaining('at') });
+    expect(await command('self-destruct', 'x-1', {})).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unknown command'),
+    });
+    expect(await command('maintenance', 'x-2', { dock: 9, args: { on: true } })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('dock 9'),
+    });
+    expect(await command('set-departure', 'x-3', { dock: 1, args: { at: 'soon' } })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('at'),
+    });
     expect(await command('acknowledge', 'x-4', { dock: 1 })).toMatchObject({ ok: false });
     // The station is still working after the refusals.
     expect(station.link.connected).toBe(true);

@@ -22,10 +22,14 @@ export interface DemoProcess {
 
 export async function startDemo(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<DemoProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rikscha-demo-'));
-  const proc = spawn(process.execPath, [BIN, 'demo', '--mqtt-port', '0', '--http-port', '0', '--data-dir', dataDir, ...extraArgs], {
-    env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [BIN, 'demo', '--mqtt-port', '0', '--http-port', '0', '--data-dir', dataDir, ...extraArgs],
+    {
+      env: { ...process.env, RIKSCHA_LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   let partial = '';
@@ -53,9 +57,12 @@ export async function startDemo(extraArgs: string[] = [], env: NodeJS.ProcessEnv
     },
     { what: 'the demo to log "central started"', timeoutMs: 30_000 },
   );
-  const viewer = await waitFor(() => logs.find((l) => typeof l.url === 'string' && String(l.msg).startsWith('read-only viewer')), {
-    what: 'the viewer URL in the log',
-  });
+  const viewer = await waitFor(
+    () => logs.find((l) => typeof l.url === 'string' && String(l.msg).startsWith('read-only viewer')),
+    {
+      what: 'the viewer URL in the log',
+    },
+  );
   return {
     proc,
     httpPort: Number(started.httpPort),

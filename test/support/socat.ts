@@ -8,7 +8,8 @@ import { waitFor } from './wait-for.ts';
 
 export function requireTool(cmd: string, pkg: string): void {
   const r = spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`]);
-  if (r.status !== 0) throw new Error(`${cmd} is not installed: run \`apt-get install -y ${pkg}\` (the interop tests need it)`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} is not installed: run \`apt-get install -y ${pkg}\` (the interop tests need it)`);
 }
 
 export interface PtyPair {

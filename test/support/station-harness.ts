@@ -61,15 +61,31 @@ const config = parseStationConfig(
     mqtt: { url, ...(args.username ? { username: args.username } : {}), ackTimeoutMs: Number(args['ack-timeout-ms']) },
     telemetryIntervalMs: Number(args['telemetry-ms']),
     pollIntervalMs: 200,
-    docks: docks.map((d) => ({ dock: d.dock, bms: { type: 'jbd', port: `mock:rikscha/${stationId}/dock-${d.dock}/bms` } })),
+    docks: docks.map((d) => ({
+      dock: d.dock,
+      bms: { type: 'jbd', port: `mock:rikscha/${stationId}/dock-${d.dock}/bms` },
+    })),
   },
   'station-harness',
 );
 
 const sim = new SimStation({ stationId, docks, clock: systemClock, speed: 1, seed: 7 });
 await sim.start();
-const station = await startStation(config, { clock: systemClock, log: log.child({ part: 'station' }), password: args.password });
-log.info({ stationId, dataDir, dbFile: join(dataDir, `${stationId}.sqlite`), lastSeq: station.outbox.lastSeq(), telemetryMs: config.telemetryIntervalMs }, 'harness started');
+const station = await startStation(config, {
+  clock: systemClock,
+  log: log.child({ part: 'station' }),
+  password: args.password,
+});
+log.info(
+  {
+    stationId,
+    dataDir,
+    dbFile: join(dataDir, `${stationId}.sqlite`),
+    lastSeq: station.outbox.lastSeq(),
+    telemetryMs: config.telemetryIntervalMs,
+  },
+  'harness started',
+);
 
 // The crash test kills "while publishing": it waits for this line, which says a seq has been handed out.
 const startSeq = station.outbox.lastSeq();
@@ -87,9 +103,16 @@ async function drain(): Promise<number> {
   const outbox = new Outbox(db, { maxMessages: 200_000 });
   const link = new StationLink(
     {
-      stationId, url, username: args.username ?? stationId, password: args.password,
-      keepaliveS: config.mqtt.keepaliveS, ackTimeoutMs: config.mqtt.ackTimeoutMs, drainPerPump: 200,
-      version: STATION_VERSION, clock: systemClock, log: log.child({ part: 'drain' }),
+      stationId,
+      url,
+      username: args.username ?? stationId,
+      password: args.password,
+      keepaliveS: config.mqtt.keepaliveS,
+      ackTimeoutMs: config.mqtt.ackTimeoutMs,
+      drainPerPump: 200,
+      version: STATION_VERSION,
+      clock: systemClock,
+      log: log.child({ part: 'drain' }),
     },
     outbox,
     () => Promise.reject(new Error('draining: no commands')),
@@ -99,7 +122,8 @@ async function drain(): Promise<number> {
   const deadline = Date.now() + Number(args['drain-timeout-ms']);
   try {
     while ((remaining.get() as number) > 0) {
-      if (Date.now() > deadline) throw new Error(`outbox still holds ${String(remaining.get())} messages after ${args['drain-timeout-ms']} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`outbox still holds ${String(remaining.get())} messages after ${args['drain-timeout-ms']} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
     return outbox.lastSeq();

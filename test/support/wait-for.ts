@@ -14,7 +14,9 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${opts.timeoutMs ?? 10_000} ms waiting for ${opts.what}${last ? ` (last error: ${String(last)})` : ''}`);
+      throw new Error(
+        `timed out after ${opts.timeoutMs ?? 10_000} ms waiting for ${opts.what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
   }

@@ -14,7 +14,21 @@ export const M12_VALUES = [5460, 400, 5123, 398, 0, 20389, 6500, 0, 0, 1, 1, 0];
 export const M13_VALUES = [1, 4987, 0, 24, 0, 75, 0, 2150, 0, 0xace8];
 
 export function rd6018Registers(modelId = 60181): Record<number, number> {
-  const r: Record<number, number> = { 0: modelId, 1: 0, 2: 1234, 3: 128, 4: 0, 5: 31, 6: 0, 7: 88, 20: 0, 80: 5460, 81: 400, 82: 6000, 83: 1850 };
+  const r: Record<number, number> = {
+    0: modelId,
+    1: 0,
+    2: 1234,
+    3: 128,
+    4: 0,
+    5: 31,
+    6: 0,
+    7: 88,
+    20: 0,
+    80: 5460,
+    81: 400,
+    82: 6000,
+    83: 1850,
+  };
   M12_VALUES.forEach((v, i) => (r[8 + i] = v));
   M13_VALUES.forEach((v, i) => (r[32 + i] = v));
   return r;
@@ -29,7 +43,10 @@ export interface ChargerRig {
   heard(): string[];
 }
 
-export async function chargerRig(holding: Record<number, number> = rd6018Registers(), opts: { unit?: number; input?: Record<number, number> } = {}): Promise<ChargerRig> {
+export async function chargerRig(
+  holding: Record<number, number> = rd6018Registers(),
+  opts: { unit?: number; input?: Record<number, number> } = {},
+): Promise<ChargerRig> {
   const clock = new ManualClock();
   const link = createMemoryLink('charger-test');
   const server = await new FakeRegisterServer(link.device, { holding, ...opts }).start();
@@ -39,7 +56,15 @@ export async function chargerRig(holding: Record<number, number> = rd6018Registe
   return { clock, bus, master, server, heard: () => server.received.map((b) => hex(b)) };
 }
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+export const hex = (b: Uint8Array): string =>
+  Buffer.from(b)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 
 /** Settles a promise that is expected to fail, so its rejection is never unhandled while a manual clock runs. */
-export const settle = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+export const settle = <T>(p: Promise<T>) =>
+  p.then(
+    (v) => ({ ok: true as const, v }),
+    (e: unknown) => ({ ok: false as const, e }),
+  );

@@ -47,7 +47,11 @@ export class FakeRegisterServer {
   async start(): Promise<this> {
     if (this.framing === 'rtu') {
       const d = createRtuRequestDecoder({ unit: this.unit });
-      this.listen(d, (req) => req, (res) => encodeRtuResponse(res));
+      this.listen(
+        d,
+        (req) => req,
+        (res) => encodeRtuResponse(res),
+      );
     } else {
       const d: FrameDecoder<MbapFrame<ModbusRequest>> = createTcpRequestDecoder();
       let tx = 0;
@@ -61,7 +65,11 @@ export class FakeRegisterServer {
     return this;
   }
 
-  private listen<F>(decoder: FrameDecoder<F>, unwrap: (f: F) => ModbusRequest, encode: (res: ModbusResponse) => Buffer): void {
+  private listen<F>(
+    decoder: FrameDecoder<F>,
+    unwrap: (f: F) => ModbusRequest,
+    encode: (res: ModbusResponse) => Buffer,
+  ): void {
     this.end.onData((chunk) => {
       for (const ev of decoder.push(chunk)) {
         if (ev.kind !== 'frame') continue;
@@ -86,7 +94,13 @@ export class FakeRegisterServer {
   handle(req: ModbusRequest): ModbusResponse | null {
     if (req.unit !== this.unit && req.unit !== 0 && this.framing === 'rtu') return null;
     const forced = this.exceptionFor(req);
-    const ex = (code: number): ModbusResponse => ({ kind: 'exception', unit: req.unit, fc: req.fc, code, name: exceptionName(code) });
+    const ex = (code: number): ModbusResponse => ({
+      kind: 'exception',
+      unit: req.unit,
+      fc: req.fc,
+      code,
+      name: exceptionName(code),
+    });
     if (forced !== undefined) return ex(forced);
     switch (req.kind) {
       case 'read': {
@@ -106,7 +120,13 @@ export class FakeRegisterServer {
       case 'write-multiple':
         if (req.values.some((_, i) => !this.holding.has(req.address + i))) return ex(2);
         req.values.forEach((v, i) => this.holding.set(req.address + i, v));
-        return { kind: 'write-multiple-reply', unit: req.unit, fc: req.fc, address: req.address, count: req.values.length };
+        return {
+          kind: 'write-multiple-reply',
+          unit: req.unit,
+          fc: req.fc,
+          address: req.address,
+          count: req.values.length,
+        };
     }
   }
 }
