@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../firmware-bridge/clock/clock.ts';
+import { systemClock, type Clock } from '../lib/clock.ts';
 import { CommandRelay } from './commands/command-relay.ts';
 import { startHttpServer, type ExtraRoutes } from './http/http-server.ts';
 import { mechanicRoutes } from './http/routes-mechanic.ts';

@@ -72,6 +72,12 @@ function syncAttributes(from, to) {
 }
 
 /**
+ * @param {Node} node
+ * @returns {string | null}
+ */
+const namespaceOf = (node) => (node.nodeType === 1 ? /** @type {Element} */ (node).namespaceURI : null);
+
+/**
  * Makes `from` (live) look like `to` (new, detached), reusing nodes where the element type and test id agree.
  * Children are matched by position; the views keep their lists sorted so positions are stable.
  * @param {Node} from
@@ -79,9 +85,7 @@ function syncAttributes(from, to) {
  */
 export function morph(from, to) {
   const sameKind =
-    from.nodeType === to.nodeType &&
-    from.nodeName === to.nodeName &&
-    /** @type {Element} */ ((from).namespaceURI ?? null) === /** @type {Element} */ ((to).namespaceURI ?? null);
+    from.nodeType === to.nodeType && from.nodeName === to.nodeName && namespaceOf(from) === namespaceOf(to);
   if (!sameKind) {
     /** @type {ChildNode} */ (from).replaceWith(to);
     return;

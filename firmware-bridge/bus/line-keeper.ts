@@ -2,7 +2,7 @@
 // exponential backoff and jitter until it is back. One log line per change, naming the line and the cause.
 
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { ByteTransport, Unsubscribe } from '../transports/transport.ts';
 
 export interface LineKeeperOptions {
