@@ -1,6 +1,7 @@
 // Small response helpers shared by the route files: JSON, text, and the error shapes the API answers with.
 
 import type { ServerResponse } from 'node:http';
+import type { ApiErrorAnswer } from '../../contract/http-api.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -27,5 +28,5 @@ export function sendText(
 }
 
 export function sendError(res: ServerResponse, status: number, error: string): void {
-  sendJson(res, status, { error });
+  sendJson(res, status, { error } satisfies ApiErrorAnswer);
 }

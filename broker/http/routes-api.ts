@@ -1,8 +1,18 @@
 // The read-only JSON API for the dashboard: stations with their latest docks and seq bookkeeping, batteries with
-// a health summary, and a battery's history. Lists answer { items: [...] }.
+// a health summary, and a battery's history. Lists answer { items: [...] }. Every answer is built as its type in
+// contract/http-api.ts (test/broker/http-contract.test.ts parses each real answer with its schema).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HISTORY_RESOLUTIONS, resolutionFor, type HistoryResolution, type ReadQueries } from '../store/read-queries.ts';
+import {
+  HISTORY_RESOLUTIONS,
+  type BatteryHistory,
+  type BatteryList,
+  type BatteryView,
+  type HistoryResolution,
+  type StationList,
+  type StationView,
+} from '../../contract/http-api.ts';
+import { resolutionFor, type ReadQueries } from '../store/read-queries.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export interface ApiDeps {
@@ -29,7 +39,7 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
   }
   if (parts[1] === 'stations') {
     if (parts.length === 2) {
-      sendJson(res, 200, { items: deps.queries.stations(deps.now(), deps.staleAfterMs) });
+      sendJson(res, 200, { items: deps.queries.stations(deps.now(), deps.staleAfterMs) } satisfies StationList);
       return true;
     }
     const station =
@@ -38,12 +48,12 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
             .stations(deps.now(), deps.staleAfterMs)
             .find((s) => s.stationId === decodeURIComponent(parts[2] ?? ''))
         : undefined;
-    if (station) sendJson(res, 200, station);
+    if (station) sendJson(res, 200, station satisfies StationView);
     else sendError(res, 404, 'no such station');
     return true;
   }
   if (parts.length === 2) {
-    sendJson(res, 200, { items: deps.queries.batteriesList() });
+    sendJson(res, 200, { items: deps.queries.batteriesList() } satisfies BatteryList);
     return true;
   }
   const id = decodeURIComponent(parts[2] ?? '');
@@ -53,7 +63,7 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
     return true;
   }
   if (parts.length === 3) {
-    sendJson(res, 200, battery);
+    sendJson(res, 200, battery satisfies BatteryView);
     return true;
   }
   const from = intParam(url, 'from', 0);
@@ -80,7 +90,7 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
     to,
     resolution,
     points: deps.queries.history(id, from, to, limit, resolution),
-  });
+  } satisfies BatteryHistory);
   return true;
 }
 

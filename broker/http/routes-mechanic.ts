@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isCommandName, parseCommandArgs } from '../../contract/commands.ts';
+import type { CommandAnswer, LoginAnswer, SessionAnswer } from '../../contract/http-api.ts';
 import type { CommandRelay } from '../commands/command-relay.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Credentials } from '../store/credentials.ts';
@@ -124,7 +125,7 @@ export function mechanicRoutes(deps: MechanicDeps) {
     metrics.inc('rikscha_http_logins_total', { outcome: 'ok' });
     log.info({ username: p.username, addr: req.socket.remoteAddress }, 'mechanic logged in');
     res.setHeader('set-cookie', sessions.cookie(sessions.create(p.username, p.role)));
-    sendJson(res, 200, { username: p.username, role: p.role });
+    sendJson(res, 200, { username: p.username, role: p.role } satisfies LoginAnswer);
   }
 
   async function command(req: IncomingMessage, res: ServerResponse, stationId: string, name: string): Promise<void> {
@@ -150,7 +151,7 @@ export function mechanicRoutes(deps: MechanicDeps) {
         outcome.reason === 'timeout' ? `station ${stationId} did not answer` : 'shutting down',
       );
     if (!outcome.result.ok) return sendError(res, 422, outcome.result.error ?? 'the station refused the command');
-    sendJson(res, 200, { ok: true, result: outcome.result.result ?? null });
+    sendJson(res, 200, { ok: true, result: outcome.result.result ?? null } satisfies CommandAnswer);
   }
 
   /** Handles the mechanic routes; false when the path is not one of them. */
@@ -165,7 +166,8 @@ export function mechanicRoutes(deps: MechanicDeps) {
         if (method !== 'GET') throw new HttpError(405, 'method not allowed');
         const s = sessions.fromRequest(req);
         // Nobody logged in is a normal answer, not an error: a 401 here showed as a console error on every visit.
-        sendJson(res, 200, s ? { username: s.username, role: s.role } : { username: null, role: null });
+        const answer: SessionAnswer = s ? { username: s.username, role: s.role } : { username: null, role: null };
+        sendJson(res, 200, answer);
         return true;
       }
       if (method !== 'POST') throw new HttpError(405, 'method not allowed');

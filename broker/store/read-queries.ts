@@ -2,66 +2,21 @@
 // batteries with a health summary, and a battery's sample series. Read-only statements, prepared once.
 
 import type { Statement } from 'better-sqlite3';
+import {
+  HISTORY_RESOLUTIONS,
+  type BatteryAlert,
+  type BatteryHealth,
+  type BatteryPoint,
+  type BatteryView,
+  type HistoryResolution,
+  type StationView,
+} from '../../contract/http-api.ts';
 import type { BatteryTelemetry, DockTelemetry } from '../../contract/messages.ts';
-import type { BatterySampleRow, CentralDb, StationRow } from './central-db.ts';
+import type { CentralDb, StationRow } from './central-db.ts';
 
-export interface StationView {
-  stationId: string;
-  online: boolean;
-  /** Central receive time (epoch ms) of the station's last message of any kind; null if never heard from. */
-  lastSeen: number | null;
-  /** Highest seq received (telemetry and events); null if none yet. */
-  lastSeq: number | null;
-  /** Every seq from the station's first seq up to this one is settled centrally (what the ack says). */
-  ackSeq: number;
-  /** Seqs below lastSeq the central store lacks. */
-  missingSeqs: number;
-  /** Seqs whose payload failed validation (settled, not stored as data). */
-  rejectedSeqs: number;
-  status: { online: boolean; ts: number; receivedAt: number; version?: string; startedAt?: number } | null;
-  /** ts of the latest telemetry; its docks follow. */
-  telemetryTs: number | null;
-  docks: DockTelemetry[];
-}
-
-export interface BatteryAlert {
-  code: string;
-  severity: 'warning' | 'fault';
-  message: string;
-}
-
-export interface BatteryHealth {
-  /** State of health %: not estimated yet (needs capacity tracking over full cycles). */
-  stateOfHealthPct: number | null;
-  cycles: number;
-  cellSpreadMv: number | null;
-  maxTempC: number | null;
-  maxTempEverC: number | null;
-  /** Internal resistance: not estimated yet (needs current steps, see the station's estimator). */
-  internalResistanceMOhm: number | null;
-  alerts: BatteryAlert[];
-}
-
-export interface BatteryView {
-  batteryId: string;
-  stationId: string;
-  dock: number;
-  ts: number;
-  latest: BatteryTelemetry;
-  health: BatteryHealth;
-}
-
-export type BatteryPoint = Omit<BatterySampleRow, 'batteryId'> & {
-  /** Down-sampled points only: samples in the bucket, and its extremes. */
-  n?: number;
-  socMinPct?: number;
-  socMaxPct?: number;
-  currentMinA?: number;
-  currentMaxA?: number;
-};
-
-export const HISTORY_RESOLUTIONS = ['5s', '1m', '15m', '1h', '1d'] as const;
-export type HistoryResolution = (typeof HISTORY_RESOLUTIONS)[number];
+// The answers' shapes are the HTTP contract's (contract/http-api.ts); this file fills them from the store.
+export type { BatteryAlert, BatteryHealth, BatteryPoint, BatteryView, HistoryResolution, StationView };
+export { HISTORY_RESOLUTIONS };
 
 /**
  * The finest resolution whose table still holds `from` (each is kept for its own number of days): so a question

@@ -8,6 +8,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { SimState, SimTruth } from '../../contract/sim-api.ts';
 import { formatIssues } from '../../lib/config-error.ts';
 import {
   deviceKindSchema,
@@ -49,7 +50,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** The battery models' ground truth per dock, rounded to what a person can read. */
-export function truthOf(station: SimStation) {
+export function truthOf(station: SimStation): SimTruth['batteries'] {
   const r = (x: number, d: number) => Number(x.toFixed(d));
   return station.docks.map(({ dock }) => {
     const t = dock.pack.truth();
@@ -73,7 +74,7 @@ export function truthOf(station: SimStation) {
 }
 
 /** What GET /api/sim shows. */
-export function simStatus(station: SimStation, faults: FaultInjector) {
+export function simStatus(station: SimStation, faults: FaultInjector): SimState {
   const io = station.ioBoard.snapshot();
   return {
     stationId: station.stationId,
@@ -81,7 +82,7 @@ export function simStatus(station: SimStation, faults: FaultInjector) {
     speed: station.speed,
     devices: station.devices(),
     faults: faults.active(),
-    faultNames: FAULT_NAMES,
+    faultNames: [...FAULT_NAMES],
     ioBoard: { leds: io.leds, lcd: io.lcd, backlight: io.backlight },
   };
 }
@@ -95,7 +96,10 @@ export function createSimControlHandler(station: SimStation, faults: FaultInject
     try {
       if (path === '/api/sim' && method === 'GET') return send(res, 200, simStatus(station, faults));
       if (path === '/api/sim/truth' && method === 'GET')
-        return send(res, 200, { simTimeS: Number(station.simTimeS.toFixed(1)), batteries: truthOf(station) });
+        return send(res, 200, {
+          simTimeS: Number(station.simTimeS.toFixed(1)),
+          batteries: truthOf(station),
+        } satisfies SimTruth);
       if (path === '/api/sim/faults' && method === 'GET') return send(res, 200, { faults: faults.active() });
       if (path === '/api/sim/faults' && method === 'POST') return await postFault(req, res, faults);
       if (path === '/api/sim/faults' && method === 'DELETE') return await deleteFaults(url, res, faults);

@@ -2,27 +2,18 @@
 // real drivers will meet it on the wire: a port that vanishes, bad bytes, silence, a BMS protection, a charger that
 // does not do what it is told, a different battery id after a re-plug. Used by scenarios and the control API.
 
-import { z } from 'zod';
+import { SIM_FAULT_NAMES, simDeviceKindSchema, simFaultNameSchema, type SimFaultName } from '../../contract/sim-api.ts';
 import { cellOcvV } from '../battery/ocv-curve.ts';
 import type { BatteryPack } from '../battery/battery-pack.ts';
 import type { BatteryPackConfigInput } from '../battery/pack-config.ts';
 import type { LineFaultKind } from '../line/line-faults.ts';
 import type { DeviceKind, SimStation, SimStationDock } from '../station-sim/sim-station.ts';
 
-export const FAULT_NAMES = [
-  'unplug',
-  'garbage',
-  'crc-errors',
-  'no-answer',
-  'cell-drift-high',
-  'over-temperature',
-  'stuck-relay',
-  'ignore-setpoints',
-  'swap-battery',
-] as const;
-export type FaultName = (typeof FAULT_NAMES)[number];
-export const faultNameSchema = z.enum(FAULT_NAMES);
-export const deviceKindSchema = z.enum(['bms', 'charger', 'vesc']);
+// The names are part of the simulator's HTTP contract (GET /api/sim lists them): defined once in contract/.
+export const FAULT_NAMES = SIM_FAULT_NAMES;
+export type FaultName = SimFaultName;
+export const faultNameSchema = simFaultNameSchema;
+export const deviceKindSchema = simDeviceKindSchema;
 
 /** What a fault acts on: a device's line, the battery itself, or the charger's power stage. */
 export type FaultTarget = DeviceKind | 'battery';

@@ -2,9 +2,11 @@
 // exactly as the station last wrote them, for GET /api/sim and tests. The station writes here in process for now;
 // a johnny-five virtual IO plugin will later feed the same model from pin and I2C writes.
 
-export const LED_COLOURS = ['off', 'green', 'yellow', 'red', 'blue', 'white'] as const;
+import { LED_COLOURS, LED_PATTERNS } from '../../contract/sim-api.ts';
+
+// The colours and patterns are part of the simulator's HTTP contract (GET /api/sim shows them).
+export { LED_COLOURS, LED_PATTERNS };
 export type LedColour = (typeof LED_COLOURS)[number];
-export const LED_PATTERNS = ['off', 'on', 'blink', 'blink-fast', 'pulse'] as const;
 export type LedPattern = (typeof LED_PATTERNS)[number];
 
 export interface LedState {

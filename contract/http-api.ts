@@ -1,0 +1,139 @@
+// The answers of the broker's HTTP API (`GET /api/...`) as zod schemas: the broker builds its answers as these
+// types, the dashboard reads them through JSDoc types from here, and test fixtures are typed by them.
+
+import { z } from 'zod';
+import { batterySchema, dockSchema, stationIdSchema } from './messages.ts';
+
+const epochMs = z.number().int().nonnegative();
+const count = z.number().int().nonnegative();
+
+/** Every error answer of the API (4xx, 5xx): one sentence a person can read. */
+export const apiErrorSchema = z.object({ error: z.string() });
+export type ApiErrorAnswer = z.infer<typeof apiErrorSchema>;
+
+/** `GET /healthz`. */
+export const healthzSchema = z.object({ ok: z.literal(true) });
+
+// ---- stations ------------------------------------------------------------------------------------------------
+
+/** The station's last retained status, as the central store received it. */
+export const stationStatusViewSchema = z.object({
+  online: z.boolean(),
+  ts: epochMs.describe('when the station sent it'),
+  receivedAt: epochMs.describe('when the central store received it'),
+  version: z.string().optional(),
+  startedAt: z.number().int().optional(),
+});
+
+/** One item of `GET /api/stations`, and the answer of `GET /api/stations/<id>`. */
+export const stationViewSchema = z.object({
+  stationId: stationIdSchema,
+  /** Online by its last status and heard from within the broker's stale limit. */
+  online: z.boolean(),
+  lastSeen: epochMs.nullable().describe('central receive time of the last message of any kind; null if never'),
+  lastSeq: count.nullable().describe('highest seq received (telemetry and events); null if none yet'),
+  ackSeq: count.describe('every seq from the first up to this one is settled centrally (what the ack says)'),
+  missingSeqs: count.describe('seqs below lastSeq the central store lacks'),
+  rejectedSeqs: count.describe('seqs whose payload failed validation (settled, not stored as data)'),
+  status: stationStatusViewSchema.nullable(),
+  telemetryTs: epochMs.nullable().describe('ts of the latest telemetry; its docks follow'),
+  docks: z.array(dockSchema),
+});
+export type StationView = z.infer<typeof stationViewSchema>;
+
+/** `GET /api/stations`. */
+export const stationListSchema = z.object({ items: z.array(stationViewSchema) });
+export type StationList = z.infer<typeof stationListSchema>;
+
+// ---- batteries -----------------------------------------------------------------------------------------------
+
+export const ALERT_SEVERITIES = ['warning', 'fault'] as const;
+export const batteryAlertSchema = z.object({
+  /** Stable key for code and translation: `cell-imbalance`, `over-temperature`, `protection:<flag>`. */
+  code: z.string(),
+  severity: z.enum(ALERT_SEVERITIES),
+  message: z.string(),
+});
+export type BatteryAlert = z.infer<typeof batteryAlertSchema>;
+
+export const batteryHealthSchema = z.object({
+  stateOfHealthPct: z.number().nullable().describe('state of health %; null until estimated'),
+  cycles: count,
+  cellSpreadMv: z.number().nullable().describe('highest minus lowest cell of the latest reading, mV'),
+  maxTempC: z.number().nullable().describe('highest sensor of the latest reading, °C'),
+  maxTempEverC: z.number().nullable().describe('highest temperature stored for this battery, °C'),
+  internalResistanceMOhm: z.number().nullable().describe('internal resistance, mΩ; null until estimated'),
+  alerts: z.array(batteryAlertSchema),
+});
+export type BatteryHealth = z.infer<typeof batteryHealthSchema>;
+
+/** One item of `GET /api/batteries`, and the answer of `GET /api/batteries/<id>`. */
+export const batteryViewSchema = z.object({
+  batteryId: z.string(),
+  /** Where it was last seen. */
+  stationId: stationIdSchema,
+  dock: z.number().int().min(1),
+  ts: epochMs.describe('ts of the telemetry `latest` comes from'),
+  /** The last reading as the station sent it: SoC, voltage, current, cells, temperatures. */
+  latest: batterySchema,
+  health: batteryHealthSchema,
+});
+export type BatteryView = z.infer<typeof batteryViewSchema>;
+
+/** `GET /api/batteries`. */
+export const batteryListSchema = z.object({ items: z.array(batteryViewSchema) });
+export type BatteryList = z.infer<typeof batteryListSchema>;
+
+// ---- history -------------------------------------------------------------------------------------------------
+
+export const HISTORY_RESOLUTIONS = ['5s', '1m', '15m', '1h', '1d'] as const;
+export const historyResolutionSchema = z.enum(HISTORY_RESOLUTIONS);
+export type HistoryResolution = z.infer<typeof historyResolutionSchema>;
+
+/** A 5-second sample, or a bucket's means (with its sample count and extremes) at coarser resolutions. */
+export const batteryPointSchema = z.object({
+  ts: epochMs.describe('sample time, or the bucket start'),
+  stationId: z.string(),
+  dock: z.number().int(),
+  socPct: z.number(),
+  voltageV: z.number(),
+  currentA: z.number(),
+  cellMinV: z.number().nullable(),
+  cellMaxV: z.number().nullable(),
+  tempMaxC: z.number().nullable(),
+  cycles: z.number(),
+  n: count.optional().describe('down-sampled points only: samples in the bucket'),
+  socMinPct: z.number().optional(),
+  socMaxPct: z.number().optional(),
+  currentMinA: z.number().optional(),
+  currentMaxA: z.number().optional(),
+});
+export type BatteryPoint = z.infer<typeof batteryPointSchema>;
+
+/** `GET /api/batteries/<id>/history?from&to&limit&resolution`: points oldest first. */
+export const batteryHistorySchema = z.object({
+  batteryId: z.string(),
+  from: z.number().int(),
+  to: z.number().int(),
+  resolution: historyResolutionSchema,
+  points: z.array(batteryPointSchema),
+});
+export type BatteryHistory = z.infer<typeof batteryHistorySchema>;
+
+// ---- session and commands ------------------------------------------------------------------------------------
+
+/** The roles a person logs in with (stations and the ingester log in over MQTT only). */
+export const SESSION_ROLES = ['viewer', 'mechanic'] as const;
+export const sessionRoleSchema = z.enum(SESSION_ROLES);
+
+/** `POST /api/login`'s answer: who is logged in now. */
+export const loginAnswerSchema = z.object({ username: z.string(), role: sessionRoleSchema });
+export type LoginAnswer = z.infer<typeof loginAnswerSchema>;
+
+/** `GET /api/session`: the logged-in user, or both null for nobody (a normal answer, not a 401). */
+export const sessionSchema = z.union([loginAnswerSchema, z.object({ username: z.null(), role: z.null() })]);
+export type SessionAnswer = z.infer<typeof sessionSchema>;
+
+/** `POST /api/stations/<id>/commands/<name>`'s answer when the station carried it out. */
+export const commandAnswerSchema = z.object({ ok: z.literal(true), result: z.unknown() });
+export type CommandAnswer = z.infer<typeof commandAnswerSchema>;

@@ -1,0 +1,170 @@
+// Every GET route of a real central, and the answers of login and commands, parsed with its schema from
+// contract/http-api.ts and contract/sim-api.ts: the answers the dashboard reads are the contract's, not a guess.
+// The data comes in as a station sends it (MQTT telemetry through real ingestion); /api/sim is served by a real
+// simulator mounted the way the demo mounts it.
+
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  apiErrorSchema,
+  batteryHistorySchema,
+  batteryListSchema,
+  batteryViewSchema,
+  commandAnswerSchema,
+  healthzSchema,
+  HISTORY_RESOLUTIONS,
+  loginAnswerSchema,
+  sessionSchema,
+  stationListSchema,
+  stationViewSchema,
+} from '../../contract/http-api.ts';
+import { SIM_FAULT_NAMES, simFaultListSchema, simStateSchema, simTruthSchema } from '../../contract/sim-api.ts';
+import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
+import { SimStation } from '../../hardware/station-sim/sim-station.ts';
+import { createSimControlHandler } from '../../hardware/control/sim-control-api.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
+import { startTestCentral, status, telemetry, waitFor } from './helpers.ts';
+
+const BATTERY = 'BAT-C1';
+/** Recent: retention would delete samples from long ago before the test reads them. */
+const T0 = Date.now() - 600_000;
+
+let t: Awaited<ReturnType<typeof startTestCentral>>;
+let station: MqttClient;
+let sim: SimStation;
+let cookie = '';
+
+beforeAll(async () => {
+  sim = new SimStation({
+    stationId: 'sim-c',
+    clock: new ManualClock(),
+    speed: 1,
+    seed: 5,
+    docks: [{ dock: 1, batteryId: 'RIK-13S-0001', pack: { socPct: 50, seed: 1 }, charger: { unit: 1 } }],
+  });
+  await sim.start();
+  const simApi = createSimControlHandler(sim, new FaultInjector(sim));
+  t = await startTestCentral({ stations: ['st-c'], extraRoutes: (req, res) => simApi(req, res) });
+  const mechanicPw = t.central.addMechanic('mech');
+  station = await t.station('st-c');
+  await station.subscribeAsync('rikscha/v1/st-c/cmd/+', { qos: 1 });
+  station.on('message', (topic, payload) => {
+    const body = JSON.parse(payload.toString()) as { id: string; dock?: number };
+    const result = { stationId: 'st-c', ts: Date.now(), id: body.id, ok: true, result: { dock: body.dock } };
+    void station.publishAsync(`${topic}/result`, JSON.stringify(result), { qos: 1 });
+  });
+  await station.publishAsync('rikscha/v1/st-c/status', status('st-c', true), { qos: 1, retain: true });
+  // Ten telemetry messages 5 s apart, each stored before the next (a batch samples only its newest reading):
+  // ten stored samples, folded into the minute and quarter-hour tables.
+  for (let seq = 1; seq <= 10; seq++) {
+    const tel = telemetry('st-c', seq, { ts: T0 + seq * 5000, batteryId: BATTERY, socPct: 40 + seq });
+    await station.publishAsync('rikscha/v1/st-c/telemetry', JSON.stringify(tel), { qos: 1 });
+    await waitFor(`seq ${seq} acked`, () => t.central.db.getStation('st-c')?.ackSeq === seq);
+  }
+  const login = await t.http('/api/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'mech', password: mechanicPw }),
+  });
+  expect(loginAnswerSchema.parse(await login.json())).toEqual({ username: 'mech', role: 'mechanic' });
+  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+});
+
+afterAll(async () => {
+  await station?.endAsync();
+  await t?.stop();
+  await sim?.stop();
+});
+
+/** GETs `path` and parses its JSON with `schema`; a mismatch fails with zod's list of what differs. */
+async function answer<S extends z.ZodType>(path: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+  const res = await t.http(path, init);
+  expect(res.status, path).toBe(200);
+  const parsed = schema.safeParse(await res.json());
+  if (!parsed.success) throw new Error(`${path} does not match its schema: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+describe('every HTTP answer matches its contract schema', () => {
+  it('GET /healthz', async () => {
+    expect(await answer('/healthz', healthzSchema)).toEqual({ ok: true });
+  });
+
+  it('GET /api/stations and /api/stations/<id>', async () => {
+    const list = await answer('/api/stations', stationListSchema);
+    expect(list.items.map((s) => s.stationId)).toEqual(['st-c']);
+    const one = await answer('/api/stations/st-c', stationViewSchema);
+    expect(one).toMatchObject({ stationId: 'st-c', online: true, lastSeq: 10, ackSeq: 10, missingSeqs: 0 });
+    expect(one.docks.map((d) => d.dock)).toEqual([1, 2]);
+    expect(one.docks[0]?.battery?.id).toBe(BATTERY);
+  });
+
+  it('GET /api/batteries and /api/batteries/<id>: the reading nests under `latest`', async () => {
+    const list = await answer('/api/batteries', batteryListSchema);
+    expect(list.items.map((b) => b.batteryId)).toEqual([BATTERY]);
+    const one = await answer(`/api/batteries/${BATTERY}`, batteryViewSchema);
+    expect(one).toMatchObject({ batteryId: BATTERY, stationId: 'st-c', dock: 1, ts: T0 + 50_000 });
+    expect(one.latest).toMatchObject({ id: BATTERY, socPct: 50, voltageV: 50.1, currentA: 4.2 });
+    expect(one.health.cycles).toBe(120);
+  });
+
+  it.each(['auto', ...HISTORY_RESOLUTIONS])('GET /api/batteries/<id>/history?resolution=%s', async (resolution) => {
+    // From two days before: a bucket is stamped with its start, which lies before the first sample.
+    const from = T0 - 2 * 86_400_000;
+    const path = `/api/batteries/${BATTERY}/history?from=${from}&to=${T0 + 3_600_000}&resolution=${resolution}`;
+    const history = await answer(path, batteryHistorySchema);
+    expect(history.batteryId).toBe(BATTERY);
+    expect(history.points.length).toBeGreaterThan(0);
+    if (resolution === '5s')
+      expect(history.points.map((p) => p.socPct)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    else if (resolution !== 'auto') expect(history.points.every((p) => typeof p.n === 'number')).toBe(true);
+  });
+
+  it('GET /api/session, logged out and logged in', async () => {
+    expect(await answer('/api/session', sessionSchema)).toEqual({ username: null, role: null });
+    expect(await answer('/api/session', sessionSchema, { headers: { cookie } })).toEqual({
+      username: 'mech',
+      role: 'mechanic',
+    });
+  });
+
+  it('POST /api/stations/<id>/commands/<name>: the station answered', async () => {
+    const res = await t.http('/api/stations/st-c/commands/stop-charging', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ dock: 1 }),
+    });
+    expect(res.status).toBe(200);
+    expect(commandAnswerSchema.parse(await res.json())).toEqual({ ok: true, result: { dock: 1 } });
+  });
+
+  it('the error answers', async () => {
+    for (const path of ['/api/stations/nope', '/api/batteries/nope', '/api/nothing-here', '/api/batteries/x/y/z']) {
+      const res = await t.http(path);
+      expect(res.status, path).toBe(404);
+      expect(apiErrorSchema.parse(await res.json()).error, path).not.toBe('');
+    }
+    const bad = await t.http(`/api/batteries/${BATTERY}/history?resolution=2s`);
+    expect(bad.status).toBe(400);
+    expect(apiErrorSchema.parse(await bad.json()).error).toMatch(/resolution/);
+  });
+
+  it('GET /api/sim, /api/sim/faults and /api/sim/truth (the simulator the demo mounts)', async () => {
+    const state = await answer('/api/sim', simStateSchema);
+    expect(state.stationId).toBe('sim-c');
+    expect(state.faultNames).toEqual([...SIM_FAULT_NAMES]);
+    expect(state.devices.map((d) => d.kind)).toEqual(['bms', 'charger']);
+    expect(state.ioBoard.lcd.length).toBeGreaterThan(0);
+    const post = await t.http('/api/sim/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dock: 1, fault: 'over-temperature' }),
+    });
+    expect(post.status).toBe(201);
+    const faults = await answer('/api/sim/faults', simFaultListSchema);
+    expect(faults.faults.map((f) => [f.dock, f.fault])).toEqual([[1, 'over-temperature']]);
+    const truth = await answer('/api/sim/truth', simTruthSchema);
+    expect(truth.batteries.map((b) => b.batteryId)).toEqual(['RIK-13S-0001']);
+  });
+});
