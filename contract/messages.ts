@@ -58,6 +58,12 @@ export const dockSchema = z.object({
   doNotDispatch: z.boolean().optional(),
   /** Set while a mechanic's stop-charging holds the dock off (until resume-charging). */
   stopped: z.boolean().optional(),
+  /** A serious fault whose cause is gone: it waits for a person to press the acknowledge button. */
+  awaitingAck: z.boolean().optional(),
+  /** A safety action the station could not confirm on the wire: `charge-fet-stuck` (the BMS charge switch stays closed). */
+  alarm: z.string().max(64).optional(),
+  /** Times the station switched this dock's charger on since it started: a flapping line shows here. */
+  chargerCycles: z.number().int().nonnegative().optional(),
 });
 export type DockTelemetry = z.infer<typeof dockSchema>;
 
@@ -83,6 +89,11 @@ export const deviceCountersSchema = z.object({
   deviceErrors: count,
   reconnects: count,
   unmatchedFrames: count,
+  /** Exchanges that failed because the reply had a bad checksum, or a wrong or short length (not counted in timeouts). */
+  badChecksumReplies: count.optional(),
+  badLengthReplies: count.optional(),
+  /** Failed exchanges asked again within the same poll period. */
+  retries: count.optional(),
   lastAnswerAt: z.number().int().nullable(),
 });
 

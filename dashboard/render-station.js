@@ -128,7 +128,8 @@ export function renderDock(stationId, dock, extra) {
         ),
         metric(t('dock.cellSpread'), num(spreadMv(battery.cellsV), 'mV', 0), `dock-spread-${key}`),
       ),
-    charger && h('p', { class: 'charger', 'data-testid': `dock-charger-${key}` }, chargerText(charger)),
+    charger &&
+      h('p', { class: 'charger', 'data-testid': `dock-charger-${key}` }, chargerText(charger, dock.chargerCycles)),
     protection.length > 0 &&
       h(
         'p',
@@ -141,6 +142,20 @@ export function renderDock(stationId, dock, extra) {
         { class: 'reason', 'data-testid': `dock-reason-${key}` },
         h('span', { 'aria-hidden': 'true' }, '⚠ '),
         `${t('dock.reason')}: ${reasonText(String(dock.reason))}`,
+      ),
+    dock.alarm &&
+      h(
+        'p',
+        { class: 'alarm', role: 'alert', 'data-testid': `dock-alarm-${key}` },
+        h('span', { 'aria-hidden': 'true' }, '‼ '),
+        has(`alarm.${dock.alarm}`) ? t(`alarm.${dock.alarm}`) : String(dock.alarm),
+      ),
+    dock.awaitingAck &&
+      h(
+        'p',
+        { class: 'awaiting-ack', 'data-testid': `dock-awaiting-ack-${key}` },
+        h('span', { 'aria-hidden': 'true' }, '☞ '),
+        t('dock.awaitingAck'),
       ),
     dock.doNotDispatch &&
       h(
@@ -171,13 +186,17 @@ export function renderDock(stationId, dock, extra) {
   );
 }
 
-/** @param {any} charger */
-function chargerText(charger) {
+/**
+ * @param {any} charger
+ * @param {unknown} cycles the dock's charger switch-ons since the station started
+ */
+function chargerText(charger, cycles) {
   if (!charger.online) return `${t('dock.charger')}: ${t('dock.chargerOffline')}`;
   const onOff = charger.outputOn ? t('dock.chargerOn') : t('dock.chargerOff');
   const parts = [`${t('dock.charger')}: ${onOff}`];
   if (charger.outputOn) parts.push(`${num(charger.voltageV, 'V', 1)}, ${num(charger.currentA, 'A', 1)}`);
   parts.push(t('dock.setpoint', { value: num(charger.setCurrentA, 'A', 1) }));
+  if (isNum(cycles) && cycles > 0) parts.push(t('dock.chargerCycles', { n: cycles }));
   return parts.join(' · ');
 }
 

@@ -22,6 +22,7 @@ import {
   encodeBasicInfo,
   encodeCells,
   encodeMosControl,
+  protectionBits,
   protectionNames,
 } from './jbd-registers.ts';
 
@@ -147,10 +148,13 @@ describe('jbd frames', () => {
     expect(r.ok && r.value).toEqual({ reg: 3, status: 0x80, data: Buffer.alloc(0) });
   });
 
-  it('names every protection bit and ignores unknown ones', () => {
+  it('names every protection bit, and the unknown ones by their number', () => {
     expect(protectionNames(0x1fff)).toHaveLength(13);
     expect(protectionNames(0x0001)).toEqual(['cell-over-voltage']);
-    expect(protectionNames(0x8000)).toEqual([]);
+    expect(protectionNames(0x8000)).toEqual(['unknown-bit-15']);
+    expect(protectionNames(0xc010)).toEqual(['charge-over-temperature', 'unknown-bit-14', 'unknown-bit-15']);
+    expect(protectionBits(['unknown-bit-14', 'charge-timeout'])).toBe(0x6000);
+    expect(() => protectionBits(['unknown-bit-16' as const])).toThrow(RangeError);
   });
 
   it('reads the model string with and without a length prefix', () => {

@@ -20,7 +20,11 @@ export const PROTECTION_FLAGS = [
   'mosfet-software-lock',
   'charge-timeout',
 ] as const;
-export type ProtectionFlag = (typeof PROTECTION_FLAGS)[number];
+/**
+ * A named flag, or `unknown-bit-N` for a set bit the table has no name for (14 and 15 in the public sources): a BMS
+ * that raises a bit we cannot name is still protecting something, so the name is kept and the station stops the dock.
+ */
+export type ProtectionFlag = (typeof PROTECTION_FLAGS)[number] | `unknown-bit-${number}`;
 
 export interface JbdBasicInfo {
   voltageV: number;
@@ -42,13 +46,26 @@ export interface JbdBasicInfo {
   tempsC: number[];
 }
 
+/** Every set bit of the 16-bit protection word, by name; bits without one as `unknown-bit-N`. */
 export function protectionNames(bits: number): ProtectionFlag[] {
-  return PROTECTION_FLAGS.filter((_, i) => (bits & (1 << i)) !== 0);
+  const out: ProtectionFlag[] = [];
+  for (let i = 0; i < 16; i++) {
+    if ((bits & (1 << i)) === 0) continue;
+    out.push(PROTECTION_FLAGS[i] ?? `unknown-bit-${i}`);
+  }
+  return out;
 }
 
+/** The protection word for a list of flags (the simulated BMS's side); throws on a name that is neither. */
 export function protectionBits(flags: readonly ProtectionFlag[]): number {
   let bits = 0;
-  for (const f of flags) bits |= 1 << PROTECTION_FLAGS.indexOf(f);
+  for (const f of flags) {
+    const named = (PROTECTION_FLAGS as readonly string[]).indexOf(f);
+    const unknown = /^unknown-bit-(\d+)$/.exec(f);
+    const bit = named >= 0 ? named : unknown ? Number(unknown[1]) : -1;
+    if (bit < 0 || bit > 15) throw new RangeError(`jbd: no protection bit for ${f}`);
+    bits |= 1 << bit;
+  }
   return bits;
 }
 

@@ -88,6 +88,10 @@ export interface DockView {
   quarantined: boolean;
   /** A serious fault whose cause is gone and that waits for a person's acknowledgement. */
   awaitingAck: boolean;
+  /** A safety action not confirmed by the readings, for the screen, LEDs and dashboard: `charge-fet-stuck`. */
+  alarm?: string;
+  /** Times the station switched this dock's charger on since it started. */
+  chargerCycles?: number;
   grantedA: number;
   setVoltageV: number;
   targetSocPct: number | null;

@@ -23,6 +23,7 @@ export function displayDockFrom(view: DockView, battery: BatteryTelemetry | null
     ...(view.code !== undefined ? { code: view.code } : {}),
     doNotDispatch: view.doNotDispatch,
     awaitingAck: view.awaitingAck,
+    ...(view.alarm !== undefined ? { alarm: view.alarm } : {}),
     bookingId: view.bookingId,
     maxTempC: battery && battery.tempsC.length > 0 ? Math.max(...battery.tempsC) : null,
   };

@@ -47,6 +47,7 @@ export class StationBoard {
         ...(v.code !== undefined ? { code: v.code } : {}),
         doNotDispatch: v.doNotDispatch,
         awaitingAck: v.awaitingAck,
+        ...(v.alarm !== undefined ? { alarm: v.alarm } : {}),
         bookingId: v.bookingId,
         maxTempC: b && b.tempsC.length > 0 ? Math.max(...b.tempsC) : null,
       };

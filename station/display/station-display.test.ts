@@ -71,7 +71,7 @@ describe('screen', () => {
     const [page] = displayPages({
       docks: [dock(2, 'fault', { code: 'temperature', maxTempC: -3, awaitingAck: true })],
     });
-    expect(page).toEqual(['Dock 2: STÖRUNG', 'Akku zu kalt', 'Laden gestoppt', 'Taste: quittieren']);
+    expect(page).toEqual(['Dock 2: STÖRUNG', 'Akku zu kalt', 'Ursache behoben:', 'Taste drücken']);
   });
 
   it('puts blocked packs after faults and before the overview', () => {
@@ -184,5 +184,22 @@ describe('DisplayLoop', () => {
     expect(v.pinState(3).value).toBe(255); // blink phase: 3000 ms is the start of an "on" half
     clock.advance(500);
     expect(v.pinState(3).value).toBe(0);
+  });
+});
+
+describe('an unconfirmed safety action', () => {
+  it('outranks every fault on the screen, in two pages of plain German, and flashes the dock LED', () => {
+    const docks = [
+      dock(1, 'fault', { code: 'temperature', maxTempC: 50 }),
+      dock(2, 'fault', { code: 'charger-not-off', alarm: 'charge-fet-stuck' }),
+    ];
+    const pages = displayPages({ docks });
+    expect(pages[0]).toEqual(['Dock 2: GEFAHR', 'Ladeschalter ließ', 'sich nicht öffnen:', 'Akku abziehen,']);
+    expect(pages[1]).toEqual(['Dock 2: GEFAHR', 'Akku abziehen,', 'Mechaniker rufen!', 'Lader: Netzschalter']);
+    expect(pages[2]?.[0]).toBe('Dock 1: STÖRUNG');
+    expect(pages.every((p) => p.every((l) => l.length <= 20))).toBe(true);
+    const out = computeDisplay({ docks, linkUp: true, now: 0 });
+    expect(out.leds.find((l) => l.name === 'dock-2')?.setting).toEqual({ color: 'white', pattern: 'blink' });
+    expect(out.leds.find((l) => l.name === 'dock-1')?.setting).toEqual({ color: 'red', pattern: 'blink' });
   });
 });

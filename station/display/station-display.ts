@@ -15,6 +15,8 @@ export interface DisplayDock {
   doNotDispatch: boolean;
   /** The fault's cause is gone and waits for the acknowledge button. */
   awaitingAck?: boolean;
+  /** A safety action the readings did not confirm (`charge-fet-stuck`): it outranks everything on the screen. */
+  alarm?: string;
   /** The booking this pack is reserved for. */
   bookingId?: string | null;
   /** Hottest battery sensor, °C: says whether a temperature fault is "too hot" or "too cold". */
@@ -53,6 +55,8 @@ const OFF: LedSetting = { color: 'green', pattern: 'off' };
  * blinking; balancing blue; a pack waiting to charge (idle) green pulsing; empty off. The order is precedence.
  */
 export function dockLed(d: DisplayDock): LedSetting {
+  // Every colour flashing (white on an RGB LED, all LEDs on single-colour ones): unlike any state, so "read the screen".
+  if (d.alarm !== undefined) return { color: 'white', pattern: 'blink' };
   if (d.state === 'fault') return { color: 'red', pattern: 'blink' };
   if (d.doNotDispatch) return { color: 'red', pattern: 'on' };
   switch (d.state) {
@@ -142,9 +146,25 @@ function faultPage(d: DisplayDock): string[] {
   return [
     `Dock ${d.dock}: STÖRUNG`,
     causeText(d),
-    d.doNotDispatch ? 'Nicht ausgeben!' : 'Laden gestoppt',
-    d.awaitingAck ? 'Taste: quittieren' : 'Mechaniker rufen',
+    // "Cause gone: press the button" takes both lines: it is the one thing the person at the station must do.
+    ...(d.awaitingAck
+      ? ['Ursache behoben:', 'Taste drücken']
+      : [d.doNotDispatch ? 'Nicht ausgeben!' : 'Laden gestoppt', 'Mechaniker rufen']),
   ];
+}
+
+/**
+ * An unconfirmed safety action, in two pages so every line fits 20 glyphs: what is wrong, then what to do. German
+ * only, as the whole screen: "Ladeschalter ließ sich nicht öffnen: Akku abziehen, Mechaniker rufen".
+ */
+function alarmPages(d: DisplayDock): string[][] {
+  const head = `Dock ${d.dock}: GEFAHR`;
+  if (d.alarm === 'charge-fet-stuck')
+    return [
+      [head, 'Ladeschalter ließ', 'sich nicht öffnen:', 'Akku abziehen,'],
+      [head, 'Akku abziehen,', 'Mechaniker rufen!', 'Lader: Netzschalter'],
+    ];
+  return [[head, 'Sicherheit prüfen:', 'Akku abziehen,', 'Mechaniker rufen!']];
 }
 
 function blockedPage(d: DisplayDock): string[] {
@@ -186,7 +206,8 @@ function bookingPages(docks: readonly DisplayDock[], labels: Readonly<Record<str
 export function displayPages(input: Pick<DisplayInput, 'docks' | 'bookingLabels' | 'charset'>): string[][] {
   const docks = [...input.docks].sort((a, b) => a.dock - b.dock);
   const pages: string[][] = [];
-  for (const d of docks) if (d.state === 'fault') pages.push(faultPage(d));
+  for (const d of docks) if (d.alarm !== undefined) pages.push(...alarmPages(d));
+  for (const d of docks) if (d.state === 'fault' && d.alarm === undefined) pages.push(faultPage(d));
   for (const d of docks) if (d.state !== 'fault' && d.doNotDispatch) pages.push(blockedPage(d));
   pages.push(...bookingPages(docks, input.bookingLabels ?? {}));
   for (let i = 0; i < docks.length; i += 4)

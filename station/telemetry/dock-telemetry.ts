@@ -40,6 +40,9 @@ export function dockTelemetry(
     ...(reason ? { reason } : {}),
     ...(view?.doNotDispatch ? { doNotDispatch: true } : {}),
     ...(view?.stopped ? { stopped: true } : {}),
+    ...(view?.awaitingAck ? { awaitingAck: true } : {}),
+    ...(view?.alarm ? { alarm: view.alarm } : {}),
+    ...(view?.chargerCycles ? { chargerCycles: view.chargerCycles } : {}),
     battery: fresh
       ? {
           id: fresh.id,
