@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../lib/config-error.ts';
+import { ConfigError, parseConfig } from '../lib/config-error.ts';
 import { readJsonConfig } from '../lib/config-file.ts';
 
 const listen = (defaultPort: number) =>
@@ -151,9 +151,7 @@ export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 
 export function loadBrokerConfig(file: string): BrokerConfig {
-  const r = brokerConfigSchema.safeParse(readJsonConfig(file));
-  if (!r.success) throw new ConfigError(file, formatIssues(r.error.issues));
-  const cfg = r.data;
+  const cfg = parseConfig(brokerConfigSchema, readJsonConfig(file), file);
   // The password is read here, once, so the rest of the program sees one shape whichever way it was given.
   if ('url' in cfg.mqtt && cfg.mqtt.passwordFile !== undefined) {
     try {

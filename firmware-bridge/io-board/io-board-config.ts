@@ -2,7 +2,7 @@
 // and 20x4 I2C character screen. Units, defaults and ranges are in describe(); every problem names its field.
 
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../../lib/config-error.ts';
+import { parseConfig } from '../../lib/config-error.ts';
 
 const pin = z
   .union([z.int().min(0).max(255), z.string().regex(/^[A-Za-z0-9_-]{1,16}$/)], {
@@ -128,7 +128,5 @@ export type ButtonName = 'acknowledge' | 'maintenance';
 
 /** Validates an I/O board section; throws ConfigError listing every problem as `path: message`. */
 export function parseIoBoardConfig(input: unknown, file = 'io-board'): IoBoardConfig {
-  const r = ioBoardConfigSchema.safeParse(input);
-  if (!r.success) throw new ConfigError(file, formatIssues(r.error.issues));
-  return r.data;
+  return parseConfig(ioBoardConfigSchema, input, file);
 }

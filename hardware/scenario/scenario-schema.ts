@@ -2,7 +2,7 @@
 // rickshaws, the weather, and a timeline of events. Every problem is reported at once with the path of its field.
 
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../../lib/config-error.ts';
+import { parseConfig } from '../../lib/config-error.ts';
 import { readJsonConfig } from '../../lib/config-file.ts';
 import { deviceKindSchema, faultNameSchema } from '../faults/fault-injector.ts';
 
@@ -182,9 +182,7 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 
 /** Parses a scenario; throws ConfigError listing every problem as `timeline[2].fault: ...`. */
 export function parseScenario(input: unknown, file = 'scenario'): Scenario {
-  const r = scenarioSchema.safeParse(input);
-  if (!r.success) throw new ConfigError(file, formatIssues(r.error.issues));
-  return r.data;
+  return parseConfig(scenarioSchema, input, file);
 }
 
 export function loadScenario(file: string): Scenario {

@@ -2,7 +2,7 @@
 // and every problem is reported with the path of its field.
 
 import { z } from 'zod';
-import { ConfigError, formatIssues } from '../../lib/config-error.ts';
+import { ConfigError, parseConfig } from '../../lib/config-error.ts';
 import { readJsonConfig } from '../../lib/config-file.ts';
 import { stationIdSchema } from '../../contract/messages.ts';
 import { ioBoardConfigSchema } from '../../firmware-bridge/io-board/io-board-config.ts';
@@ -20,25 +20,36 @@ export const bmsConfigSchema = z.object({
   timeoutMs: z.number().int().min(20).max(5000).default(300).describe('reply timeout per request, ms'),
 });
 
-export const chargerConfigSchema = z.object({
-  type: z
-    .enum(['riden', 'generic', 'none'])
-    .default('none')
-    .describe('charger driver; none = dock without a controllable charger'),
-  port: portSchema.optional(),
-  baudRate: z.number().int().positive().default(115200).describe('baud; Riden RD60xx default 115200'),
-  unit: z.number().int().min(1).max(247).default(1).describe('Modbus slave address'),
-  model: z.string().optional().describe('generic driver: path of the charger model file'),
-  maxCurrentA: z.number().positive().max(100).default(10).describe('largest current this charger may be asked for, A'),
-  timeoutMs: z.number().int().min(20).max(5000).default(200).describe('reply timeout per request, ms'),
-});
+export const chargerConfigSchema = z
+  .object({
+    type: z
+      .enum(['riden', 'generic', 'none'])
+      .default('none')
+      .describe('charger driver; none = dock without a controllable charger'),
+    port: portSchema.optional(),
+    baudRate: z.number().int().positive().default(115200).describe('baud; Riden RD60xx default 115200'),
+    unit: z.number().int().min(1).max(247).default(1).describe('Modbus slave address'),
+    model: z.string().optional().describe('generic driver: path of the charger model file'),
+    maxCurrentA: z
+      .number()
+      .positive()
+      .max(100)
+      .default(10)
+      .describe('largest current this charger may be asked for, A'),
+    timeoutMs: z.number().int().min(20).max(5000).default(200).describe('reply timeout per request, ms'),
+  })
+  .refine((c) => c.type === 'none' || c.port !== undefined, {
+    path: ['port'],
+    message: 'required when the charger type is not none',
+  })
+  .refine((c) => c.type !== 'generic' || c.model !== undefined, {
+    path: ['model'],
+    message: 'required for the generic charger (path of its model file)',
+  });
 
 export const dockConfigSchema = z.object({
   dock: z.number().int().min(1).max(512).describe('dock number as printed on the station'),
-  series: z
-    .union([z.literal(13), z.literal(14)])
-    .default(13)
-    .describe('cells in series the dock is wired for (voltage class)'),
+  series: z.literal([13, 14]).default(13).describe('cells in series the dock is wired for (voltage class)'),
   bms: bmsConfigSchema,
   charger: chargerConfigSchema.default({ type: 'none', baudRate: 115200, unit: 1, maxCurrentA: 10, timeoutMs: 200 }),
 });
@@ -58,6 +69,19 @@ export const mqttConfigSchema = z.object({
     .default(15_000)
     .describe('resend a message not acknowledged by the central store after this long, ms'),
 });
+
+/** Dock numbers are unique; reads the raw docks defensively because it also runs when other fields are invalid. */
+function checkDockNumbers(cfg: unknown, ctx: z.RefinementCtx): void {
+  const docks = (cfg as { docks?: unknown }).docks;
+  if (!Array.isArray(docks)) return;
+  const seen = new Set<unknown>();
+  docks.forEach((d: unknown, i) => {
+    const n = (d as { dock?: unknown } | null)?.dock;
+    if (typeof n !== 'number') return;
+    if (seen.has(n)) ctx.addIssue({ code: 'custom', path: ['docks', i, 'dock'], message: `dock ${n} appears twice` });
+    seen.add(n);
+  });
+}
 
 export const stationConfigSchema = z
   .object({
@@ -85,20 +109,9 @@ export const stationConfigSchema = z
       .default([])
       .describe('daily departure time per dock, local HH:MM (the charging budget utcOffsetMin applies)'),
   })
-  .superRefine((cfg, ctx) => {
-    const seen = new Set<number>();
-    cfg.docks.forEach((d, i) => {
-      if (seen.has(d.dock))
-        ctx.addIssue({ code: 'custom', path: ['docks', i, 'dock'], message: `dock ${d.dock} appears twice` });
-      seen.add(d.dock);
-      if (d.charger.type !== 'none' && !d.charger.port) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['docks', i, 'charger', 'port'],
-          message: 'required when the charger type is not none',
-        });
-      }
-    });
+  .superRefine(checkDockNumbers, {
+    // Runs even when other fields have problems, so a repeated dock number shows in the same pass.
+    when: () => true,
   });
 
 export type StationConfig = z.infer<typeof stationConfigSchema>;
@@ -106,9 +119,7 @@ export type StationConfigInput = z.input<typeof stationConfigSchema>;
 export type DockConfig = z.infer<typeof dockConfigSchema>;
 
 export function parseStationConfig(input: unknown, file = 'config'): StationConfig {
-  const r = stationConfigSchema.safeParse(input);
-  if (!r.success) throw new ConfigError(file, formatIssues(r.error.issues));
-  return r.data;
+  return parseConfig(stationConfigSchema, input, file);
 }
 
 export function loadStationConfig(file: string): StationConfig {

@@ -24,11 +24,37 @@ function file(content: string): string {
 }
 
 describe('rikscha check-config', () => {
-  it('accepts the shipped example config with exit 0', async () => {
-    const r = await run(['check-config', join(import.meta.dirname, '../../station/config/example-station.json')]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('valid');
+  it.each(['station-2-docks.json', 'station-4-docks.json', 'station-8-docks.json'])(
+    'accepts the shipped example %s with exit 0',
+    async (name) => {
+      const r = await run(['check-config', join(import.meta.dirname, '../../station/config/examples', name)]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/valid \(station [a-z-]+, \d docks\)/);
+    },
+  );
+
+  it('refuses misspelt keys with a suggestion, and reports cross-field problems in the same pass', async () => {
+    const f = file(
+      JSON.stringify({
+        stationId: 's1',
+        mqtt: { url: 'mqtt://127.0.0.1:1883' },
+        pollIntervallMs: 300,
+        charging: { budget: { maxKW: 3 } },
+        docks: [
+          { dock: 1, series: 15, bms: { type: 'jbd', port: '/dev/x' }, charger: { type: 'riden' } },
+          { dock: 1, bms: { type: 'jbd', port: '/dev/y' } },
+        ],
+      }),
+    );
+    const r = await run(['check-config', f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pollIntervallMs: unknown key (did you mean "pollIntervalMs"?)');
+    expect(r.stderr).toContain('charging.budget.maxKW: unknown key (did you mean "maxW"?)');
+    expect(r.stderr).toContain('docks[0].series: Invalid option: expected one of 13|14');
+    expect(r.stderr).toContain('docks[0].charger.port: required when the charger type is not none');
+    expect(r.stderr).toContain('docks[1].dock: dock 1 appears twice');
+    expect(r.stderr).toContain('5 problem(s)');
   });
 
   it('reports every problem with its field path and exits 2, without a stack trace', async () => {
