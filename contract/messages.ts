@@ -2,6 +2,7 @@
 // and infer their types from them, so a field changes in one place only.
 
 import { z } from 'zod';
+import { faultCodeSchema } from './fault-codes.ts';
 
 export const STATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const stationIdSchema = z
@@ -54,6 +55,8 @@ export const dockSchema = z.object({
   charger: chargerSchema,
   /** Why the dock is in fault or held in quarantine; absent otherwise. */
   reason: z.string().optional(),
+  /** The fault or hint code of `reason` (contract/fault-codes.ts, e.g. E12): the same on LED, screen and dashboard. */
+  code: faultCodeSchema.optional(),
   /** Set when the battery must not be taken out for a ride. */
   doNotDispatch: z.boolean().optional(),
   /** Set while a mechanic's stop-charging holds the dock off (until resume-charging). */

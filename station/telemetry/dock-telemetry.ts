@@ -5,6 +5,7 @@ import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
 import type { ChargerReading } from '../../firmware-bridge/charger/charger.ts';
 import type { DockView } from '../charging/charging-types.ts';
 import type { Fresh } from '../devices/device-poller.ts';
+import { dockFaultCode } from '../faults/dock-condition.ts';
 
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;
@@ -27,17 +28,23 @@ export function dockTelemetry(
   const ch = charger !== null && now - charger.at <= freshnessMs ? charger.value : null;
   let state: DockState = 'empty';
   let reason: string | undefined;
+  let code: string | undefined;
   if (view) {
     state = view.state;
     reason = view.reason;
+    code = dockFaultCode(view, fresh?.tempsC ?? null)?.code;
   } else if (fresh) {
     state = fresh.protection.length > 0 ? 'fault' : fresh.currentA > 0.05 ? 'charging' : 'idle';
-    if (fresh.protection.length > 0) reason = `BMS protection: ${fresh.protection.join(', ')}`;
+    if (fresh.protection.length > 0) {
+      reason = `BMS protection: ${fresh.protection.join(', ')}`;
+      code = dockFaultCode({ code: 'bms-protection', quarantined: false }, fresh.tempsC)?.code;
+    }
   }
   return {
     dock,
     state,
     ...(reason ? { reason } : {}),
+    ...(code ? { code } : {}),
     ...(view?.doNotDispatch ? { doNotDispatch: true } : {}),
     ...(view?.stopped ? { stopped: true } : {}),
     ...(view?.awaitingAck ? { awaitingAck: true } : {}),
