@@ -103,6 +103,10 @@ export const ioBoardConfigSchema = z
       .default({})
       .describe('Up to two buttons: acknowledge a cleared fault, switch a dock to maintenance'),
     lcd: lcdSchema.prefault({}).describe('20x4 character screen on an I2C backpack'),
+    heartbeat: z
+      .strictObject({ pin })
+      .optional()
+      .describe('Pin toggled on every charge-loop tick for an external watchdog relay on the chargers; absent = none'),
   })
   .superRefine((cfg, ctx) => {
     // One pin, one job: two LEDs on a pin would fight, a button on an LED pin would read its own writes.
@@ -119,6 +123,7 @@ export const ioBoardConfigSchema = z
       for (const [colour, p] of Object.entries(led.pins)) if (p !== undefined) claim(p, ['leds', name, 'pins', colour]);
     }
     for (const [name, b] of Object.entries(cfg.buttons)) if (b) claim(b.pin, ['buttons', name, 'pin']);
+    if (cfg.heartbeat) claim(cfg.heartbeat.pin, ['heartbeat', 'pin']);
   });
 
 export type IoBoardConfig = z.infer<typeof ioBoardConfigSchema>;

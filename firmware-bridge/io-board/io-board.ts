@@ -6,6 +6,7 @@ import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import { encodeLcdText, fitLcdLine } from './hd44780-charset.ts';
 import type { ButtonName, IoBoardConfig, LedConfig } from './io-board-config.ts';
 import { createIo, IoBoardError, type CreatedIo, type ModuleImporter } from './io-plugins.ts';
+import { HeartbeatPin } from './heartbeat-pin.ts';
 import { j5, type J5Board, type J5Button, type J5Lcd, type J5Led, type J5Rgb, type Rgb } from './johnny-five-api.ts';
 import type { VirtualIo } from './virtual-io.ts';
 
@@ -105,6 +106,7 @@ export class IoBoard {
   private readonly shownLines: string[] = ['', '', '', ''];
   private timer: TimerHandle | null = null;
   private closed = false;
+  private heartbeatPin: HeartbeatPin | null = null;
 
   private constructor(
     private readonly cfg: IoBoardConfig,
@@ -143,6 +145,7 @@ export class IoBoard {
     }
     board.on('error', (err) => opts.onError?.(err));
     board.on('close', () => opts.onError?.(new IoBoardError('CLOSED', 'the I/O board closed its connection')));
+    if (cfg.heartbeat) self.heartbeatPin = new HeartbeatPin(board, cfg.heartbeat.pin);
     for (const name of self.leds.keys()) self.render(name);
     return self;
   }
@@ -169,6 +172,11 @@ export class IoBoard {
     led.setting = { ...setting };
     this.render(name);
     this.schedule();
+  }
+
+  /** One edge on the heartbeat pin, if configured; the station calls it once per charge-loop tick. */
+  heartbeat(): void {
+    if (!this.closed) this.heartbeatPin?.toggle();
   }
 
   /** Shows four lines, each padded or cut to 20 glyphs after umlaut mapping; unchanged lines are not sent. */
@@ -222,6 +230,7 @@ export class IoBoard {
     this.timer?.cancel();
     this.timer = null;
     try {
+      this.heartbeatPin?.stop();
       for (const [name, led] of this.leds) {
         led.setting = { ...led.setting, pattern: 'off' };
         this.render(name);

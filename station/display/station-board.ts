@@ -53,6 +53,7 @@ export class StationBoard {
       };
     });
     this.display.update({ docks: shown, linkUp, charset: this.charset });
+    this.board.heartbeat();
   }
 
   close(): Promise<void> {
