@@ -23,6 +23,7 @@ import { Outbox } from './store/outbox.ts';
 import { openStationDb } from './store/station-db.ts';
 import { dockTelemetry } from './telemetry/dock-telemetry.ts';
 import { stationMetrics } from './telemetry/station-metrics.ts';
+import { startMetricsServer } from './observe/metrics-server.ts';
 
 export const STATION_VERSION = '0.1.0';
 
@@ -44,6 +45,8 @@ export interface StationHandle {
   readonly board: StationBoard | null;
   /** Latest dock objects, as the next telemetry message will carry them. */
   docks(): DockTelemetry[];
+  /** Port of the local /metrics and /healthz server, null when the config has none. */
+  readonly metricsPort: number | null;
   /** Stores an event in the outbox with its seq and sends it. */
   raise(event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number;
   stop(): Promise<void>;
@@ -51,6 +54,7 @@ export interface StationHandle {
 
 export async function startStation(config: StationConfig, deps: StationDeps): Promise<StationHandle> {
   const { clock, log } = deps;
+  const startedAt = clock.monotonic();
   const db: Database.Database = openStationDb(config.dataDir, config.stationId);
   const outbox = new Outbox(db, { maxMessages: 200_000 });
   const history = new History(db);
@@ -180,6 +184,21 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   loop.start();
   link.start();
   watchdog.ready();
+  const metricsServer = config.metrics
+    ? await startMetricsServer({
+        ...config.metrics,
+        staleLoopMs: 10 * config.tickMs,
+        log: log.child({ component: 'metrics' }),
+        snapshot: () => ({
+          stationId: config.stationId,
+          metrics: stationMetrics(devices, loop, outbox),
+          docks: docksNow(),
+          mqttConnected: link.connected,
+          loopAgeMs: clock.monotonic() - loop.lastTickAt,
+          uptimeS: (clock.monotonic() - startedAt) / 1000,
+        }),
+      })
+    : null;
 
   let telemetryTimer: TimerHandle | null = null;
   const scheduleTelemetry = (): void => {
@@ -204,6 +223,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     board,
     docks: docksNow,
     raise,
+    metricsPort: metricsServer?.port ?? null,
     async stop() {
       watchdog.stopping();
       loop.stop();
@@ -212,6 +232,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       await Promise.allSettled(devices.docks.map((d) => d.charger?.setOutput(false, 'safety')));
       history.flush();
       await board?.close();
+      await metricsServer?.close();
       await link.stop();
       await devices.stop();
       db.close();

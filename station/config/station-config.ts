@@ -99,6 +99,16 @@ export const stationConfigSchema = z
     ioBoard: ioBoardConfigSchema
       .optional()
       .describe('status LEDs, buttons and the 20x4 screen; absent = a station without one'),
+    metrics: z
+      .strictObject({
+        port: z.number().int().min(0).max(65535).describe('TCP port for GET /metrics and GET /healthz; 0 picks one'),
+        host: z
+          .string()
+          .default('127.0.0.1')
+          .describe('address to listen on; default localhost only (the figures name docks and lines)'),
+      })
+      .optional()
+      .describe('local HTTP port with Prometheus metrics and a health check; absent = off'),
     departures: z
       .array(
         z.object({

@@ -55,6 +55,11 @@ export class ChargeLoop {
     this.guardedTick();
   }
 
+  /** Monotonic time of the last tick (-Infinity before the first), for the health check. */
+  get lastTickAt(): number {
+    return this.lastTickMonotonic;
+  }
+
   /** The dock views of the last tick (state, reason, grant), empty before the first. */
   views(): DockView[] {
     return this.lastResult?.docks ?? [];
@@ -83,6 +88,7 @@ export class ChargeLoop {
   }
 
   private inTick = false;
+  private lastTickMonotonic = -Infinity;
 
   private guardedTick(): void {
     this.inTick = true;
@@ -115,6 +121,7 @@ export class ChargeLoop {
       setImmediate(() => this.opts.onEvents(events));
     }
     this.lastResult = result;
+    this.lastTickMonotonic = clock.monotonic();
     this.opts.afterTick?.(result);
     return result;
   }

@@ -1,0 +1,88 @@
+// Renders the station's health as Prometheus text (exposition format 0.0.4): the same figures the retained
+// status message carries, plus dock states and the MQTT link, for a local scraper or `curl` on the Pi.
+
+import type { DockTelemetry, StationMetrics } from '../../contract/messages.ts';
+
+export interface StationSnapshot {
+  stationId: string;
+  metrics: StationMetrics;
+  docks: readonly DockTelemetry[];
+  mqttConnected: boolean;
+  /** ms since the charge loop last ticked (Infinity before the first tick). */
+  loopAgeMs: number;
+  uptimeS: number;
+}
+
+type Labels = Record<string, string | number>;
+
+const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const labelText = (labels: Labels): string => {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escape(String(v))}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+};
+const num = (v: number): string => (Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : '-Inf');
+
+/** Device counters published per device, with their Prometheus names. */
+const DEVICE_COUNTERS = [
+  ['requests', 'requests sent'],
+  ['responses', 'valid answers'],
+  ['timeouts', 'requests with no valid answer in time'],
+  ['crcErrors', 'frames with a bad checksum'],
+  ['frameErrors', 'frames with a bad length or end marker'],
+  ['garbageBytes', 'bytes skipped while hunting for a frame'],
+  ['deviceErrors', 'answers with an error status or a Modbus exception'],
+  ['reconnects', 'times the line was reopened'],
+] as const;
+
+const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export function renderStationMetrics(s: StationSnapshot): string {
+  const out: string[] = [];
+  const family = (name: string, type: 'counter' | 'gauge', help: string, samples: Array<[Labels, number]>): void => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) out.push(`${name}${labelText(labels)} ${num(value)}`);
+  };
+  const station = { station: s.stationId };
+  const { loop, outbox, devices } = s.metrics;
+  family('rikscha_station_up_seconds', 'gauge', 'seconds since the station started', [[station, s.uptimeS]]);
+  family('rikscha_station_mqtt_connected', 'gauge', '1 while the MQTT link is up', [
+    [station, s.mqttConnected ? 1 : 0],
+  ]);
+  family('rikscha_station_loop_ticks_total', 'counter', 'charge loop ticks', [[station, loop.ticks]]);
+  family('rikscha_station_loop_overruns_total', 'counter', 'ticks that took longer than the period', [
+    [station, loop.overruns],
+  ]);
+  family('rikscha_station_loop_errors_total', 'counter', 'ticks that threw', [[station, loop.errors]]);
+  family('rikscha_station_loop_duration_p99_ms', 'gauge', 'p99 tick duration, ms', [[station, loop.durationP99Ms]]);
+  family('rikscha_station_loop_lateness_p99_ms', 'gauge', 'p99 tick lateness, ms', [[station, loop.latenessP99Ms]]);
+  family('rikscha_station_loop_age_ms', 'gauge', 'ms since the last tick', [[station, s.loopAgeMs]]);
+  family('rikscha_station_outbox_queued', 'gauge', 'messages not yet acknowledged by the central store', [
+    [station, outbox.queued],
+  ]);
+  family('rikscha_station_outbox_thinned_total', 'counter', 'telemetry messages thinned out of a full outbox', [
+    [station, outbox.thinned],
+  ]);
+  for (const [key, help] of DEVICE_COUNTERS) {
+    family(
+      `rikscha_station_device_${snake(key)}_total`,
+      'counter',
+      help,
+      devices.map((d) => [{ ...station, device: d.device }, d[key]]),
+    );
+  }
+  const states = new Map<string, number>();
+  for (const d of s.docks) states.set(d.state, (states.get(d.state) ?? 0) + 1);
+  family(
+    'rikscha_station_docks',
+    'gauge',
+    'docks by state',
+    [...states].map(([state, n]) => [{ ...station, state }, n]),
+  );
+  family(
+    'rikscha_station_dock_fault',
+    'gauge',
+    '1 while a dock is in fault',
+    s.docks.map((d) => [{ ...station, dock: d.dock }, d.state === 'fault' ? 1 : 0]),
+  );
+  return `${out.join('\n')}\n`;
+}
