@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../lib/config-error.ts';
 import { readJsonConfig } from '../lib/config-file.ts';
+import { rickshawConfigSchema } from './rickshaws/rickshaw-config.ts';
 
 const listen = (defaultPort: number) =>
   z.object({
@@ -145,6 +146,9 @@ export const brokerConfigSchema = z.object({
     .default(60_000)
     .describe('a station silent this long shows offline, ms'),
   retention: retentionSchema.prefault({}),
+  rickshaws: rickshawConfigSchema
+    .prefault({})
+    .describe('service intervals, the odometer guard, notices to stations (broker/rickshaws/rickshaw-config.ts)'),
 });
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;

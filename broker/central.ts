@@ -20,6 +20,8 @@ import { CentralDb } from './store/central-db.ts';
 import { Credentials } from './store/credentials.ts';
 import { ReadQueries } from './store/read-queries.ts';
 import { DEFAULT_RETENTION, Retention, type RetentionOptions } from './store/retention.ts';
+import { startRickshaws, type RickshawParts } from './rickshaws/rickshaw-service.ts';
+import { parseRickshawConfig, type RickshawConfigInput } from './rickshaws/rickshaw-config.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -42,6 +44,8 @@ export interface CentralOptions {
   commandTimeoutMs?: number;
   /** How long the central store keeps what (defaults in retention.ts); null turns the job off. */
   retention?: Partial<RetentionOptions> | null;
+  /** Service intervals, the odometer guard's daily limit, station notices (defaults in rickshaws/rickshaw-config.ts). */
+  rickshaws?: RickshawConfigInput;
 }
 
 export interface Central {
@@ -65,6 +69,8 @@ export interface Central {
   readonly ingester: Ingester;
   /** The embedded broker, when there is one (tests and the demo's in-process station use it). */
   readonly mqttServer?: MqttServer;
+  /** The rickshaw registry (names, services) and its notices to stations. */
+  readonly rickshaws: RickshawParts;
   close(): Promise<void>;
 }
 
@@ -86,10 +92,12 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     source?: IngestSource;
     mqtt?: MqttServer;
     retention?: Retention;
+    rickshaws?: RickshawParts;
   } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
       ['retention', parts.retention && (() => parts.retention?.stop())],
+      ['rickshaw notices', parts.rickshaws && (() => parts.rickshaws?.stop())],
       ['commands', parts.relay && (() => parts.relay?.close())],
       ['http', parts.http && (() => parts.http?.close())],
       ['ingester', parts.ingester && (() => parts.ingester?.close())],
@@ -110,11 +118,24 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     const credentials = new Credentials(db, () => clock.now());
     const rejections = new Rejections(metrics, child('validation'), clock);
     const { writer = 'worker', ...ingestOpts } = opts.ingest ?? {};
+    const rickshawConfig = parseRickshawConfig(opts.rickshaws);
     if (writer === 'worker') {
-      parts.worker = new WorkerWriter({ dataDir: opts.dataDir, batterySampleMs: ingestOpts.batterySampleMs });
+      parts.worker = new WorkerWriter({
+        dataDir: opts.dataDir,
+        batterySampleMs: ingestOpts.batterySampleMs,
+        rickshawMaxDailyKm: rickshawConfig.maxDailyKm,
+      });
       await parts.worker.started();
     }
-    const ingester = new Ingester({ db, clock, log: child('ingester'), metrics, worker: parts.worker, ...ingestOpts });
+    const ingester = new Ingester({
+      db,
+      clock,
+      log: child('ingester'),
+      metrics,
+      worker: parts.worker,
+      rickshawMaxDailyKm: rickshawConfig.maxDailyKm,
+      ...ingestOpts,
+    });
     parts.ingester = ingester;
 
     let mqttServer: MqttServer | undefined;
@@ -171,6 +192,25 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     parts.relay = relay;
     await relay.start();
     const sessions = new Sessions(() => clock.now());
+    const mechanic = mechanicRoutes({
+      credentials,
+      sessions,
+      relay,
+      queries,
+      now: () => clock.now(),
+      staleAfterMs,
+      log: child('http'),
+      metrics,
+    });
+    parts.rickshaws = startRickshaws({
+      db: db.db,
+      config: rickshawConfig,
+      clock,
+      log: child('rickshaws'),
+      relay,
+      mechanic,
+      online: (id) => queries.stations(clock.now(), staleAfterMs).some((s) => s.stationId === id && s.online),
+    });
     const http = await startHttpServer({
       host: opts.http.host,
       port: opts.http.port,
@@ -187,16 +227,8 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
           minutes: opts.retention?.minuteDays ?? DEFAULT_RETENTION.minuteDays,
         },
       },
-      mechanic: mechanicRoutes({
-        credentials,
-        sessions,
-        relay,
-        queries,
-        now: () => clock.now(),
-        staleAfterMs,
-        log: child('http'),
-        metrics,
-      }),
+      mechanic,
+      rickshaws: parts.rickshaws.routes,
     });
     parts.http = http;
     if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null)
@@ -220,6 +252,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       db,
       ingester,
       mqttServer,
+      rickshaws: parts.rickshaws,
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),

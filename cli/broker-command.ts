@@ -34,6 +34,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     dashboardDir: DASHBOARD_DIR,
     staleAfterMs: cfg.staleAfterMs,
     retention: cfg.retention,
+    rickshaws: cfg.rickshaws,
     logger: log,
   });
   onShutdown(log, () => central.close());

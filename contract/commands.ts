@@ -19,6 +19,12 @@ export const commandArgs = {
     minSocPct: z.number().min(1).max(100),
   }),
   'remove-booking': z.object({ id: z.string().min(1).max(64) }),
+  /** From the central side: a rickshaw's registry name and the German words of its due services, for the screen. */
+  'rickshaw-notice': z.object({
+    hwId: z.string().regex(/^[0-9a-f]{24}$/),
+    name: z.string().max(40).nullable(),
+    tasks: z.array(z.string().max(40)).max(16),
+  }),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;

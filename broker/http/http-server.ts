@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   extraRoutes?: ExtraRoutes;
   /** Login, logout and commands to stations (routes-mechanic.ts); answered before the read-only API. */
   mechanic?: ExtraRoutes;
+  /** The rickshaw API (broker/rickshaws/rickshaw-routes.ts). */
+  rickshaws?: ExtraRoutes;
 }
 
 export interface HttpServer {
@@ -46,6 +48,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
     if (opts.mechanic && (await opts.mechanic(req, res, url))) return;
+    if (opts.rickshaws && (await opts.rickshaws(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;
     if (url.pathname.startsWith('/api/')) return sendError(res, 404, 'not found');
     if (opts.dashboardDir && (await serveStatic(req, res, url, opts.dashboardDir))) return;

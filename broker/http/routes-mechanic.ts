@@ -36,7 +36,7 @@ const commandBodySchema = z.object({
 /** After this many failed logins from one address, it waits (doubling per further failure, at most 15 min). */
 const FREE_FAILURES = 5;
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -155,7 +155,7 @@ export function mechanicRoutes(deps: MechanicDeps) {
   }
 
   /** Handles the mechanic routes; false when the path is not one of them. */
-  return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname.replace(/\/+$/, '');
     const m = /^\/api\/stations\/([^/]+)\/commands\/([^/]+)$/.exec(path);
     const known = m !== null || path === '/api/login' || path === '/api/logout' || path === '/api/session';
@@ -184,5 +184,7 @@ export function mechanicRoutes(deps: MechanicDeps) {
       sendError(res, err.status, err.message);
     }
     return true;
-  };
+  }
+  // Other mechanic POSTs (rickshaw services) log in the same way and read bodies with the same limits.
+  return Object.assign(handle, { who, readJson });
 }

@@ -10,6 +10,7 @@
 
 import { telemetrySchema, type Telemetry } from '../../contract/messages.ts';
 import type { CentralDb, StationRow } from '../store/central-db.ts';
+import { RickshawWriter } from '../rickshaws/rickshaw-writer.ts';
 
 /**
  * A queued message as plain data. Its payload is either text (`payload`), or bytes `len` long at `off` in the
@@ -73,11 +74,17 @@ interface Touched {
 export class BatchWriter {
   private readonly lastSample = new Map<string, number>();
 
+  private readonly rickshaws: RickshawWriter;
+
   constructor(
     private readonly db: CentralDb,
     /** One stored history sample per battery per this interval (ms), taken from telemetry. */
     private readonly batterySampleMs = 5000,
-  ) {}
+    /** Most a rickshaw rides in a day (km): odometer readings past it are flagged (see rickshaws/odometer-guard.ts). */
+    rickshawMaxDailyKm?: number,
+  ) {
+    this.rickshaws = new RickshawWriter(db.db, rickshawMaxDailyKm);
+  }
 
   /** Writes the batch in one transaction; throws (nothing written, nothing acked) if the transaction fails. */
   write({ items, packed }: Batch): BatchResult {
@@ -145,6 +152,7 @@ export class BatchWriter {
       }
       if (item.t === 'data') {
         ingested[item.kind] += 1;
+        if (item.kind === 'event') this.rickshaws.applyPayload(item.stationId, payload);
         const cur = latest.get(item.stationId);
         if (item.kind === 'telemetry' && (!cur || item.seq > cur.seq))
           latest.set(item.stationId, { seq: item.seq, ts: item.ts, receivedAt: item.receivedAt, payload });

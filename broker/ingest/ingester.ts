@@ -33,6 +33,8 @@ export interface IngesterOptions {
   maxBatch?: number;
   /** One stored history sample per battery per this interval (ms), taken from telemetry. Default 5000. */
   batterySampleMs?: number;
+  /** Most a rickshaw rides in a day, km (odometer readings past it are flagged). Default 150. */
+  rickshawMaxDailyKm?: number;
   /** Write batches in this worker thread instead of inline (the worker opens its own connection to db.path). */
   worker?: WorkerWriter;
   /** With a worker: messages queued behind the batch in flight before writable() holds the publishers. Default 4 x maxBatch. */
@@ -76,7 +78,7 @@ export class Ingester {
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
     this.maxBatch = opts.maxBatch ?? 2000;
     this.maxQueued = opts.maxQueued ?? 4 * this.maxBatch;
-    this.inline = opts.worker ? null : new BatchWriter(opts.db, opts.batterySampleMs);
+    this.inline = opts.worker ? null : new BatchWriter(opts.db, opts.batterySampleMs, opts.rickshawMaxDailyKm);
     this.log = opts.log;
     const m = opts.metrics;
     m.counter(M.ingested, 'Messages stored centrally, by kind', [

@@ -9,6 +9,7 @@ import { BatchWriter, type Batch } from './batch-writer.ts';
 export interface WriteWorkerData {
   dataDir: string;
   batterySampleMs?: number;
+  rickshawMaxDailyKm?: number;
 }
 
 export type WorkerRequest = { id: number; batch: Batch } | { close: true };
@@ -19,7 +20,7 @@ const data = workerData as WriteWorkerData;
 const db = new CentralDb(data.dataDir);
 // Checkpoint every ~64 MiB of WAL rather than 4 MiB: fewer, larger copies back into the file (the WAL is reused).
 db.db.pragma('wal_autocheckpoint = 4096');
-const writer = new BatchWriter(db, data.batterySampleMs);
+const writer = new BatchWriter(db, data.batterySampleMs, data.rickshawMaxDailyKm);
 
 port.on('message', (req: WorkerRequest) => {
   if ('close' in req) {

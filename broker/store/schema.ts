@@ -1,6 +1,8 @@
 // The central store's tables. Messages are keyed by (station_id, seq) so a re-sent message is dropped by the key;
 // per-station counters live beside them so /api/stations and the ack need no scan of the message table.
 
+import { RICKSHAW_SCHEMA_SQL } from '../rickshaws/rickshaw-schema.ts';
+
 export const SCHEMA_VERSION = 2;
 
 /** Bucket widths of the down-sampled battery tables, ms. */
@@ -129,4 +131,5 @@ CREATE TABLE IF NOT EXISTS battery_samples (
 -- 1-minute and its 15-minute bucket as it is written, so a late backlog lands in the right bucket and nothing is
 -- counted twice (a sample is folded only when its insert was new). Averages are sum / n.
 ${AGGREGATES.map((a) => aggregateTable(a.table)).join('\n')}
+${RICKSHAW_SCHEMA_SQL}
 `;

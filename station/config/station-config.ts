@@ -7,6 +7,7 @@ import { readJsonConfig } from '../../lib/config-file.ts';
 import { stationIdSchema } from '../../contract/messages.ts';
 import { ioBoardConfigSchema } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { chargingConfigSchema } from '../charging/charging-config.ts';
+import { bayConfigSchema, bayConflicts } from '../bays/bay-config.ts';
 
 export { ConfigError };
 
@@ -118,10 +119,16 @@ export const stationConfigSchema = z
       )
       .default([])
       .describe('daily departure time per dock, local HH:MM (the charging budget utcOffsetMin applies)'),
+    bays: z.array(bayConfigSchema).max(64).default([]).describe('service bays: the rickshaws\' motor controllers'),
   })
   .superRefine(checkDockNumbers, {
     // Runs even when other fields have problems, so a repeated dock number shows in the same pass.
     when: () => true,
+  })
+  .superRefine((cfg, ctx) => {
+    // A bay polls on a line of its own: the charge loop's lines never wait behind it.
+    const dockPorts = new Set(cfg.docks.flatMap((d) => [d.bms.port, ...(d.charger.port ? [d.charger.port] : [])]));
+    for (const issue of bayConflicts(cfg.bays, dockPorts)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type StationConfig = z.infer<typeof stationConfigSchema>;
