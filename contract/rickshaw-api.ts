@@ -61,10 +61,24 @@ export const rickshawDetailSchema = rickshawSummarySchema.extend({
   firmware: rickshawFirmwareSchema.nullable(),
   lastReading: rickshawReadingSchema.extend({ ts: z.number().int() }).nullable(),
   /** Newest first. */
-  faults: z.array(z.object({ ts: z.number().int(), stationId: z.string(), bay: z.number().int(), code: z.number().int(), name: z.string() })),
+  faults: z.array(
+    z.object({
+      ts: z.number().int(),
+      stationId: z.string(),
+      bay: z.number().int(),
+      code: z.number().int(),
+      name: z.string(),
+    }),
+  ),
   /** Newest first. */
   serviceRecords: z.array(
-    z.object({ task: z.string(), at: z.number().int(), by: z.string(), odometerKm: z.number().nullable(), note: z.string() }),
+    z.object({
+      task: z.string(),
+      at: z.number().int(),
+      by: z.string(),
+      odometerKm: z.number().nullable(),
+      note: z.string(),
+    }),
   ),
   /** Odometer readings flagged and not taken as truth (backwards, or a jump past a day's ride), newest first. */
   anomalies: z.array(

@@ -40,7 +40,12 @@ export const rickshawFirmwareSchema = z.object({
 /** Why a visit ended: the controller stopped answering, the bay's line went away, or another controller answered. */
 export const RICKSHAW_LEFT_REASONS = ['no-answer', 'line-lost', 'id-changed', 'station-stopped'] as const;
 
-export const RICKSHAW_EVENT_TYPES = ['rickshaw-arrived', 'rickshaw-reading', 'rickshaw-fault', 'rickshaw-left'] as const;
+export const RICKSHAW_EVENT_TYPES = [
+  'rickshaw-arrived',
+  'rickshaw-reading',
+  'rickshaw-fault',
+  'rickshaw-left',
+] as const;
 export type RickshawEventType = (typeof RICKSHAW_EVENT_TYPES)[number];
 
 const visit = { bay: bayNumberSchema, hwId: rickshawHwIdSchema };
@@ -72,7 +77,9 @@ export const isRickshawEventType = (type: string): type is RickshawEventType =>
  * A station event read as a rickshaw event: null for other event types, an error for a rickshaw event whose data
  * does not fit (the broker counts those; the event itself is still stored as an ordinary event).
  */
-export function readRickshawEvent(ev: StationEvent): { ok: true; event: RickshawEvent } | { ok: false; error: string } | null {
+export function readRickshawEvent(
+  ev: StationEvent,
+): { ok: true; event: RickshawEvent } | { ok: false; error: string } | null {
   if (!isRickshawEventType(ev.type)) return null;
   const r = rickshawEventSchema.safeParse(ev);
   if (r.success) return { ok: true, event: r.data };

@@ -59,7 +59,8 @@ export function advanceOdometer(prev: OdometerState, input: OdometerInput, maxDa
   if (input.controllerOdometerKm !== null) {
     const now = input.controllerOdometerKm;
     if (prev.odometerKm === null) state.odometerKm = now;
-    else if (prev.lastControllerKm === null) delta = 0; // first reading of this source: a new base, nothing added
+    else if (prev.lastControllerKm === null)
+      delta = 0; // first reading of this source: a new base, nothing added
     else {
       delta = now - prev.lastControllerKm;
       if (delta < -EPSILON_KM)
@@ -67,10 +68,12 @@ export function advanceOdometer(prev: OdometerState, input: OdometerInput, maxDa
     }
   } else if (input.tachoKm !== null) {
     const now = input.tachoKm;
-    if (prev.odometerKm === null) state.odometerKm = now; // first sight: all since boot counts
+    if (prev.odometerKm === null)
+      state.odometerKm = now; // first sight: all since boot counts
     else if (prev.lastTachoKm === null) delta = 0;
     else if (now >= prev.lastTachoKm - EPSILON_KM) delta = Math.max(0, now - prev.lastTachoKm);
-    else if (now <= allowance) delta = now; // the controller restarted (pack out): ridden since its boot
+    else if (now <= allowance)
+      delta = now; // the controller restarted (pack out): ridden since its boot
     else anomaly = { kind: 'backwards', detail: `tachometer ${fmt(prev.lastTachoKm)} -> ${fmt(now)}, no restart` };
   }
 

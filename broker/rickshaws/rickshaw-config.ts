@@ -36,7 +36,9 @@ export const rickshawConfigSchema = z
       .min(0)
       .max(10)
       .default(0.1)
-      .describe('a due task turns overdue this fraction of its interval later (0.1: brakes every 500 km, overdue at 550)'),
+      .describe(
+        'a due task turns overdue this fraction of its interval later (0.1: brakes every 500 km, overdue at 550)',
+      ),
     maxDailyKm: z
       .number()
       .positive()

@@ -53,7 +53,10 @@ export class RickshawNotifier {
           const r = await relay.send(n.stationId, 'rickshaw-notice', { args }, 'central');
           if (r.answered && r.result.ok) this.sent.set(key, text);
         } catch (err) {
-          log.warn({ stationId: n.stationId, err: err instanceof Error ? err.message : String(err) }, 'notice not sent');
+          log.warn(
+            { stationId: n.stationId, err: err instanceof Error ? err.message : String(err) },
+            'notice not sent',
+          );
         }
       }),
     );

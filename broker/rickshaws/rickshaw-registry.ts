@@ -99,8 +99,7 @@ export class RickshawRegistry {
     if (unknown.length > 0)
       throw new RegistryError(400, `unknown task ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
     const row = this.db.prepare('SELECT odometer_km AS km FROM rickshaws WHERE hw_id = ?').get(hwId) as
-      | { km: number | null }
-      | undefined;
+      { km: number | null } | undefined;
     if (!row) throw new RegistryError(404, 'no such rickshaw');
     const insert = this.db.prepare(
       'INSERT INTO rickshaw_services (hw_id, task, at, by_user, odometer_km, note) VALUES (?, ?, ?, ?, ?, ?)',
@@ -146,7 +145,9 @@ export class RickshawRegistry {
           ? { stationId: r.lastStation, bay: r.lastBay, ts: r.lastSeen }
           : null,
       fault:
-        r.faultCode !== 0 ? { code: r.faultCode, name: r.faultName ?? `UNKNOWN_${r.faultCode}`, ts: r.faultTs ?? 0 } : null,
+        r.faultCode !== 0
+          ? { code: r.faultCode, name: r.faultName ?? `UNKNOWN_${r.faultCode}`, ts: r.faultTs ?? 0 }
+          : null,
       serviceState: worstState(services.map((s) => s.state)),
       services,
     };

@@ -28,7 +28,9 @@ function statements(db: Database) {
       fault_ts = CASE WHEN fault_code = @faultCode THEN fault_ts ELSE @readingTs END WHERE hw_id = @hwId`),
     seen: p(`UPDATE rickshaws SET last_station = ?, last_bay = ?, last_seen = ?, present = ? WHERE hw_id = ?`),
     firmware: p('UPDATE rickshaws SET firmware = ? WHERE hw_id = ?'),
-    fault: p(`INSERT OR IGNORE INTO rickshaw_faults (hw_id, ts, station_id, bay, code, name) VALUES (?, ?, ?, ?, ?, ?)`),
+    fault: p(
+      `INSERT OR IGNORE INTO rickshaw_faults (hw_id, ts, station_id, bay, code, name) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
     anomaly: p(`INSERT INTO rickshaw_anomalies (hw_id, ts, station_id, kind, detail) VALUES (?, ?, ?, ?, ?)`),
   };
 }

@@ -145,7 +145,10 @@ export class BayReader {
     if (!fw.uuid) {
       this.counters.noId++;
       if (this.counters.noId === 1)
-        this.opts.log.warn({ bay: this.bay, fw: `${fw.major}.${fw.minor}` }, 'controller answers without a hardware id');
+        this.opts.log.warn(
+          { bay: this.bay, fw: `${fw.major}.${fw.minor}` },
+          'controller answers without a hardware id',
+        );
       return;
     }
     const reading = await this.read();

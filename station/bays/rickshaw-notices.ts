@@ -46,7 +46,6 @@ export class RickshawNotices {
     this.central.set(hwId.toLowerCase(), notice);
   }
 
-
   /** Each docked rickshaw with what to tell the trainee, by bay. */
   shown(readingOf: (bay: number) => RickshawReading | null): BayShown[] {
     const out: BayShown[] = [];

@@ -119,7 +119,7 @@ export const stationConfigSchema = z
       )
       .default([])
       .describe('daily departure time per dock, local HH:MM (the charging budget utcOffsetMin applies)'),
-    bays: z.array(bayConfigSchema).max(64).default([]).describe('service bays: the rickshaws\' motor controllers'),
+    bays: z.array(bayConfigSchema).max(64).default([]).describe("service bays: the rickshaws' motor controllers"),
   })
   .superRefine(checkDockNumbers, {
     // Runs even when other fields have problems, so a repeated dock number shows in the same pass.

@@ -174,7 +174,13 @@ describe('rickshaw service intervals', () => {
     });
     // The other interval is untouched.
     expect(service(d, 'full-check')?.state).toBe('overdue');
-    expect(d.serviceRecords[0]).toMatchObject({ task: 'brakes', by: 'mech', at: now, odometerKm: 650, note: 'pads changed' });
+    expect(d.serviceRecords[0]).toMatchObject({
+      task: 'brakes',
+      by: 'mech',
+      at: now,
+      odometerKm: 650,
+      note: 'pads changed',
+    });
     // Riding on counts from the service.
     const later = await ride(700, T0 + 100 * DAY);
     expect(service(later, 'brakes')).toMatchObject({ kmSince: 50, state: 'ok' });
