@@ -6,6 +6,7 @@ import { ManualClock } from '../../lib/manual-clock.ts';
 import { encodeRead, encodeResponse, asResponse, type JbdRawFrame } from '../jbd/jbd-codec.ts';
 import { JbdDecoder } from '../jbd/jbd-decoder.ts';
 import { createMemoryLink } from '../transports/memory-transport.ts';
+import { CodecError } from '../codec/codec-error.ts';
 import { BusError, RequestBus, type BusRequest } from './request-bus.ts';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -141,5 +142,74 @@ describe('RequestBus', () => {
     link.host.hangUp();
     expect(await a).toMatchObject({ code: 'CLOSED' });
     expect(await b).toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('fails a reply with a bad checksum at once, as BAD_CHECKSUM, without waiting for the timeout', async () => {
+    const { bus, req, link } = await setup();
+    const a = bus.request(req(1)).catch((e: unknown) => e);
+    await tick();
+    const bad = encodeResponse(1, Buffer.from([1]));
+    bad.writeUInt8((bad[bad.length - 2] ?? 0) ^ 1, bad.length - 2);
+    await link.device.write(bad);
+    const err = await a;
+    expect(err).toMatchObject({ code: 'BAD_CHECKSUM', device: 'dev', request: 'read 1' });
+    expect(String(err)).toContain('bad checksum');
+    expect(bus.countersFor('dev').snapshot()).toMatchObject({ crcErrors: 1, badChecksumReplies: 1, timeouts: 0 });
+  });
+
+  it('names half a reply a bad length when the time runs out', async () => {
+    const { bus, req, link, clock } = await setup();
+    const a = bus.request(req(1)).catch((e: unknown) => e);
+    await tick();
+    await link.device.write(encodeResponse(1, Buffer.from([1])).subarray(0, 5));
+    await tick();
+    await tick();
+    clock.advance(100);
+    expect(await a).toMatchObject({ code: 'BAD_LENGTH' });
+    expect(String(await a)).toContain('5 bytes of an incomplete reply');
+    expect(bus.countersFor('dev').snapshot()).toMatchObject({ badLengthReplies: 1, timeouts: 0 });
+  });
+
+  it('asks a failed exchange once more when its deadline leaves room, and only once', async () => {
+    const { bus, req, link, clock, seen, answer } = await setup();
+    const bad = encodeResponse(1, Buffer.from([1]));
+    bad.writeUInt8((bad[bad.length - 2] ?? 0) ^ 1, bad.length - 2);
+    const a = bus.request({ ...req(1), retryUntil: clock.now() + 500 });
+    await tick();
+    await link.device.write(bad);
+    await tick();
+    await tick();
+    await tick();
+    expect(seen).toEqual([1, 1]);
+    await answer(1);
+    await expect(a).resolves.toBe(1);
+    expect(bus.countersFor('dev').snapshot()).toMatchObject({ retries: 1, badChecksumReplies: 1, responses: 1 });
+
+    // Twice bad: the second failure is final.
+    const b = bus.request({ ...req(1), retryUntil: clock.now() + 500 }).catch((e: unknown) => e);
+    await tick();
+    await link.device.write(bad);
+    await tick();
+    await tick();
+    await tick();
+    await link.device.write(bad);
+    expect(await b).toMatchObject({ code: 'BAD_CHECKSUM' });
+    expect(bus.countersFor('dev').retries).toBe(2);
+  });
+
+  it('does not retry when the timeout no longer fits before the deadline, nor a device refusal', async () => {
+    const { bus, req, clock, link } = await setup();
+    const late = bus.request({ ...req(1), retryUntil: clock.now() + 150 }).catch((e: unknown) => e);
+    await tick();
+    clock.advance(100);
+    expect(await late).toMatchObject({ code: 'TIMEOUT' });
+    const refused = bus
+      .request({ ...req(2), retryUntil: clock.now() + 10_000, match: () => new CodecError('BAD_STATUS', 'jbd', 'no') })
+      .catch((e: unknown) => e);
+    await tick();
+    await tick();
+    await link.device.write(encodeResponse(2, Buffer.from([2]), 0x80));
+    expect(await refused).toMatchObject({ code: 'DEVICE_ERROR' });
+    expect(bus.countersFor('dev').snapshot()).toMatchObject({ retries: 0, timeouts: 1, deviceErrors: 1 });
   });
 });

@@ -195,8 +195,8 @@ describe('RidenDriver', () => {
     rig.server.corruptNextReplies = 1;
     const p = settle(d.read());
     await rig.clock.advanceAsync(250, 25);
-    expect(await p).toMatchObject({ ok: false, e: { code: 'TIMEOUT' } });
-    expect(d.counters()).toMatchObject({ crcErrors: 1, timeouts: 1 });
+    expect(await p).toMatchObject({ ok: false, e: { code: 'BAD_CHECKSUM' } });
+    expect(d.counters()).toMatchObject({ crcErrors: 1, badChecksumReplies: 1, timeouts: 0 });
     await expect(d.read()).resolves.toMatchObject({ voltageV: 51.23 });
   });
 

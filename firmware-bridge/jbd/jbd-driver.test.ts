@@ -62,13 +62,14 @@ describe('JBD driver over the mock serial binding', () => {
     expect(r.protection).toContain('mosfet-software-lock');
   });
 
-  it('counts CRC errors and times out with the device and request named', async () => {
+  it('fails a reply with a bad checksum as BAD_CHECKSUM at once, naming device and request', async () => {
     const { dock, driver } = await setup();
     dock.bmsFaults.set('crc-errors');
     const err = await driver.readBasicInfo().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BusError);
-    expect(err).toMatchObject({ code: 'TIMEOUT', device: 'dock-1/bms', request: 'read 0x03 basic info' });
-    expect(driver.counters().crcErrors).toBe(1);
+    expect(err).toMatchObject({ code: 'BAD_CHECKSUM', device: 'dock-1/bms', request: 'read 0x03 basic info' });
+    expect(String(err)).toContain('bad checksum');
+    expect(driver.counters()).toMatchObject({ crcErrors: 1, badChecksumReplies: 1, timeouts: 0 });
     dock.bmsFaults.clear();
     await expect(driver.readCells()).resolves.toHaveLength(13);
   });

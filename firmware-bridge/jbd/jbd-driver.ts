@@ -20,6 +20,11 @@ export interface JbdDriverOptions {
   device: string;
   /** Per-request reply timeout; a 9600-baud reply of 40 bytes takes ~42 ms on the wire. Default 300 ms. */
   timeoutMs?: number;
+  /**
+   * A read's time budget, ms (the poll period): an exchange of it that fails is asked once more while its timeout
+   * still fits in the budget. Absent: no retry.
+   */
+  retryWithinMs?: number;
 }
 
 export class JbdBmsDriver implements BmsDriver {
@@ -30,7 +35,7 @@ export class JbdBmsDriver implements BmsDriver {
 
   constructor(
     private readonly bus: RequestBus,
-    opts: JbdDriverOptions,
+    private readonly opts: JbdDriverOptions,
   ) {
     this.device = opts.device;
     this.timeoutMs = opts.timeoutMs ?? 300;
@@ -42,6 +47,7 @@ export class JbdBmsDriver implements BmsDriver {
     bytes: Buffer,
     parse: (data: Buffer) => Decoded<T>,
     priority: Priority = 'normal',
+    retryUntil?: number,
   ): Promise<T> {
     const req: BusRequest<JbdRawFrame, T> = {
       device: this.device,
@@ -50,6 +56,7 @@ export class JbdBmsDriver implements BmsDriver {
       decoder: this.decoder,
       timeoutMs: this.timeoutMs,
       priority,
+      ...(retryUntil === undefined ? {} : { retryUntil }),
       match: (f) => {
         const r = asResponse(f);
         if (r.reg !== reg) return undefined;
@@ -62,19 +69,25 @@ export class JbdBmsDriver implements BmsDriver {
     return this.bus.request(req);
   }
 
-  readBasicInfo(): Promise<JbdBasicInfo> {
-    return this.exchange('read 0x03 basic info', JbdReg.basicInfo, encodeRead(JbdReg.basicInfo), decodeBasicInfo);
+  readBasicInfo(retryUntil?: number): Promise<JbdBasicInfo> {
+    const req = encodeRead(JbdReg.basicInfo);
+    return this.exchange('read 0x03 basic info', JbdReg.basicInfo, req, decodeBasicInfo, 'normal', retryUntil);
   }
 
-  readCells(): Promise<number[]> {
-    return this.exchange('read 0x04 cells', JbdReg.cells, encodeRead(JbdReg.cells), decodeCells);
+  readCells(retryUntil?: number): Promise<number[]> {
+    return this.exchange('read 0x04 cells', JbdReg.cells, encodeRead(JbdReg.cells), decodeCells, 'normal', retryUntil);
   }
 
-  readHardwareId(): Promise<string> {
-    return this.exchange('read 0x05 hardware id', JbdReg.hardware, encodeRead(JbdReg.hardware), (d) => ({
-      ok: true,
-      value: decodeHardwareId(d),
-    }));
+  readHardwareId(retryUntil?: number): Promise<string> {
+    const parse = (d: Buffer): Decoded<string> => ({ ok: true, value: decodeHardwareId(d) });
+    return this.exchange(
+      'read 0x05 hardware id',
+      JbdReg.hardware,
+      encodeRead(JbdReg.hardware),
+      parse,
+      'normal',
+      retryUntil,
+    );
   }
 
   async setChargeFet(on: boolean, dischargeOn = true): Promise<void> {
@@ -88,11 +101,13 @@ export class JbdBmsDriver implements BmsDriver {
   }
 
   async read(): Promise<BmsReading> {
-    if (this.hardwareId === null) this.hardwareId = await this.readHardwareId();
+    const budget = this.opts.retryWithinMs;
+    const until = budget === undefined ? undefined : this.bus.now() + budget;
+    if (this.hardwareId === null) this.hardwareId = await this.readHardwareId(until);
     // Cells first, basic info last: the protection flags in basic info are the most urgent part of the reading,
     // so they reach the station the moment they are on the wire, not one more exchange later.
-    const cellsV = await this.readCells();
-    const info = await this.readBasicInfo();
+    const cellsV = await this.readCells(until);
+    const info = await this.readBasicInfo(until);
     return {
       id: this.hardwareId,
       voltageV: info.voltageV,

@@ -93,8 +93,9 @@ describe('VescDriver (scripted device)', () => {
     await check;
   });
 
-  it('reports a malformed reply as a BAD_REPLY, not as an error the device reported', async () => {
+  it('reports a reply too short for its kind as BAD_LENGTH, not as an error the device reported', async () => {
     const { driver } = await setup(() => encodeVescPacket(Buffer.from([4, 1, 2, 3])));
-    await expect(driver.readValues()).rejects.toMatchObject({ code: 'BAD_REPLY' });
+    await expect(driver.readValues()).rejects.toMatchObject({ code: 'BAD_LENGTH' });
+    expect(driver.counters()).toMatchObject({ badLengthReplies: 1, deviceErrors: 0 });
   });
 });

@@ -154,7 +154,8 @@ export class VescDriver {
         });
       } catch (err) {
         last = err;
-        if (!(err instanceof BusError && err.code === 'TIMEOUT')) throw err;
+        // The line lost or garbled the answer: ask again. A refusal or a closed line is final.
+        if (!(err instanceof BusError && ['TIMEOUT', 'BAD_CHECKSUM', 'BAD_LENGTH'].includes(err.code))) throw err;
       }
     }
     throw last;

@@ -99,11 +99,18 @@ export async function createStationDevices(
   const docks = config.docks.map((dc): DockDevices => {
     const dlog = log.child({ dock: dc.dock });
     const bmsLine = lineFor(dc.bms.port, dc.bms.baudRate);
-    const bms = new JbdBmsDriver(bmsLine.bus, { device: `dock-${dc.dock}/bms`, timeoutMs: dc.bms.timeoutMs });
+    // A noisy line costs an exchange, not the reading: each exchange and then the whole read get one more try
+    // within the poll period, where the time allows.
+    const bms = new JbdBmsDriver(bmsLine.bus, {
+      device: `dock-${dc.dock}/bms`,
+      timeoutMs: dc.bms.timeoutMs,
+      retryWithinMs: config.pollIntervalMs,
+    });
     const bmsPoller = new DevicePoller(bms.device, () => bms.read(), {
       clock,
       log: dlog,
       periodMs: config.pollIntervalMs,
+      retryMinMs: dc.bms.timeoutMs,
     });
     bmsLine.onLost.push(() => {
       bmsPoller.liveness.lineLost('line closed');
@@ -128,6 +135,7 @@ export async function createStationDevices(
           clock,
           log: dlog,
           periodMs: config.pollIntervalMs,
+          retryMinMs: cc.timeoutMs,
         })
       : null;
     if (chargerPoller && cc.port)

@@ -78,17 +78,18 @@ describe('fault injection seen through the station drivers', () => {
     expect(d.bms.counters().timeouts).toBe(0);
   });
 
-  it('crc-errors: replies arrive with a bad CRC, counted, and the request times out', async () => {
+  it('crc-errors: replies arrive with a bad CRC, counted, and the request fails as a bad checksum', async () => {
     const rig = await ready();
     const d = rig.drivers(2);
     await rig.faults.inject(2, 'crc-errors');
     await rig.faults.inject(2, 'crc-errors', 'charger');
     const bmsErr = await failure(d.bms.readBasicInfo());
     expect(bmsErr).toBeInstanceOf(BusError);
-    expect(bmsErr).toMatchObject({ code: 'TIMEOUT', device: 'dock-2/bms' });
+    expect(bmsErr).toMatchObject({ code: 'BAD_CHECKSUM', device: 'dock-2/bms' });
     expect(d.bms.counters().crcErrors).toBeGreaterThan(0);
+    expect(d.bms.counters().timeouts).toBe(0);
     expect(await failure(d.charger?.read() ?? Promise.resolve())).toMatchObject({
-      code: 'TIMEOUT',
+      code: 'BAD_CHECKSUM',
       device: 'dock-2/charger',
     });
     expect(d.charger?.counters().crcErrors).toBeGreaterThan(0);
