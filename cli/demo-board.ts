@@ -12,7 +12,7 @@ const COLOUR: Record<string, LedColour> = { green: 'green', red: 'red', amber: '
  * panel) onto the station's virtual board pin, pressed and released as a finger would.
  */
 export function mirrorBoard(
-  board: IoBoard,
+  board: Pick<IoBoard, 'snapshot' | 'virtual'>,
   model: IoBoardModel,
   clock: Clock,
   buttonPins: Record<string, number>,

@@ -214,6 +214,11 @@ export class IoBoard {
     return () => button.removeListener(event, safe);
   }
 
+  /** Resolves once the board answers a round trip, so everything written before it has been carried out. */
+  ping(): Promise<void> {
+    return this.created.ping?.() ?? Promise.resolve();
+  }
+
   /** What the station last asked for: each LED's colour and pattern and the four lines (for GET /api/sim). */
   snapshot(): { leds: Record<string, LedSetting>; lines: string[] } {
     const leds: Record<string, LedSetting> = {};

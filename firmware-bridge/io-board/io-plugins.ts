@@ -37,6 +37,8 @@ export interface CreatedIo {
   virtual: VirtualIo | null;
   /** Releases what the IO holds (the serial port); johnny-five has no close of its own. */
   close(): Promise<void>;
+  /** Resolves on the board's answer to a round trip (Firmata: its version); absent where there is no wire. */
+  ping?: () => Promise<void>;
 }
 
 type Ctor = new (...args: unknown[]) => object;
@@ -103,6 +105,30 @@ function usedPins(cfg: IoBoardConfig): Array<number | string> {
 const gpioNumber = (p: number | string): number =>
   typeof p === 'number' ? p : Number(/^(?:GPIO)?(\d+)$/i.exec(p)?.[1] ?? Number.NaN);
 
+interface FirmataIo {
+  reportVersion(cb: () => void): void;
+  queryFirmware(cb: () => void): void;
+  on(event: 'error', cb: (err: unknown) => void): void;
+  removeAllListeners(event: 'error'): void;
+}
+
+/**
+ * Releases the serial port. Writes still pending on a line the board stopped reading (a hung board) are cancelled by
+ * the close and come back as 'error' events (BindingsError: Canceled); nobody waits for them any more, so they are
+ * absorbed here instead of crashing the daemon as unhandled errors.
+ */
+function closeFirmataPort(port: SerialPort, firmata: FirmataIo): Promise<void> {
+  const absorb = () => {};
+  port.on('error', absorb);
+  // johnny-five re-emits the IO's errors on its Board, whose listeners the closing IoBoard has already removed.
+  firmata.removeAllListeners('error');
+  firmata.on('error', absorb);
+  return new Promise<void>((resolve) => {
+    if (!port.isOpen) return resolve();
+    port.close(() => resolve());
+  });
+}
+
 export async function createIo(
   cfg: IoBoardConfig,
   clock: Clock,
@@ -120,15 +146,21 @@ export async function createIo(
       // exports a module object, so we open the port ourselves and hand Firmata the open stream.
       const Firmata = pickCtor(await loadPlugin('firmata', importer), 'firmata', 'Board');
       const port = new SerialPort({ path: io.port, baudRate: io.baudRate });
-      const firmata = new Firmata(port);
+      const firmata = new Firmata(port) as FirmataIo;
+      // serialport discards what arrived before it opened, so a board that booted earlier has already sent its
+      // version and firmata.js would wait its 5 s before asking. Ask at once: a running board answers in
+      // milliseconds; a booting one ignores the question and announces itself when its firmware starts.
+      port.once('open', () => {
+        firmata.reportVersion(() => {});
+        firmata.queryFirmware(() => {});
+      });
+      // Version answers cannot be told apart, so pings go one at a time: each resolves on the answer to its own.
+      let pings = Promise.resolve();
       return {
         io: firmata,
         virtual: null,
-        close: () =>
-          new Promise<void>((resolve) => {
-            if (!port.isOpen) return resolve();
-            port.close(() => resolve());
-          }),
+        close: () => closeFirmataPort(port, firmata),
+        ping: () => (pings = pings.then(() => new Promise<void>((resolve) => firmata.reportVersion(() => resolve())))),
       };
     }
     case 'linux-io': {

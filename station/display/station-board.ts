@@ -3,7 +3,7 @@
 
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.ts';
-import { IoBoard } from '../../firmware-bridge/io-board/io-board.ts';
+import { IoBoardKeeper } from '../../firmware-bridge/io-board/io-board-keeper.ts';
 import type { IoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
 import type { ChargeController } from '../charging/charge-controller.ts';
 import type { DockView } from '../charging/charging-types.ts';
@@ -13,7 +13,7 @@ import type { DisplayDock } from './station-display.ts';
 
 export class StationBoard {
   private constructor(
-    readonly board: IoBoard,
+    readonly board: IoBoardKeeper,
     private readonly display: DisplayLoop,
     private readonly charset: IoBoardConfig['lcd']['charset'],
   ) {}
@@ -22,9 +22,11 @@ export class StationBoard {
     cfg: IoBoardConfig,
     deps: { clock: Clock; log: Logger; controller: ChargeController; views: () => DockView[] },
   ): Promise<StationBoard> {
-    const board = await IoBoard.open(cfg, {
+    // The keeper reopens a board that went away (unplugged, reset) and paints it again.
+    const board = await IoBoardKeeper.open(cfg, {
       clock: deps.clock,
       onError: (err) => deps.log.warn({ err: String(err) }, 'io board error'),
+      onStatus: (up, detail) => (up ? deps.log.info(detail) : deps.log.warn(detail)),
     });
     board.onButton('acknowledge', 'press', () => {
       for (const v of deps.views()) {
