@@ -233,6 +233,7 @@ async function measureEmbedded(): Promise<number> {
   const central = await startCentral({
     dataDir: dir,
     mqtt: { host: '127.0.0.1', port: 0 },
+    mqttLimits: { maxConnectionsPerAddress: 1000 }, // every bench station connects from 127.0.0.1
     http: { host: '127.0.0.1', port: 0 },
     logger: pino({ level: 'warn' }),
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError, parseConfig } from '../lib/config-error.ts';
 import { readJsonConfig } from '../lib/config-file.ts';
 import { rickshawConfigSchema } from './rickshaws/rickshaw-config.ts';
+import { mqttLimitsSchema } from './mqtt/limits.ts';
 
 const listen = (defaultPort: number) =>
   z.object({
@@ -149,6 +150,9 @@ export const brokerConfigSchema = z.object({
   rickshaws: rickshawConfigSchema
     .prefault({})
     .describe('service intervals, the odometer guard, notices to stations (broker/rickshaws/rickshaw-config.ts)'),
+  mqttLimits: mqttLimitsSchema
+    .prefault({})
+    .describe('embedded broker: packet sizes, connect timeout, caps on connections (in total and per address)'),
 });
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;

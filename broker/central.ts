@@ -16,6 +16,7 @@ import { ExternalSource, embeddedSource, redact, type IngestSink, type IngestSou
 import { Metrics } from './metrics/metrics.ts';
 import { AccessControl } from './mqtt/access-control.ts';
 import { startMqttServer, type MqttServer } from './mqtt/mqtt-server.ts';
+import type { MqttLimits } from './mqtt/limits.ts';
 import { CentralDb } from './store/central-db.ts';
 import { Credentials } from './store/credentials.ts';
 import { ReadQueries } from './store/read-queries.ts';
@@ -40,6 +41,8 @@ export interface CentralOptions {
   staleAfterMs?: number;
   /** writer 'worker' (default): SQLite batch writes in a worker thread, off the broker's event loop; 'inline': in it. */
   ingest?: { flushIntervalMs?: number; maxBatch?: number; batterySampleMs?: number; writer?: 'worker' | 'inline' };
+  /** The embedded broker's packet sizes, connect timeout and connection caps (defaults in mqtt/limits.ts). */
+  mqttLimits?: Partial<MqttLimits>;
   /** How long a station has to answer a mechanic's command (ms). Default 10 000. */
   commandTimeoutMs?: number;
   /** How long the central store keeps what (defaults in retention.ts); null turns the job off. */
@@ -167,6 +170,8 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
         log: child('mqtt'),
         onMessage: (v, raw) => handler(v, raw),
         writable: () => ingester.writable(),
+        limits: opts.mqttLimits,
+        clock,
       });
       parts.mqtt = mqttServer;
       source = embeddedSource(mqttServer, (h) => (handler = h));
@@ -232,7 +237,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     });
     parts.http = http;
     if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null)
-      mqttServer.attachWebSocket(http.server, opts.mqtt.websocketPath ?? '/mqtt');
+      http.onUpgrade(opts.mqtt.websocketPath ?? '/mqtt', mqttServer.webSocketUpgrade());
 
     log.info(
       {

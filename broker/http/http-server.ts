@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { sendError, sendJson, sendText } from './respond.ts';
 import { handleApi, type ApiDeps } from './routes-api.ts';
 import { serveStatic } from './routes-static.ts';
+import { Upgrades, type UpgradeHandler } from './upgrades.ts';
 
 /** Returns true when it answered the request; false passes it on to the API and static files. */
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
 export interface HttpServer {
   readonly port: number;
   readonly server: Server;
+  /** Serves upgrade requests (WebSocket) on `path`; upgrades to any other path are answered 404 and closed. */
+  onUpgrade(path: string, handler: UpgradeHandler): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       else res.destroy();
     });
   });
+  metrics.counter(
+    'rikscha_http_upgrades_refused_total',
+    'HTTP upgrade requests to a path nobody serves (answered 404 and closed)',
+  );
+  const upgrades = new Upgrades(() => metrics.inc('rikscha_http_upgrades_refused_total'));
+  upgrades.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -79,6 +88,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   return {
     port,
     server,
+    onUpgrade: (path, handler) => upgrades.add(path, handler),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

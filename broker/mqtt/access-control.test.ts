@@ -95,17 +95,42 @@ describe('authentication', () => {
     });
   });
   it('lets viewers in over WebSocket, but not stations', async () => {
-    expect(await acl.authenticate('web-1', 'viewer', Buffer.from(viewerPw), 'ws')).toEqual({ ok: true, identity: V });
+    expect(await acl.authenticate('viewer:web-1', 'viewer', Buffer.from(viewerPw), 'ws')).toEqual({
+      ok: true,
+      identity: V,
+    });
     expect(await acl.authenticate('st-a', 'st-a', Buffer.from(stationPw), 'ws')).toMatchObject({
       ok: false,
       returnCode: 5,
     });
   });
   it('knows the internal ingester identity', async () => {
-    expect(await acl.authenticate('ing', 'ingest', Buffer.from('internal-secret'), 'tcp')).toEqual({
+    expect(await acl.authenticate('ingest:1', 'ingest', Buffer.from('internal-secret'), 'tcp')).toEqual({
       ok: true,
       identity: I,
     });
-    expect(await acl.authenticate('ing', 'ingest', Buffer.from('internal-secreT'), 'tcp')).toMatchObject({ ok: false });
+    expect(await acl.authenticate('ingest', 'ingest', Buffer.from('internal-secreT'), 'tcp')).toMatchObject({
+      ok: false,
+    });
+  });
+  it("binds every login's client ids to its name: a viewer cannot take a station's (or another user's) id", async () => {
+    const pw = Buffer.from(viewerPw);
+    for (const id of ['st-a', 'viewer2', 'viewerx', 'ingest', 'mqttjs_1234', 'viewer-1'])
+      expect(await acl.authenticate(id, 'viewer', pw, 'tcp')).toMatchObject({
+        ok: false,
+        returnCode: 2,
+        reason: 'client_id_mismatch',
+      });
+    for (const id of ['viewer', 'viewer:', 'viewer:phone'])
+      expect(await acl.authenticate(id, 'viewer', pw, 'tcp')).toEqual({ ok: true, identity: V });
+    // An empty client id: the broker made one up, which cannot be anybody else's.
+    expect(await acl.authenticate('aedes_x', 'viewer', pw, 'tcp', { generatedId: true })).toEqual({
+      ok: true,
+      identity: V,
+    });
+    expect(await acl.authenticate('ing', 'ingest', Buffer.from('internal-secret'), 'tcp')).toMatchObject({
+      ok: false,
+      reason: 'client_id_mismatch',
+    });
   });
 });

@@ -7,6 +7,9 @@
 //   ingester (internal identity, for an ingester process connecting as a client): subscribes under rikscha/v1/,
 //            publishes acks only.
 // Anonymous clients are refused; nothing may publish under $SYS/; over WebSocket only viewers are let in.
+// Client ids are bound to logins, so no login can end another's session (a second CONNECT with a client id takes
+// that id's session over): a station uses its station id; every other login its user name, `<user>:<anything>`
+// (':' is in no station id or user name), or an empty id (the broker then picks a random one).
 
 import { timingSafeEqual } from 'node:crypto';
 import { TOPIC_ROOT, parseTopic } from '../../contract/topics.ts';
@@ -46,6 +49,8 @@ export class AccessControl {
     username: string | undefined,
     password: Buffer | undefined,
     transport: 'tcp' | 'ws',
+    /** generatedId: the client sent an empty id and the broker made one up (random, so nobody else's). */
+    ctx: { generatedId?: boolean; address?: string } = {},
   ): Promise<AuthResult> {
     if (!username) return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'anonymous' };
     const pw = password?.toString('utf8') ?? '';
@@ -64,9 +69,8 @@ export class AccessControl {
     }
     if (!identity) return { ok: false, returnCode: CONNACK.BAD_USERNAME_OR_PASSWORD, reason: 'bad_credentials' };
     // A station is its client id: that is what makes the broker drop a stale second session of the same station.
-    if (identity.role === 'station' && clientId !== identity.stationId) {
+    if (!ownsClientId(identity, clientId, ctx.generatedId === true))
       return { ok: false, returnCode: CONNACK.IDENTIFIER_REJECTED, reason: 'client_id_mismatch' };
-    }
     if (transport === 'ws' && identity.role !== 'viewer')
       return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'role_not_allowed_on_transport' };
     return { ok: true, identity };
@@ -103,4 +107,11 @@ export class AccessControl {
         return filter === `${TOPIC_ROOT}/#` || (filter.startsWith(ROOT) && filter.length > ROOT.length);
     }
   }
+}
+
+/** Whether a login may use this client id (see the header: ids are derived from the login's name). */
+export function ownsClientId(identity: Identity, clientId: string, generated: boolean): boolean {
+  if (identity.role === 'station') return clientId === identity.stationId;
+  if (generated) return true;
+  return clientId === identity.username || clientId.startsWith(`${identity.username}:`);
 }

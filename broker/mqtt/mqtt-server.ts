@@ -3,7 +3,7 @@
 // settle a seq) are handed to `onMessage` from the published hook, in process, without an MQTT client.
 
 import { createServer, type Server as NetServer } from 'node:net';
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   Aedes,
@@ -16,10 +16,15 @@ import {
 import type { Logger } from 'pino';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { MAX_PAYLOAD_BYTES } from '../../contract/messages.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
+import type { UpgradeHandler } from '../http/upgrades.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Rejections } from '../ingest/rejections.ts';
 import { validatePayload, type Validated } from '../ingest/validate.ts';
 import type { AccessControl, Identity } from './access-control.ts';
+import { ConnectionCaps } from './connection-caps.ts';
+import { GuardedStream } from './guarded-stream.ts';
+import { mqttLimits, type MqttLimits } from './limits.ts';
 
 export interface MqttServerOptions {
   host: string;
@@ -33,6 +38,9 @@ export interface MqttServerOptions {
   /** Backpressure: a promise while the ingester's queue is full; the publish (and its client) waits on it. */
   writable?: () => Promise<void> | null;
   maxPayloadBytes?: number;
+  /** Packet sizes, connect timeout and connection caps (defaults in limits.ts). */
+  limits?: Partial<MqttLimits>;
+  clock?: Clock;
 }
 
 export interface MqttServer {
@@ -40,8 +48,8 @@ export interface MqttServer {
   readonly aedes: Aedes;
   /** Publishes on behalf of the broker (bypasses the ACL: used for acks). */
   publish(topic: string, payload: string, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
-  /** Serves MQTT over WebSocket on `path` of an HTTP server (read-only viewers only). */
-  attachWebSocket(server: HttpServer, path?: string): void;
+  /** MQTT over WebSocket, for the HTTP server's upgrade on its path (read-only viewers only). */
+  webSocketUpgrade(): UpgradeHandler;
   close(): Promise<void>;
 }
 
@@ -57,6 +65,7 @@ const M = {
   authFailures: 'rikscha_mqtt_auth_failures_total',
   aclDenied: 'rikscha_mqtt_acl_denied_total',
   clients: 'rikscha_mqtt_clients_connected',
+  refused: 'rikscha_mqtt_connections_refused_total',
 } as const;
 
 function authError(message: string, returnCode: number): AuthenticateError {
@@ -67,34 +76,63 @@ function authError(message: string, returnCode: number): AuthenticateError {
 export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServer> {
   const { access, log, metrics, rejections } = opts;
   const maxBytes = opts.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const limits = mqttLimits(opts.limits);
+  const clock = opts.clock ?? systemClock;
+  const caps = new ConnectionCaps(limits.maxConnections, limits.maxConnectionsPerAddress);
   const identities = new WeakMap<Client, Identity>();
+  // Clients that sent an empty client id: Aedes gave them a random one, which cannot be anybody else's.
+  const generatedIds = new WeakSet<Client>();
   // The published hook sees a copy of the packet, but the same payload Buffer: the validation result rides on it,
   // as a symbol-keyed property (a WeakMap entry per message made every young-generation GC walk them all).
   const validatedOf = (b: Buffer): Validated | undefined => (b as Tagged)[VALIDATED];
   metrics.counter(M.authFailures, 'MQTT connections refused at authentication, by reason');
   metrics.counter(M.aclDenied, 'MQTT publishes and subscriptions refused by the ACL, by action');
+  metrics.counter(
+    M.refused,
+    'MQTT connections refused or closed by the limits (limits.ts), by reason',
+    ['total', 'per_address', 'too_large', 'malformed', 'not_connect', 'connect_timeout'].map((reason) => ({ reason })),
+  );
+  metrics.gauge('rikscha_mqtt_connections_open', 'MQTT connections open (TCP and WebSocket, logged in or not)', () => [
+    { labels: {}, value: caps.open },
+  ]);
+  metrics.gauge('rikscha_mqtt_connections_max', 'Cap on open MQTT connections in total', () => caps.maxTotal);
+  metrics.gauge(
+    'rikscha_mqtt_connections_per_address_max',
+    'Cap on open MQTT connections from one address',
+    () => caps.maxPerAddress,
+  );
 
   const aedes = await Aedes.createBroker({
     // Station ids may be up to 63 characters (contract); 3.1.1 clients are not limited, 3.1.0 ones are by default.
     maxClientsIdLength: 64,
+    // Our guard closes a connection not logged in sooner; this is Aedes's own timer for a CONNECT that never came.
+    connectTimeout: limits.connectTimeoutMs,
+    preConnect(client, packet, done) {
+      if (!packet.clientId) generatedIds.add(client);
+      done(null, true);
+    },
     authenticate(client, username, password, done) {
       const transport = client.req ? 'ws' : 'tcp';
-      access.authenticate(client.id, username, password, transport).then(
-        (r) => {
-          if (r.ok) {
-            identities.set(client, r.identity);
-            done(null, true);
-            return;
-          }
-          metrics.inc(M.authFailures, { reason: r.reason });
-          log.warn({ clientId: client.id, username, reason: r.reason, transport }, 'mqtt connection refused');
-          done(authError(r.reason, r.returnCode), false);
-        },
-        (err: unknown) => {
-          log.error({ err, clientId: client.id }, 'authentication failed unexpectedly');
-          done(authError('server unavailable', 3), false);
-        },
-      );
+      const address = addressOf(client.conn);
+      access
+        .authenticate(client.id, username, password, transport, { generatedId: generatedIds.has(client), address })
+        .then(
+          (r) => {
+            if (r.ok) {
+              identities.set(client, r.identity);
+              if (client.conn instanceof GuardedStream) client.conn.markLoggedIn();
+              done(null, true);
+              return;
+            }
+            metrics.inc(M.authFailures, { reason: r.reason });
+            log.warn({ clientId: client.id, username, reason: r.reason, transport }, 'mqtt connection refused');
+            done(authError(r.reason, r.returnCode), false);
+          },
+          (err: unknown) => {
+            log.error({ err, clientId: client.id }, 'authentication failed unexpectedly');
+            done(authError('server unavailable', 3), false);
+          },
+        );
     },
     authorizePublish(client, packet, done) {
       if (!client) {
@@ -155,7 +193,48 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
     log.debug({ clientId: client.id, err: err.message }, 'mqtt connection error'),
   );
 
-  const tcp: NetServer = createServer((socket) => aedes.handle(socket));
+  const remoteAddress = new WeakMap<object, string>();
+  function addressOf(conn: object): string {
+    return remoteAddress.get(conn) ?? '?';
+  }
+
+  /** Every connection, TCP or WebSocket, goes through the caps and the guard before Aedes sees it. */
+  function accept(stream: Duplex, address: string, transport: 'tcp' | 'ws', req?: IncomingMessage): void {
+    const guard = new GuardedStream(stream, {
+      ...limits,
+      clock,
+      onRefused(reason, detail) {
+        metrics.inc(M.refused, { reason });
+        log.warn({ address, transport, reason, detail }, 'mqtt connection closed by the limits');
+      },
+    });
+    remoteAddress.set(guard, address);
+    aedes.handle(guard, req);
+  }
+
+  /** Takes a connection slot, or counts and logs the refusal (once per minute per reason, not per socket). */
+  const lastRefusalLog = new Map<string, number>();
+  function admit(address: string, transport: 'tcp' | 'ws'): boolean {
+    const verdict = caps.admit(address);
+    if (verdict === 'ok') return true;
+    metrics.inc(M.refused, { reason: verdict });
+    const now = clock.monotonic();
+    if (now - (lastRefusalLog.get(verdict) ?? -Infinity) >= 60_000) {
+      lastRefusalLog.set(verdict, now);
+      log.warn({ address, transport, cap: verdict, open: caps.open }, 'mqtt connection refused: too many connections');
+    }
+    return false;
+  }
+
+  const tcp: NetServer = createServer((socket) => {
+    const address = socket.remoteAddress ?? '?';
+    if (!admit(address, 'tcp')) {
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => caps.release(address));
+    accept(socket, address, 'tcp');
+  });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
     tcp.listen(opts.port, opts.host, () => {
@@ -179,13 +258,21 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
         );
       });
     },
-    attachWebSocket(server, path = '/mqtt') {
-      const wss = new WebSocketServer({ noServer: true });
+    webSocketUpgrade() {
+      // maxPayload bounds what ws buffers of one WebSocket message before our guard sees any of it.
+      const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPacketBytes + 8 });
       wsServers.push(wss);
-      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
-        wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(createWebSocketStream(ws), req));
-      });
+      return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const address = req.socket.remoteAddress ?? '?';
+        if (!admit(address, 'ws')) {
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+          socket.destroy();
+          return;
+        }
+        // Released when the raw socket closes, whether the handshake succeeded or ws refused it.
+        socket.once('close', () => caps.release(address));
+        wss.handleUpgrade(req, socket, head, (ws) => accept(createWebSocketStream(ws), address, 'ws', req));
+      };
     },
     close() {
       closing ??= (async () => {

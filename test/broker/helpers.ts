@@ -176,7 +176,13 @@ export async function startTestCentral(
     station: (id: string, extra: IClientOptions = {}) =>
       connect(mqttPort, { clientId: id, username: id, password: passwords.get(id), ...extra }),
     viewer: (extra: IClientOptions = {}) =>
-      connect(mqttPort, { username: 'viewer', password: viewerPassword, ...extra }),
+      connect(mqttPort, {
+        // Client ids are bound to logins: a viewer's derive from its name.
+        clientId: `viewer:${Math.random().toString(16).slice(2, 10)}`,
+        username: 'viewer',
+        password: viewerPassword,
+        ...extra,
+      }),
     http: (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${central.httpPort}${path}`, init),
     async stop() {
       await central.close();

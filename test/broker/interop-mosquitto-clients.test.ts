@@ -24,8 +24,8 @@ const host = () => ['-h', '127.0.0.1', '-p', String(t.mqttPort)];
 describe('mosquitto_sub / mosquitto_pub against Aedes', () => {
   it('a viewer URL sees what a station publishes with mosquitto_pub, which is ingested', async () => {
     const url = `mqtt://viewer:${t.viewerPassword}@127.0.0.1:${t.mqttPort}/rikscha/v1/#`;
-    const sub = start('mosquitto_sub', ['-L', url, '-v', '-C', '1', '-i', 'interop-viewer']);
-    await waitFor('mosquitto_sub subscribed', () => subscriptions.includes('interop-viewer rikscha/v1/#'));
+    const sub = start('mosquitto_sub', ['-L', url, '-v', '-C', '1', '-i', 'viewer:interop']);
+    await waitFor('mosquitto_sub subscribed', () => subscriptions.includes('viewer:interop rikscha/v1/#'));
     const pub = await run('mosquitto_pub', [
       ...host(),
       '-i',

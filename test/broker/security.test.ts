@@ -59,7 +59,7 @@ describe('embedded broker security', () => {
     const viewer = await t.viewer();
     const granted = await viewer.subscribeAsync('rikscha/v1/#', { qos: 0 });
     expect(granted[0]?.qos).toBe(0);
-    const other = await t.viewer({ clientId: 'watcher' });
+    const other = await t.viewer({ clientId: 'viewer:watcher' });
     const seen = collect(other);
     await other.subscribeAsync('rikscha/v1/#');
     const closed = new Promise<void>((r) => viewer.once('close', () => r()));
@@ -88,6 +88,7 @@ describe('embedded broker security', () => {
     const wsViewer = await mqtt.connectAsync(url, {
       protocolVersion: 4,
       reconnectPeriod: 0,
+      clientId: 'viewer:web',
       username: 'viewer',
       password: t.viewerPassword,
     });

@@ -44,6 +44,7 @@ beforeAll(async () => {
   const viewerPassword = central.addViewer('crash-watcher');
   viewer = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, {
     protocolVersion: 4,
+    clientId: 'crash-watcher:sub',
     username: 'crash-watcher',
     password: viewerPassword,
   });

@@ -59,6 +59,7 @@ beforeAll(async () => {
   });
   station = await startStation(config, { clock: systemClock, log, password });
   viewer = mqtt.connect(`mqtt://127.0.0.1:${central.mqttPort}`, {
+    clientId: 'watcher:sub',
     username: 'watcher',
     password: viewerPassword,
     protocolVersion: 4,
