@@ -2,6 +2,7 @@
 // types, the dashboard reads them through JSDoc types from here, and test fixtures are typed by them.
 
 import { z } from 'zod';
+import { batteryEstimatesSchema } from './battery-health.ts';
 import { batterySchema, dockSchema, stationIdSchema } from './messages.ts';
 
 const epochMs = z.number().int().nonnegative();
@@ -77,6 +78,8 @@ export const batteryViewSchema = z.object({
   /** The last reading as the station sent it: SoC, voltage, current, cells, temperatures. */
   latest: batterySchema,
   health: batteryHealthSchema,
+  /** `GET /api/batteries/<id>` only: each health figure with its method, uncertainty and evidence (battery-health.ts). */
+  estimates: batteryEstimatesSchema.optional(),
 });
 export type BatteryView = z.infer<typeof batteryViewSchema>;
 

@@ -21,6 +21,7 @@ import { StationLink } from './mqtt/station-link.ts';
 import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
 import { openStationDb } from './store/station-db.ts';
+import { StationHealth } from './health/station-health.ts';
 import { dockTelemetry } from './telemetry/dock-telemetry.ts';
 import { stationMetrics } from './telemetry/station-metrics.ts';
 import { startMetricsServer } from './observe/metrics-server.ts';
@@ -125,6 +126,15 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     r.tempsC.some((t) => t < policy.temperature.minC || t > policy.temperature.maxC);
   for (const d of devices.docks) d.bmsPoller.onReading((r) => unsafe(r) && loop.kick());
 
+  // Battery-health estimators see every reading; a closed charge session goes out as an event.
+  const health = new StationHealth(config.health, raise, log.child({ component: 'health' }));
+  for (const d of devices.docks) {
+    const dock = d.config.dock;
+    d.bmsPoller.onReading((r) =>
+      health.reading(dock, clock.now(), r, loop.views().find((v) => v.dock === dock)?.state === 'fault'),
+    );
+  }
+
   const views = (): Map<number, DockView> => new Map(loop.views().map((v) => [v.dock, v]));
   const docksNow = (): DockTelemetry[] => {
     const byDock = views();
@@ -172,6 +182,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     link.pump();
     armDepartures(ts);
     // One history transaction per telemetry period, off the charge loop's tick.
+    for (const d of current) if (d.battery === null) health.absent(d.dock, ts);
     history.record(ts, current);
     history.flush();
     if (ts - lastPrune > 3600_000) {

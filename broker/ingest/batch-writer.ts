@@ -9,6 +9,7 @@
 // backlog could show a high seq first, and acking from there would make the station forget its backlog.
 
 import { telemetrySchema, type Telemetry } from '../../contract/messages.ts';
+import { HealthStore } from '../health/health-store.ts';
 import type { CentralDb, StationRow } from '../store/central-db.ts';
 import { RickshawWriter } from '../rickshaws/rickshaw-writer.ts';
 
@@ -73,6 +74,7 @@ interface Touched {
 
 export class BatchWriter {
   private readonly lastSample = new Map<string, number>();
+  private readonly health: HealthStore;
 
   private readonly rickshaws: RickshawWriter;
 
@@ -84,6 +86,7 @@ export class BatchWriter {
     rickshawMaxDailyKm?: number,
   ) {
     this.rickshaws = new RickshawWriter(db.db, rickshawMaxDailyKm);
+    this.health = new HealthStore(db.db);
   }
 
   /** Writes the batch in one transaction; throws (nothing written, nothing acked) if the transaction fails. */
@@ -153,6 +156,8 @@ export class BatchWriter {
       if (item.t === 'data') {
         ingested[item.kind] += 1;
         if (item.kind === 'event') this.rickshaws.applyPayload(item.stationId, payload);
+        // A charge session (stored once: a duplicate never gets here) updates its pack's health estimates.
+        if (item.kind === 'event') this.health.onEvent(item.stationId, item.seq, payload);
         const cur = latest.get(item.stationId);
         if (item.kind === 'telemetry' && (!cur || item.seq > cur.seq))
           latest.set(item.stationId, { seq: item.seq, ts: item.ts, receivedAt: item.receivedAt, payload });

@@ -12,6 +12,7 @@ import {
   type StationView,
 } from '../../contract/http-api.ts';
 import type { BatteryTelemetry, DockTelemetry } from '../../contract/messages.ts';
+import { HealthStore } from '../health/health-store.ts';
 import type { CentralDb, StationRow } from './central-db.ts';
 
 // The answers' shapes are the HTTP contract's (contract/http-api.ts); this file fills them from the store.
@@ -81,6 +82,9 @@ interface BatteryRow {
   ts: number;
   payload: string;
   maxTempC: number | null;
+  /** From battery_estimates: null while not enough data (or no session yet). */
+  sohPct: number | null;
+  resistanceMOhm: number | null;
 }
 
 export class ReadQueries {
@@ -89,6 +93,8 @@ export class ReadQueries {
   private readonly batteries: Statement;
   private readonly battery: Statement;
   private readonly samples: Statement;
+  /** Charge sessions and combined estimates (broker/health). */
+  readonly health: HealthStore;
   /** Mean (min, max) per bucket of the down-sampled tables, in the same point shape as the samples. */
   private readonly buckets: Record<'1m' | '15m' | '1h' | '1d', Statement>;
 
@@ -98,9 +104,12 @@ export class ReadQueries {
       'SELECT station_id AS stationId, online, ts, received_at AS receivedAt, payload FROM station_status',
     );
     this.latest = db.prepare('SELECT station_id AS stationId, ts, payload FROM latest_telemetry');
-    const bcols = 'battery_id AS batteryId, station_id AS stationId, dock, ts, payload, max_temp_c AS maxTempC';
-    this.batteries = db.prepare(`SELECT ${bcols} FROM batteries ORDER BY battery_id`);
-    this.battery = db.prepare(`SELECT ${bcols} FROM batteries WHERE battery_id = ?`);
+    const bcols = `b.battery_id AS batteryId, b.station_id AS stationId, b.dock, b.ts, b.payload, b.max_temp_c AS maxTempC,
+      e.soh_pct AS sohPct, e.resistance_mohm AS resistanceMOhm`;
+    const bfrom = 'batteries b LEFT JOIN battery_estimates e ON e.battery_id = b.battery_id';
+    this.batteries = db.prepare(`SELECT ${bcols} FROM ${bfrom} ORDER BY b.battery_id`);
+    this.battery = db.prepare(`SELECT ${bcols} FROM ${bfrom} WHERE b.battery_id = ?`);
+    this.health = new HealthStore(db);
     this.samples =
       db.prepare(`SELECT * FROM (SELECT ts, station_id AS stationId, dock, soc_pct AS socPct, voltage_v AS voltageV,
       current_a AS currentA, cell_min_v AS cellMinV, cell_max_v AS cellMaxV, temp_max_c AS tempMaxC, cycles
@@ -142,9 +151,10 @@ export class ReadQueries {
     return (this.batteries.all() as BatteryRow[]).map(toBattery);
   }
 
+  /** One battery, with its full estimates (method, uncertainty, evidence count, or why there is not enough data). */
   batteryById(id: string): BatteryView | undefined {
     const row = this.battery.get(id) as BatteryRow | undefined;
-    return row ? toBattery(row) : undefined;
+    return row ? { ...toBattery(row), estimates: this.health.estimates(id) } : undefined;
   }
 
   /**
@@ -201,6 +211,10 @@ function toBattery(row: BatteryRow): BatteryView {
     dock: row.dock,
     ts: row.ts,
     latest,
-    health: batteryHealth(latest, row.maxTempC),
+    health: {
+      ...batteryHealth(latest, row.maxTempC),
+      stateOfHealthPct: row.sohPct,
+      internalResistanceMOhm: row.resistanceMOhm,
+    },
   };
 }

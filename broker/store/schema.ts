@@ -2,6 +2,7 @@
 // per-station counters live beside them so /api/stations and the ack need no scan of the message table.
 
 import { RICKSHAW_SCHEMA_SQL } from '../rickshaws/rickshaw-schema.ts';
+import { HEALTH_SQL } from '../health/health-schema.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -132,4 +133,5 @@ CREATE TABLE IF NOT EXISTS battery_samples (
 -- counted twice (a sample is folded only when its insert was new). Averages are sum / n.
 ${AGGREGATES.map((a) => aggregateTable(a.table)).join('\n')}
 ${RICKSHAW_SCHEMA_SQL}
+${HEALTH_SQL}
 `;

@@ -8,6 +8,7 @@ import { stationIdSchema } from '../../contract/messages.ts';
 import { ioBoardConfigSchema } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { chargingConfigSchema } from '../charging/charging-config.ts';
 import { bayConfigSchema, bayConflicts } from '../bays/bay-config.ts';
+import { healthConfigSchema } from '../health/health-config.ts';
 
 export { ConfigError };
 
@@ -97,6 +98,9 @@ export const stationConfigSchema = z
       .omit({ tickMs: true, pollPeriodMs: true })
       .prefault({})
       .describe('charging policy: budget, temperature window, targets (tickMs and pollIntervalMs above apply)'),
+    health: healthConfigSchema
+      .prefault({})
+      .describe('battery-health estimators: rest before an OCV anchor, capacity window, current steps, OCV curve'),
     ioBoard: ioBoardConfigSchema
       .optional()
       .describe('status LEDs, buttons and the 20x4 screen; absent = a station without one'),
