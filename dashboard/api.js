@@ -210,3 +210,31 @@ export async function sendCommand(stationId, name, dock, args) {
   const answer = await request('POST', path, args === undefined ? { dock } : { dock, args }, COMMAND_TIMEOUT_MS);
   return answer && typeof answer === 'object' ? /** @type {Record<string, unknown>} */ (answer).result : undefined;
 }
+
+/** @typedef {import('../contract/rickshaw-api.ts').RickshawSummary} RickshawSummary */
+/** @typedef {import('../contract/rickshaw-api.ts').RickshawDetail} RickshawDetail */
+
+/** @returns {Promise<RickshawSummary[]>} */
+export async function getRickshaws() {
+  const json = /** @type {{ items?: RickshawSummary[] } | null} */ (await request('GET', '/api/rickshaws'));
+  return Array.isArray(json?.items) ? json.items : [];
+}
+
+/** @param {string} id @returns {Promise<RickshawDetail>} */
+export async function getRickshaw(id) {
+  return /** @type {RickshawDetail} */ (await request('GET', `/api/rickshaws/${encodeURIComponent(id)}`));
+}
+
+/** A mechanic records service tasks done now. @param {string} id @param {string[]} tasks */
+export async function recordService(id, tasks) {
+  return /** @type {RickshawDetail} */ (
+    await request('POST', `/api/rickshaws/${encodeURIComponent(id)}/services`, { tasks })
+  );
+}
+
+/** A mechanic names a rickshaw in the registry. @param {string} id @param {string} name */
+export async function nameRickshaw(id, name) {
+  return /** @type {RickshawDetail} */ (
+    await request('POST', `/api/rickshaws/${encodeURIComponent(id)}/name`, { name })
+  );
+}

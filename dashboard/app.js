@@ -17,6 +17,7 @@ import { ago } from './format.js';
 import { getLang, setLang, t } from './i18n.js';
 import { DEFAULT_RANGE, HISTORY_RANGES, renderBattery } from './render-battery.js';
 import { renderOverview } from './render-station.js';
+import { installRickshawActions, loadRickshawRoute, renderRickshawRoute, rickshawRoute } from './rickshaws.js';
 import { renderTraining } from './render-training.js';
 import {
   checkSession,
@@ -144,6 +145,8 @@ async function loadBattery(id) {
 async function refresh() {
   const route = currentRoute();
   const jobs = [loadStations()];
+  const rickshaws = rickshawRoute(location.hash);
+  if (rickshaws) jobs.push(loadRickshawRoute(rickshaws));
   if (route.name === 'battery') jobs.push(loadBattery(route.id));
   // A server without a simulator answers 404 once and is not asked again.
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
@@ -172,6 +175,7 @@ function renderHeader() {
     'header',
     { class: 'topbar' },
     h('a', { class: 'brand', href: '#/', 'data-testid': 'home-link' }, t('app.title')),
+    h('a', { class: 'nav-link', href: '#/rickshaws', 'data-testid': 'rickshaws-nav' }, t('nav.rickshaws')),
     renderSessionControl(),
     h(
       'button',
@@ -190,6 +194,8 @@ function renderHeader() {
 }
 
 function renderMain() {
+  const rickshaws = rickshawRoute(location.hash);
+  if (rickshaws) return renderRickshawRoute(rickshaws, isMechanic());
   const route = currentRoute();
   if (route.name === 'battery') {
     const view =
@@ -384,6 +390,10 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void poll();
 });
 
+installRickshawActions(render, () => {
+  sessionEnded();
+  render();
+});
 setLang(getLang());
 render();
 void poll();

@@ -2,6 +2,8 @@
 // Mechanics and trainees read German; the English labels are for guests and volunteers. The choice is kept in
 // localStorage so a phone remembers it.
 
+import { RICKSHAW_STRINGS } from './i18n-rickshaws.js';
+
 /** @typedef {'de' | 'en'} Lang */
 
 const STORAGE_KEY = 'rikscha.lang';
@@ -330,6 +332,10 @@ const STRINGS = {
     'time.d': '{n} days ago',
   },
 };
+
+// The rickshaw pages keep their strings in a file of their own.
+Object.assign(STRINGS.de, RICKSHAW_STRINGS.de);
+Object.assign(STRINGS.en, RICKSHAW_STRINGS.en);
 
 /** @type {Lang} */
 let current = readStoredLang();

@@ -15,6 +15,7 @@ import { applyCommand, nextDailyTime } from './commands/station-commands.ts';
 import type { StationConfig } from './config/station-config.ts';
 import { createStationDevices, type StationDevices } from './devices/dock-devices.ts';
 import { StationBoard } from './display/station-board.ts';
+import { createStationBays, type StationBays } from './bays/station-bays.ts';
 import { ChargeLoop } from './loop/charge-loop.ts';
 import { SystemdWatchdog } from './loop/systemd-watchdog.ts';
 import { StationLink } from './mqtt/station-link.ts';
@@ -42,6 +43,8 @@ export interface StationHandle {
   readonly loop: ChargeLoop;
   readonly controller: ChargeController;
   readonly devices: StationDevices;
+  /** The service bays and the rickshaws docked in them. */
+  readonly bays: StationBays;
   /** The I/O board, when the config has one. */
   readonly board: StationBoard | null;
   /** Latest dock objects, as the next telemetry message will carry them. */
@@ -74,6 +77,8 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     link.pump();
     return seq;
   };
+  // Service bays: the rickshaws' motor controllers, each on a line of its own (station/bays/).
+  const bays = createStationBays(config.bays, { clock, log: log.child({ component: 'bays' }), raise });
 
   const departures = new Map<number, number>();
   const armDepartures = (now: number): void => {
@@ -106,7 +111,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     },
     afterTick: (result) => {
       watchdog.alive(clock.monotonic());
-      board?.update(result.docks, devicesByDock, link.connected);
+      board?.update(result.docks, devicesByDock, link.connected, bays.shown());
     },
   });
   const devicesByDock = new Map(devices.docks.map((d) => [d.config.dock, d]));
@@ -166,6 +171,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     },
     outbox,
     async (name, cmd) => {
+      if (name === 'rickshaw-notice') return bays.applyNotice(cmd);
       const result = applyCommand(controller, knownDocks, name, cmd);
       log.info({ command: name, dock: cmd.dock ?? cmd.args?.dock }, 'command applied');
       return result;
@@ -192,6 +198,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   };
 
   devices.start();
+  bays.start();
   loop.start();
   link.start();
   watchdog.ready();
@@ -232,6 +239,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     controller,
     devices,
     board,
+    bays,
     docks: docksNow,
     raise,
     metricsPort: metricsServer?.port ?? null,
@@ -244,6 +252,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       history.flush();
       await board?.close();
       await metricsServer?.close();
+      await bays.stop(); // a docked rickshaw's visit ends in the outbox before the link goes
       await link.stop();
       await devices.stop();
       db.close();

@@ -62,13 +62,3 @@ export class RickshawNotices {
     return out;
   }
 }
-
-/** The screen lines for the bays: one per message ("Rikscha 3: Bremsen prüfen"), or "Bucht 1: Rikscha 3" if all is well. */
-export function bayScreenLines(shown: readonly BayShown[]): string[] {
-  const lines: string[] = [];
-  for (const s of shown) {
-    if (s.messages.length === 0) lines.push(`Bucht ${s.bay}: ${s.label}`);
-    else for (const m of s.messages) lines.push(`${s.label}: ${m}`);
-  }
-  return lines;
-}

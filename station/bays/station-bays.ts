@@ -10,7 +10,9 @@ import { VescDriver } from '../../firmware-bridge/vesc/vesc-driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { odometerFor, type BayConfig } from './bay-config.ts';
 import { BayReader, type BayEvent } from './bay-reader.ts';
-import { RickshawNotices } from './rickshaw-notices.ts';
+import { commandArgs } from '../../contract/commands.ts';
+import type { Command } from '../../contract/messages.ts';
+import { RickshawNotices, type BayShown } from './rickshaw-notices.ts';
 
 export interface Bay {
   config: BayConfig;
@@ -24,6 +26,10 @@ export interface StationBays {
   readonly bays: Bay[];
   /** What the central side said about the rickshaws docked here (names, services due), for the screen. */
   readonly notices: RickshawNotices;
+  /** The docked rickshaws with what the screen should say about each. */
+  shown(): BayShown[];
+  /** The `rickshaw-notice` command from the central side: a name and the due services; throws for bad arguments. */
+  applyNotice(cmd: Command): unknown;
   start(): void;
   stop(): Promise<void>;
   /** Line counters of each bay's controller, for the station's metrics. */
@@ -62,9 +68,17 @@ export function createStationBays(
     reader.onChange((docked) => notices.docked(cfg.bay, docked?.hwId ?? null));
     return { config: cfg, keeper, bus, driver, reader };
   });
+  const byBay = new Map(bays.map((b) => [b.config.bay, b]));
   return {
     bays,
     notices,
+    shown: () => notices.shown((bay) => byBay.get(bay)?.reader.docked?.reading ?? null),
+    applyNotice(cmd) {
+      const a = commandArgs['rickshaw-notice'].safeParse(cmd.args ?? {});
+      if (!a.success) throw new Error(a.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      notices.setCentral(a.data.hwId, { name: a.data.name, tasks: a.data.tasks });
+      return { hwId: a.data.hwId, shown: true };
+    },
     start() {
       for (const b of bays) {
         b.keeper.start();

@@ -9,6 +9,7 @@ import type { ChargeController } from '../charging/charge-controller.ts';
 import type { DockView } from '../charging/charging-types.ts';
 import type { DockDevices } from '../devices/dock-devices.ts';
 import { DisplayLoop } from './display-loop.ts';
+import type { BayShown } from '../bays/rickshaw-notices.ts';
 import type { DisplayDock } from './station-display.ts';
 
 export class StationBoard {
@@ -39,7 +40,12 @@ export class StationBoard {
   }
 
   /** Called every tick with the charging core's views; the board sends only what changed. */
-  update(views: readonly DockView[], docks: ReadonlyMap<number, DockDevices>, linkUp: boolean): void {
+  update(
+    views: readonly DockView[],
+    docks: ReadonlyMap<number, DockDevices>,
+    linkUp: boolean,
+    rickshaws: readonly BayShown[] = [],
+  ): void {
     const shown: DisplayDock[] = views.map((v) => {
       const b = docks.get(v.dock)?.bmsPoller.latest?.value ?? null;
       return {
@@ -54,7 +60,7 @@ export class StationBoard {
         maxTempC: b && b.tempsC.length > 0 ? Math.max(...b.tempsC) : null,
       };
     });
-    this.display.update({ docks: shown, linkUp, charset: this.charset });
+    this.display.update({ docks: shown, linkUp, charset: this.charset, rickshaws });
     this.board.heartbeat();
   }
 

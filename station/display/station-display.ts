@@ -31,8 +31,28 @@ export interface DisplayInput {
   now: number;
   /** Short names for bookings shown on the screen, e.g. the departure time "14:30"; by booking id. */
   bookingLabels?: Readonly<Record<string, string>>;
+  /** Rickshaws docked in the service bays, with what needs doing in plain words (station/bays/rickshaw-notices.ts). */
+  rickshaws?: readonly RickshawShown[];
   /** The screen's charset (io-board config `lcd.charset`): Ö is two glyphs (OE), ä is two in `ascii`. Default a00. */
   charset?: LcdCharset;
+}
+
+/** A docked rickshaw as the screen shows it. */
+export interface RickshawShown {
+  bay: number;
+  /** "Rikscha 3" (the registry name) or "Rikscha 383a" until the central side names it. */
+  label: string;
+  /** What to do, fault first: "Motor zu heiß", "Bremsen prüfen". */
+  messages: readonly string[];
+}
+
+/** "Rikscha 3:" then what to do, three things a page: "Rikscha 3: Bremsen prüfen" in plain words. */
+function rickshawPages(list: readonly RickshawShown[]): string[][] {
+  const pages: string[][] = [];
+  for (const r of list) {
+    for (let i = 0; i < r.messages.length; i += 3) pages.push([`${r.label}:`, ...r.messages.slice(i, i + 3)]);
+  }
+  return pages;
 }
 
 export interface DisplayOutput {
@@ -203,12 +223,15 @@ function bookingPages(docks: readonly DisplayDock[], labels: Readonly<Record<str
 }
 
 /** Every page, in showing order: faults, blocked packs, bookings, then all docks four to a page. */
-export function displayPages(input: Pick<DisplayInput, 'docks' | 'bookingLabels' | 'charset'>): string[][] {
+export function displayPages(
+  input: Pick<DisplayInput, 'docks' | 'bookingLabels' | 'charset' | 'rickshaws'>,
+): string[][] {
   const docks = [...input.docks].sort((a, b) => a.dock - b.dock);
   const pages: string[][] = [];
   for (const d of docks) if (d.alarm !== undefined) pages.push(...alarmPages(d));
   for (const d of docks) if (d.state === 'fault' && d.alarm === undefined) pages.push(faultPage(d));
   for (const d of docks) if (d.state !== 'fault' && d.doNotDispatch) pages.push(blockedPage(d));
+  pages.push(...rickshawPages(input.rickshaws ?? []));
   pages.push(...bookingPages(docks, input.bookingLabels ?? {}));
   for (let i = 0; i < docks.length; i += 4)
     pages.push(docks.slice(i, i + 4).map((d) => overviewLine(d, input.charset)));
