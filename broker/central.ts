@@ -15,6 +15,7 @@ import { Rejections } from './ingest/rejections.ts';
 import { ExternalSource, embeddedSource, redact, type IngestSink, type IngestSource } from './ingest/sources.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { AccessControl } from './mqtt/access-control.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
 import { startMqttServer, type MqttServer } from './mqtt/mqtt-server.ts';
 import type { MqttLimits } from './mqtt/limits.ts';
 import { CentralDb } from './store/central-db.ts';
@@ -119,6 +120,11 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
   };
   try {
     const credentials = new Credentials(db, () => clock.now());
+    // One throttle for HTTP and MQTT logins: guesses on one cannot go on through the other.
+    const throttle = new LoginThrottle(() => clock.now());
+    metrics.gauge('rikscha_password_hashes_waiting', 'Logins waiting for a password hash slot', () => [
+      { labels: {}, value: credentials.limiter.queued },
+    ]);
     const rejections = new Rejections(metrics, child('validation'), clock);
     const { writer = 'worker', ...ingestOpts } = opts.ingest ?? {};
     const rickshawConfig = parseRickshawConfig(opts.rickshaws);
@@ -157,10 +163,14 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     } else {
       let handler: IngestSink = () => undefined;
       // The in-process ingester needs no MQTT identity; this one is for ingester processes connecting as clients.
-      const access = new AccessControl(credentials, {
-        username: `rikscha-ingest-${randomBytes(4).toString('hex')}`,
-        password: randomBytes(24).toString('base64url'),
-      });
+      const access = new AccessControl(
+        credentials,
+        {
+          username: `rikscha-ingest-${randomBytes(4).toString('hex')}`,
+          password: randomBytes(24).toString('base64url'),
+        },
+        throttle,
+      );
       mqttServer = await startMqttServer({
         host: opts.mqtt.host,
         port: opts.mqtt.port,
@@ -199,6 +209,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     const sessions = new Sessions(() => clock.now());
     const mechanic = mechanicRoutes({
       credentials,
+      throttle,
       sessions,
       relay,
       queries,

@@ -10,6 +10,8 @@ import type { CommandAnswer, LoginAnswer, SessionAnswer } from '../../contract/h
 import type { CommandRelay } from '../commands/command-relay.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Credentials } from '../store/credentials.ts';
+import { BusyError } from '../auth/hash-limiter.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ReadQueries } from '../store/read-queries.ts';
 import type { UserRole } from '../store/schema.ts';
 import { sendError, sendJson } from './respond.ts';
@@ -17,6 +19,8 @@ import { Sessions } from './sessions.ts';
 
 export interface MechanicDeps {
   credentials: Credentials;
+  /** Failed logins, shared with the MQTT broker. */
+  throttle: LoginThrottle;
   sessions: Sessions;
   relay: CommandRelay;
   queries: ReadQueries;
@@ -24,6 +28,8 @@ export interface MechanicDeps {
   staleAfterMs: number;
   log: Logger;
   metrics: Metrics;
+  /** Told of every password check on HTTP (the audit trail). */
+  onLogin?: (e: { username: string; address: string; ok: boolean; detail: string }) => void;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -32,9 +38,6 @@ const commandBodySchema = z.object({
   dock: z.number().int().min(1).max(512).optional(),
   args: z.record(z.string(), z.unknown()).optional(),
 });
-
-/** After this many failed logins from one address, it waits (doubling per further failure, at most 15 min). */
-const FREE_FAILURES = 5;
 
 export class HttpError extends Error {
   constructor(
@@ -49,7 +52,6 @@ export class HttpError extends Error {
 
 export function mechanicRoutes(deps: MechanicDeps) {
   const { sessions, log, metrics } = deps;
-  const failures = new Map<string, { count: number; until: number }>();
   metrics.counter('rikscha_http_logins_total', 'HTTP logins, by outcome', [
     { outcome: 'ok' },
     { outcome: 'refused' },
@@ -77,8 +79,9 @@ export function mechanicRoutes(deps: MechanicDeps) {
     e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
   /**
-   * Checks a password, with the throttle: after FREE_FAILURES failures from one address it answers 429 for a
-   * while (doubling per further failure, at most 15 min), for the login form and HTTP Basic alike.
+   * Checks a password, with the throttle shared with MQTT (per address and user, and per user; see
+   * login-throttle.ts): a throttled attempt is answered 429 without spending a hash, for the login form and
+   * HTTP Basic alike. A station's password is no login here, and counts as a failure.
    */
   async function checkPassword(
     req: IncomingMessage,
@@ -86,22 +89,27 @@ export function mechanicRoutes(deps: MechanicDeps) {
     password: string,
   ): Promise<{ username: string; role: UserRole }> {
     const addr = req.socket.remoteAddress ?? '?';
-    const now = deps.now();
-    const f = failures.get(addr);
-    if (f && f.until > now) {
+    const verdict = deps.throttle.check(addr, username);
+    if (!verdict.allowed) {
       metrics.inc('rikscha_http_logins_total', { outcome: 'throttled' });
-      throw new HttpError(429, 'too many failed logins; try again later', Math.ceil((f.until - now) / 1000));
+      throw new HttpError(429, 'too many failed logins; try again later', Math.ceil(verdict.retryAfterMs / 1000));
     }
-    const p = await deps.credentials.verify(username, password);
+    let p;
+    try {
+      p = await deps.credentials.verify(username, password);
+    } catch (err) {
+      if (err instanceof BusyError) throw new HttpError(503, err.message, 1);
+      throw err;
+    }
     if (!p || p.role === 'station') {
-      const count = (f?.count ?? 0) + 1;
-      const wait = count >= FREE_FAILURES ? Math.min(15 * 60_000, 1000 * 2 ** (count - FREE_FAILURES)) : 0;
-      failures.set(addr, { count, until: now + wait });
+      deps.throttle.failed(addr, username);
       metrics.inc('rikscha_http_logins_total', { outcome: 'refused' });
-      log.warn({ username: username.slice(0, 64), addr, failures: count }, 'login refused');
+      log.warn({ username: username.slice(0, 64), addr }, 'login refused');
+      deps.onLogin?.({ username, address: addr, ok: false, detail: 'wrong user name or password' });
       throw new HttpError(401, 'wrong user name or password');
     }
-    failures.delete(addr);
+    // Clears this user's count from this address only: another account's success never clears it.
+    deps.throttle.succeeded(addr, username);
     return p;
   }
 
@@ -121,7 +129,12 @@ export function mechanicRoutes(deps: MechanicDeps) {
     const body = loginSchema.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, issues(body.error));
     const p = await checkPassword(req, body.data.username, body.data.password);
-    if (p.role !== 'mechanic') return sendError(res, 403, `${p.username} is a ${p.role}, not a mechanic`);
+    const addr = req.socket.remoteAddress ?? '?';
+    if (p.role !== 'mechanic') {
+      deps.onLogin?.({ username: p.username, address: addr, ok: false, detail: `a ${p.role}, not a mechanic` });
+      return sendError(res, 403, `${p.username} is a ${p.role}, not a mechanic`);
+    }
+    deps.onLogin?.({ username: p.username, address: addr, ok: true, detail: 'dashboard login' });
     metrics.inc('rikscha_http_logins_total', { outcome: 'ok' });
     log.info({ username: p.username, addr: req.socket.remoteAddress }, 'mechanic logged in');
     res.setHeader('set-cookie', sessions.cookie(sessions.create(p.username, p.role)));

@@ -14,6 +14,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TOPIC_ROOT, parseTopic } from '../../contract/topics.ts';
 import type { Credentials } from '../store/credentials.ts';
+import { BusyError } from '../auth/hash-limiter.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 
 export type Identity =
   | { role: 'station'; stationId: string }
@@ -21,14 +23,20 @@ export type Identity =
   | { role: 'ingester'; username: string };
 
 /** CONNACK return codes of MQTT 3.1.1 (Aedes's AuthErrorCode is a type-only const enum, so the numbers live here). */
-export const CONNACK = { IDENTIFIER_REJECTED: 2, BAD_USERNAME_OR_PASSWORD: 4, NOT_AUTHORIZED: 5 } as const;
+export const CONNACK = {
+  IDENTIFIER_REJECTED: 2,
+  SERVER_UNAVAILABLE: 3,
+  BAD_USERNAME_OR_PASSWORD: 4,
+  NOT_AUTHORIZED: 5,
+} as const;
 
 export type AuthResult =
   | { ok: true; identity: Identity }
   | {
       ok: false;
       returnCode: (typeof CONNACK)[keyof typeof CONNACK];
-      reason: 'anonymous' | 'bad_credentials' | 'client_id_mismatch' | 'role_not_allowed_on_transport';
+      reason:
+        'anonymous' | 'bad_credentials' | 'client_id_mismatch' | 'role_not_allowed_on_transport' | 'throttled' | 'busy';
     };
 
 export interface InternalUser {
@@ -42,6 +50,8 @@ export class AccessControl {
   constructor(
     private readonly credentials: Credentials,
     private readonly internal: InternalUser | null = null,
+    /** Failed logins, shared with the HTTP API (per address and user, and per user). */
+    private readonly throttle: LoginThrottle | null = null,
   ) {}
 
   async authenticate(
@@ -54,20 +64,34 @@ export class AccessControl {
   ): Promise<AuthResult> {
     if (!username) return { ok: false, returnCode: CONNACK.NOT_AUTHORIZED, reason: 'anonymous' };
     const pw = password?.toString('utf8') ?? '';
+    const address = ctx.address ?? '?';
+    // Throttled: refused without spending a hash, with the same code as a wrong password (it tells nothing).
+    if (this.throttle && !this.throttle.check(address, username).allowed)
+      return { ok: false, returnCode: CONNACK.BAD_USERNAME_OR_PASSWORD, reason: 'throttled' };
     let identity: Identity | null = null;
     if (this.internal && username === this.internal.username) {
       const a = Buffer.from(pw);
       const b = Buffer.from(this.internal.password);
       identity = a.length === b.length && timingSafeEqual(a, b) ? { role: 'ingester', username } : null;
     } else {
-      const principal = await this.credentials.verify(username, pw);
+      let principal;
+      try {
+        principal = await this.credentials.verify(username, pw);
+      } catch (err) {
+        if (err instanceof BusyError) return { ok: false, returnCode: CONNACK.SERVER_UNAVAILABLE, reason: 'busy' };
+        throw err;
+      }
       identity = principal
         ? principal.role === 'station'
           ? { role: 'station', stationId: principal.stationId }
           : { role: 'viewer', username }
         : null;
     }
-    if (!identity) return { ok: false, returnCode: CONNACK.BAD_USERNAME_OR_PASSWORD, reason: 'bad_credentials' };
+    if (!identity) {
+      this.throttle?.failed(address, username);
+      return { ok: false, returnCode: CONNACK.BAD_USERNAME_OR_PASSWORD, reason: 'bad_credentials' };
+    }
+    this.throttle?.succeeded(address, username);
     // A station is its client id: that is what makes the broker drop a stale second session of the same station.
     if (!ownsClientId(identity, clientId, ctx.generatedId === true))
       return { ok: false, returnCode: CONNACK.IDENTIFIER_REJECTED, reason: 'client_id_mismatch' };

@@ -3,6 +3,7 @@
 
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { stationIdSchema } from '../../contract/messages.ts';
+import { HashLimiter } from '../auth/hash-limiter.ts';
 import type { CentralDb, SecretRow } from './central-db.ts';
 import type { UserRole } from './schema.ts';
 
@@ -74,6 +75,8 @@ export class Credentials {
     private readonly db: CentralDb,
     private readonly now: () => number,
     private readonly params: ScryptParams = DEFAULT_PARAMS,
+    /** Bounds the hashes running at once, so logins cannot take the whole thread pool from file reads. */
+    readonly limiter: HashLimiter = new HashLimiter(),
   ) {}
 
   hasStation(stationId: string): boolean {
@@ -107,8 +110,15 @@ export class Credentials {
     return password;
   }
 
-  /** Who these credentials belong to, or null. Always spends one scrypt, found or not. */
-  async verify(username: string, password: string): Promise<Principal | null> {
+  /**
+   * Who these credentials belong to, or null. Always spends one scrypt, found or not, within the limiter: throws
+   * BusyError when too many logins are waiting already.
+   */
+  verify(username: string, password: string): Promise<Principal | null> {
+    return this.limiter.run(() => this.verifyNow(username, password));
+  }
+
+  private async verifyNow(username: string, password: string): Promise<Principal | null> {
     const station = this.db.getStationSecret(username);
     const user = station ? undefined : this.db.getUserSecret(username);
     const secret = station ?? user;
