@@ -1,5 +1,24 @@
 // The dashboard's only way to the outside: small wrappers around the broker's HTTP API (see DESIGN.md).
 // Every call has a timeout, so a hung server shows the "no connection" banner instead of a frozen page.
+// The answers' types come from the HTTP contract the broker builds them with (contract/http-api.ts, sim-api.ts):
+// `npm run check` type-checks this folder against it (dashboard/tsconfig.json), so there is no shape guessing here.
+
+/**
+ * @typedef {import('../contract/http-api.ts').StationView} StationView
+ * @typedef {import('../contract/http-api.ts').StationList} StationList
+ * @typedef {import('../contract/http-api.ts').BatteryView} BatteryView
+ * @typedef {import('../contract/http-api.ts').BatteryHistory} BatteryHistory
+ * @typedef {import('../contract/http-api.ts').BatteryPoint} BatteryPoint
+ * @typedef {import('../contract/http-api.ts').HistoryResolution} HistoryResolution
+ * @typedef {import('../contract/http-api.ts').SessionAnswer} SessionAnswer
+ * @typedef {import('../contract/http-api.ts').LoginAnswer} LoginAnswer
+ * @typedef {import('../contract/http-api.ts').CommandAnswer} CommandAnswer
+ * @typedef {import('../contract/messages.ts').DockTelemetry} DockTelemetry
+ * @typedef {import('../contract/messages.ts').BatteryTelemetry} BatteryTelemetry
+ * @typedef {import('../contract/messages.ts').ChargerTelemetry} ChargerTelemetry
+ * @typedef {import('../contract/sim-api.ts').SimState} SimState
+ * @typedef {import('../contract/sim-api.ts').SimActiveFault} SimActiveFault
+ */
 
 const TIMEOUT_MS = 5000;
 /**
@@ -80,44 +99,25 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
   }
 }
 
-/**
- * Accepts a bare array or an object wrapping it under one of the given keys.
- * @param {unknown} json
- * @param {string[]} keys
- * @returns {unknown[]}
- */
-function listFrom(json, keys) {
-  if (Array.isArray(json)) return json;
-  if (json && typeof json === 'object') {
-    for (const key of keys) {
-      const value = /** @type {Record<string, unknown>} */ (json)[key];
-      if (Array.isArray(value)) return value;
-    }
-  }
-  return [];
-}
-
-/** @returns {Promise<any[]>} station items, sorted by id so the page keeps its order */
+/** @returns {Promise<StationView[]>} station items, sorted by id so the page keeps its order, docks by number */
 export async function getStations() {
-  const items = listFrom(await request('GET', '/api/stations'), ['items', 'stations']);
-  return /** @type {any[]} */ (items.filter((s) => s && typeof s === 'object'))
-    .map((s) => ({ ...s, docks: Array.isArray(s.docks) ? [...s.docks].sort((a, b) => a.dock - b.dock) : [] }))
-    .sort((a, b) => String(a.stationId).localeCompare(String(b.stationId)));
+  const list = /** @type {StationList} */ (await request('GET', '/api/stations'));
+  return list.items
+    .map((s) => ({ ...s, docks: [...s.docks].sort((a, b) => a.dock - b.dock) }))
+    .sort((a, b) => a.stationId.localeCompare(b.stationId));
 }
 
-/** @param {string} id */
+/** @param {string} id @returns {Promise<BatteryView>} */
 export async function getBattery(id) {
-  return /** @type {Record<string, any> | null} */ (await request('GET', `/api/batteries/${encodeURIComponent(id)}`));
+  return /** @type {BatteryView} */ (await request('GET', `/api/batteries/${encodeURIComponent(id)}`));
 }
-
-/** @typedef {{ points: any[], resolution: string | null }} History */
 
 /**
- * History points, oldest first, and the resolution the server answered with ("5s" ... "1d"; null when it does not
- * say). Without `from` the server sends its newest 5-second samples.
+ * History points, oldest first, and the resolution the server answered with ("5s" ... "1d"). Without `from` the
+ * server sends its newest 5-second samples.
  * @param {string} id
- * @param {{ from?: number, limit?: number, resolution?: string }} [range]
- * @returns {Promise<History>}
+ * @param {{ from?: number, limit?: number, resolution?: HistoryResolution }} [range]
+ * @returns {Promise<BatteryHistory>}
  */
 export async function getBatteryHistory(id, range = {}) {
   const query = new window.URLSearchParams();
@@ -125,25 +125,17 @@ export async function getBatteryHistory(id, range = {}) {
   if (range.limit !== undefined) query.set('limit', String(range.limit));
   if (range.resolution !== undefined) query.set('resolution', range.resolution);
   const qs = query.toString();
-  const json = await request('GET', `/api/batteries/${encodeURIComponent(id)}/history${qs ? `?${qs}` : ''}`);
-  const items = listFrom(json, ['items', 'history', 'points']);
-  const res =
-    json && typeof json === 'object' && !Array.isArray(json)
-      ? /** @type {Record<string, unknown>} */ (json).resolution
-      : null;
-  return {
-    points: /** @type {any[]} */ (items.filter((p) => p && typeof p === 'object')).sort((a, b) => a.ts - b.ts),
-    resolution: typeof res === 'string' ? res : null,
-  };
+  const path = `/api/batteries/${encodeURIComponent(id)}/history${qs ? `?${qs}` : ''}`;
+  return /** @type {BatteryHistory} */ (await request('GET', path));
 }
 
 /**
  * The simulator's state, or null when this server has no simulator (any 4xx answer).
- * @returns {Promise<Record<string, any> | null>}
+ * @returns {Promise<SimState | null>}
  */
 export async function getSim() {
   try {
-    return /** @type {Record<string, any>} */ ((await request('GET', '/api/sim')) ?? {});
+    return /** @type {SimState} */ (await request('GET', '/api/sim'));
   } catch (err) {
     if (err instanceof ApiError && err.status >= 400 && err.status < 500) return null;
     throw err;
@@ -164,13 +156,7 @@ export function pressButton(button) {
   return request('POST', '/api/sim/buttons', { button });
 }
 
-/** @typedef {{ username: string, role: string }} SessionUser */
-
-/** @param {unknown} json @returns {SessionUser} */
-function sessionUser(json) {
-  const o = /** @type {Record<string, unknown>} */ (json && typeof json === 'object' ? json : {});
-  return { username: String(o.username ?? ''), role: String(o.role ?? '') };
-}
+/** @typedef {LoginAnswer} SessionUser */
 
 /**
  * Who this browser is logged in as; null when nobody is (the server answers 200 with a null username then, so
@@ -178,9 +164,8 @@ function sessionUser(json) {
  * @returns {Promise<SessionUser | null>}
  */
 export async function getSession() {
-  const json = await request('GET', '/api/session');
-  const o = /** @type {Record<string, unknown>} */ (json && typeof json === 'object' ? json : {});
-  return typeof o.username === 'string' && o.username !== '' ? sessionUser(json) : null;
+  const answer = /** @type {SessionAnswer} */ (await request('GET', '/api/session'));
+  return answer.username === null ? null : answer;
 }
 
 /**
@@ -190,7 +175,7 @@ export async function getSession() {
  * @returns {Promise<SessionUser>}
  */
 export async function login(username, password) {
-  return sessionUser(await request('POST', '/api/login', { username, password }));
+  return /** @type {LoginAnswer} */ (await request('POST', '/api/login', { username, password }));
 }
 
 export function logout() {
@@ -207,8 +192,9 @@ export function logout() {
  */
 export async function sendCommand(stationId, name, dock, args) {
   const path = `/api/stations/${encodeURIComponent(stationId)}/commands/${encodeURIComponent(name)}`;
-  const answer = await request('POST', path, args === undefined ? { dock } : { dock, args }, COMMAND_TIMEOUT_MS);
-  return answer && typeof answer === 'object' ? /** @type {Record<string, unknown>} */ (answer).result : undefined;
+  const body = args === undefined ? { dock } : { dock, args };
+  const answer = /** @type {CommandAnswer} */ (await request('POST', path, body, COMMAND_TIMEOUT_MS));
+  return answer.result;
 }
 
 /** @typedef {import('../contract/rickshaw-api.ts').RickshawSummary} RickshawSummary */

@@ -49,17 +49,17 @@ const HISTORY_LIMIT = 2000;
  */
 
 const state = {
-  /** @type {any[] | null} null until the first good answer */
+  /** @type {import('./api.js').StationView[] | null} null until the first good answer */
   stations: null,
   /** @type {string | null} why the last poll failed; null when it worked */
   error: null,
   /** @type {number} epoch ms of the last good answer from /api/stations */
   lastOk: 0,
-  /** @type {Record<string, any> | null} */
+  /** @type {import('./api.js').SimState | null} */
   sim: null,
   /** @type {boolean | undefined} undefined until /api/sim has answered once */
   simAvailable: undefined,
-  /** @type {import('./render-battery.js').BatteryView | null} */
+  /** @type {import('./render-battery.js').BatteryPage | null} */
   battery: null,
   /** @type {Notice | null} */
   notice: null,
@@ -128,7 +128,7 @@ async function loadBattery(id) {
   const [detail, history] = await Promise.allSettled([getBattery(id), fresh ? null : fetchHistory(id, range)]);
   if (state.battery !== view) return; // the reader moved on meanwhile
   if (detail.status === 'fulfilled') {
-    view.detail = detail.value ?? {};
+    view.detail = detail.value;
     view.notFound = false;
   } else if (detail.reason instanceof ApiError && detail.reason.status === 404) {
     view.notFound = true;

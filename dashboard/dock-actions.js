@@ -25,11 +25,11 @@ const ACTIONS = {
 /**
  * The buttons that make sense for a dock now. A dock the station holds off says so in its reason, and only then is
  * resuming offered: on any other idle dock "resume" would do nothing.
- * @param {any} dock
+ * @param {import('./api.js').DockTelemetry} dock
  * @returns {string[]} action ids
  */
 export function actionsFor(dock) {
-  const state = String(dock.state);
+  const state = dock.state;
   const out = [];
   if (state === 'charging' || state === 'balancing') out.push('stop-charging');
   else if (state === 'idle' || state === 'full')
@@ -115,7 +115,7 @@ export async function runAction(stationId, dock, actionId) {
 /**
  * The button row and the last outcome, for under a dock tile (outside its link, so a tap never also navigates).
  * @param {string} stationId
- * @param {any} dock
+ * @param {import('./api.js').DockTelemetry} dock
  * @param {number} [now]
  */
 export function renderDockActions(stationId, dock, now = Date.now()) {

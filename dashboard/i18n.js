@@ -9,7 +9,7 @@ import { RICKSHAW_STRINGS } from './i18n-rickshaws.js';
 const STORAGE_KEY = 'rikscha.lang';
 
 /** @type {Record<Lang, Record<string, string>>} */
-const STRINGS = {
+export const STRINGS = {
   de: {
     'app.title': 'rikscha · Werkstatt',
     'app.loading': 'Lade Daten …',
@@ -151,18 +151,14 @@ const STRINGS = {
     'fault.swap-battery': 'Akku tauschen',
     // The station's reason for a dock held off by a mechanic's stop-charging.
     'fault.stopped by command': 'Laden per Befehl gestoppt',
-    'led.on': 'an',
+    'led.on': 'leuchtet',
     'led.off': 'aus',
-    'led.solid': 'leuchtet',
     'led.blink': 'blinkt',
-    'led.fast-blink': 'blinkt schnell',
-    'led.slow-blink': 'blinkt langsam',
+    'led.blink-fast': 'blinkt schnell',
     'led.pulse': 'pulsiert',
     'color.green': 'grün',
     'color.red': 'rot',
     'color.yellow': 'gelb',
-    'color.amber': 'orange',
-    'color.orange': 'orange',
     'color.blue': 'blau',
     'color.white': 'weiß',
     'color.off': 'aus',
@@ -311,18 +307,14 @@ const STRINGS = {
     'fault.ignore-setpoints': 'Ignores set-points',
     'fault.swap-battery': 'Swap battery',
     'fault.stopped by command': 'Charging stopped by command',
-    'led.on': 'on',
+    'led.on': 'steady',
     'led.off': 'off',
-    'led.solid': 'steady',
     'led.blink': 'blinking',
-    'led.fast-blink': 'blinking fast',
-    'led.slow-blink': 'blinking slowly',
+    'led.blink-fast': 'blinking fast',
     'led.pulse': 'pulsing',
     'color.green': 'green',
     'color.red': 'red',
     'color.yellow': 'yellow',
-    'color.amber': 'amber',
-    'color.orange': 'orange',
     'color.blue': 'blue',
     'color.white': 'white',
     'color.off': 'off',

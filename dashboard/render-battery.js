@@ -5,25 +5,35 @@ import { DASH, isNum, num, pct } from './format.js';
 import { t } from './i18n.js';
 import { stateChip } from './render-station.js';
 
-/** The health fields the API may send, in the order a mechanic reads them, with unit and decimals. */
-const FIELDS = /** @type {const} */ ([
-  ['sohPct', '%', 0],
-  ['socPct', '%', 0],
-  ['cycles', '', 0],
-  ['cellSpreadMv', 'mV', 0],
-  ['maxTempC', '°C', 1],
-  ['internalResistanceMilliOhm', 'mΩ', 1],
-  ['voltageV', 'V', 1],
-  ['currentA', 'A', 1],
-]);
-/** These are always listed, with "—" when the server has no value; the rest only when present. */
-const ALWAYS = new Set(['sohPct', 'socPct', 'cycles', 'cellSpreadMv', 'maxTempC', 'internalResistanceMilliOhm']);
+/**
+ * @typedef {import('./api.js').BatteryView} BatteryView
+ * @typedef {import('./api.js').BatteryPoint} BatteryPoint
+ * @typedef {import('./api.js').StationView} StationView
+ */
 
 /**
- * `historyRange` is the range the shown `history` was fetched for; while it differs from the chosen range the new
- * one is on its way. `historyAt` is when it arrived (epoch ms), to know when to fetch it again.
- * @typedef {{ id: string, detail: Record<string, any> | null, history: any[] | null, notFound: boolean,
- *   historyRange?: string, resolution?: string | null, historyAt?: number }} BatteryView
+ * The figures of GET /api/batteries/<id> in the order a mechanic reads them: [key for label and test id, where
+ * in the answer (the last reading under `latest`, the estimates under `health`), unit, decimals]. Each is listed
+ * always, with "—" while the server has no value (SoH and resistance until they are estimated).
+ * @type {[string, (b: BatteryView) => number | null, string, number][]}
+ */
+const FIELDS = [
+  ['socPct', (b) => b.latest.socPct, '%', 0],
+  ['voltageV', (b) => b.latest.voltageV, 'V', 1],
+  ['currentA', (b) => b.latest.currentA, 'A', 1],
+  ['sohPct', (b) => b.health.stateOfHealthPct, '%', 0],
+  ['cycles', (b) => b.health.cycles, '', 0],
+  ['cellSpreadMv', (b) => b.health.cellSpreadMv, 'mV', 0],
+  ['maxTempC', (b) => b.health.maxTempC, '°C', 1],
+  ['internalResistanceMilliOhm', (b) => b.health.internalResistanceMOhm, 'mΩ', 1],
+];
+
+/**
+ * The battery page's state. `historyRange` is the range the shown `history` was fetched for; while it differs
+ * from the chosen range the new one is on its way. `historyAt` is when it arrived (epoch ms), to know when to
+ * fetch it again.
+ * @typedef {{ id: string, detail: BatteryView | null, history: BatteryPoint[] | null, notFound: boolean,
+ *   historyRange?: string, resolution?: string | null, historyAt?: number }} BatteryPage
  */
 
 const HOUR = 3_600_000;
@@ -41,27 +51,25 @@ export const HISTORY_RANGES = /** @type {const} */ ([
   ['1y', 365 * DAY, '1d'],
 ]);
 export const DEFAULT_RANGE = HISTORY_RANGES[0][0];
-/** The tables the server can answer from; anything else it says is shown as it came. */
-const RESOLUTIONS = new Set(['5s', '1m', '15m', '1h', '1d']);
 
 /**
  * Where the battery sits right now, from the overview's telemetry.
- * @param {any[] | null} stations
+ * @param {StationView[] | null} stations
  * @param {string} id
  */
 function findDock(stations, id) {
   for (const s of stations ?? []) {
-    for (const d of s.docks ?? []) {
-      if (d.battery && String(d.battery.id) === id) return { stationId: String(s.stationId), dock: d };
+    for (const d of s.docks) {
+      if (d.battery?.id === id) return { stationId: s.stationId, dock: d };
     }
   }
   return null;
 }
 
-/** @param {Record<string, any>} detail */
+/** @param {BatteryView} detail */
 function fieldList(detail) {
-  const rows = FIELDS.filter(([key]) => ALWAYS.has(key) || isNum(detail[key])).map(([key, unit, digits]) => {
-    const value = detail[key];
+  const rows = FIELDS.map(([key, read, unit, digits]) => {
+    const value = read(detail);
     const text = isNum(value) ? (unit === '%' ? pct(value) : num(value, unit, digits)) : DASH;
     return h(
       'div',
@@ -73,25 +81,18 @@ function fieldList(detail) {
   return h('dl', { class: 'fields' }, rows);
 }
 
-/** @param {unknown} alerts */
+/** @param {BatteryView['health']['alerts']} alerts */
 function alertList(alerts) {
-  const list = Array.isArray(alerts) ? alerts : [];
-  if (list.length === 0) return h('p', { class: 'muted', 'data-testid': 'battery-alerts' }, t('battery.noAlerts'));
+  if (alerts.length === 0) return h('p', { class: 'muted', 'data-testid': 'battery-alerts' }, t('battery.noAlerts'));
   return h(
     'ul',
     { class: 'alerts', 'data-testid': 'battery-alerts' },
-    list.map((a) => {
-      if (typeof a !== 'object' || a === null) return h('li', { class: 'alert' }, '⚠ ', String(a));
-      const severity = ['info', 'warning', 'fault'].includes(a.severity) ? a.severity : 'warning';
-      const text = a.message ?? a.text ?? a.type ?? a.code ?? JSON.stringify(a);
-      return h('li', { class: `alert sev-${severity}` }, severity === 'info' ? 'ℹ ' : '⚠ ', String(text));
-    }),
+    alerts.map((a) => h('li', { class: `alert sev-${a.severity}`, 'data-code': a.code }, '⚠ ', a.message)),
   );
 }
 
-/** @param {unknown} cellsV */
-function cellGrid(cellsV) {
-  const cells = Array.isArray(cellsV) ? cellsV : [];
+/** @param {number[]} cells */
+function cellGrid(cells) {
   const nums = cells.filter(isNum);
   if (nums.length === 0) return null;
   const lo = Math.min(...nums);
@@ -112,24 +113,22 @@ function cellGrid(cellsV) {
   );
 }
 
-/** @param {any[]} history */
+/** @param {BatteryPoint[]} history */
 function charts(history) {
   if (history.length === 0) return h('p', { class: 'muted', 'data-testid': 'battery-chart' }, t('battery.noHistory'));
-  const series = (/** @type {string} */ key) =>
-    history.map((p) => ({ ts: Number(p.ts), v: isNum(p[key]) ? p[key] : null }));
+  const series = (/** @type {'voltageV' | 'currentA' | 'socPct' | 'tempMaxC'} */ key) =>
+    history.map((p) => ({ ts: p.ts, v: p[key] }));
   const specs = [
     { label: t('chart.voltage'), unit: 'V', digits: 1, points: series('voltageV'), testid: 'chart-voltage', tone: 'a' },
     { label: t('chart.current'), unit: 'A', digits: 1, points: series('currentA'), testid: 'chart-current', tone: 'b' },
     { label: t('chart.soc'), unit: '%', digits: 0, points: series('socPct'), testid: 'chart-soc', tone: 'c' },
   ];
-  // The broker calls it tempMaxC; older answers said tempC.
-  const tempKey = history.some((p) => isNum(p.tempMaxC)) ? 'tempMaxC' : 'tempC';
-  if (history.some((p) => isNum(p[tempKey]))) {
+  if (history.some((p) => isNum(p.tempMaxC))) {
     specs.push({
       label: t('chart.temp'),
       unit: '°C',
       digits: 1,
-      points: series(tempKey),
+      points: series('tempMaxC'),
       testid: 'chart-temp',
       tone: 'd',
     });
@@ -139,13 +138,13 @@ function charts(history) {
 
 /**
  * Buttons rather than a <select>: one tap on a phone, and the chosen range stays in sight.
- * @param {BatteryView} view
+ * @param {BatteryPage} view
  * @param {string} range
  */
 function rangePicker(view, range) {
   const loading = view.history !== null && view.historyRange !== range;
   const res = view.resolution;
-  const note = loading ? t('history.loading') : res ? (RESOLUTIONS.has(res) ? t(`history.res.${res}`) : res) : '';
+  const note = loading ? t('history.loading') : res ? t(`history.res.${res}`) : '';
   return h(
     'div',
     { class: 'history-bar' },
@@ -172,8 +171,8 @@ function rangePicker(view, range) {
 }
 
 /**
- * @param {BatteryView} view
- * @param {any[] | null} stations
+ * @param {BatteryPage} view
+ * @param {StationView[] | null} stations
  * @param {string} [range] the history range the reader chose
  */
 export function renderBattery(view, stations, range = DEFAULT_RANGE) {
@@ -188,7 +187,8 @@ export function renderBattery(view, stations, range = DEFAULT_RANGE) {
       h('p', { class: 'card notice', 'data-testid': 'battery-not-found' }, t('battery.notFound')),
     );
   }
-  if (view.detail === null && view.history === null) {
+  const detail = view.detail;
+  if (detail === null) {
     return h(
       'div',
       { class: 'battery-page', 'data-testid': 'battery-page' },
@@ -197,11 +197,8 @@ export function renderBattery(view, stations, range = DEFAULT_RANGE) {
       h('p', { class: 'muted' }, t('app.loading')),
     );
   }
-  // Some servers nest the health figures under `health`; accept both.
-  const detail = { ...(view.detail ?? {}), ...(view.detail?.health ?? {}) };
   const where = findDock(stations, view.id);
-  const cells = Array.isArray(detail.cellsV) ? detail.cellsV : where?.dock.battery?.cellsV;
-  const cellView = cellGrid(cells);
+  const cellView = cellGrid(detail.latest.cellsV);
   return h(
     'div',
     { class: 'battery-page', 'data-testid': 'battery-page' },
@@ -213,10 +210,10 @@ export function renderBattery(view, stations, range = DEFAULT_RANGE) {
         { class: 'where', 'data-testid': 'battery-where' },
         t('battery.where', { station: where.stationId, dock: where.dock.dock }),
         ' ',
-        stateChip(String(where.dock.state), 'battery-state'),
+        stateChip(where.dock.state, 'battery-state'),
       ),
     h('section', { class: 'card' }, h('h3', null, t('battery.health')), fieldList(detail)),
-    h('section', { class: 'card' }, h('h3', null, t('battery.alerts')), alertList(detail.alerts)),
+    h('section', { class: 'card' }, h('h3', null, t('battery.alerts')), alertList(detail.health.alerts)),
     cellView && h('section', { class: 'card' }, h('h3', null, t('battery.cells')), cellView),
     h(
       'section',

@@ -4,6 +4,12 @@ import { h } from './dom.js';
 import { ago, maxOf, num, pct, spreadMv, isNum } from './format.js';
 import { has, t } from './i18n.js';
 
+/**
+ * @typedef {import('./api.js').StationView} StationView
+ * @typedef {import('./api.js').DockTelemetry} DockTelemetry
+ * @typedef {import('./api.js').ChargerTelemetry} ChargerTelemetry
+ */
+
 /** Temperature (°C) above which a pack is flagged as hot: the usual upper limit for charging Li-ion cells. */
 const HOT_C = 45;
 /** SoC (%) below which the bar turns red; also said in text as the number beside it. */
@@ -83,33 +89,33 @@ function metric(label, value, testid, cls) {
   );
 }
 
-/** @typedef {(stationId: string, dock: any) => Node | null} DockExtra what goes under a dock tile (a mechanic's buttons) */
+/** @typedef {(stationId: string, dock: DockTelemetry) => Node | null} DockExtra what goes under a dock tile (a mechanic's buttons) */
 
 /**
  * @param {string} stationId
- * @param {any} dock
+ * @param {DockTelemetry} dock
  * @param {DockExtra} [extra]
  */
 export function renderDock(stationId, dock, extra) {
   const key = `${stationId}-${dock.dock}`;
-  const battery = dock.battery && typeof dock.battery === 'object' ? dock.battery : null;
-  const charger = dock.charger && typeof dock.charger === 'object' ? dock.charger : null;
+  const battery = dock.battery;
+  const charger = dock.charger;
   const tempMax = battery ? maxOf(battery.tempsC) : null;
   const hot = tempMax !== null && tempMax > HOT_C;
-  const protection = battery && Array.isArray(battery.protection) ? battery.protection.filter(Boolean) : [];
+  const protection = battery ? battery.protection.filter(Boolean) : [];
 
   const body = [
     h(
       'div',
       { class: 'dock-head' },
       h('span', { class: 'dock-no' }, t('dock.title', { n: dock.dock })),
-      stateChip(String(dock.state), `dock-state-${key}`),
+      stateChip(dock.state, `dock-state-${key}`),
     ),
     battery
       ? h(
           'div',
           { class: 'dock-battery', 'data-testid': `dock-battery-${key}` },
-          t('dock.battery', { id: String(battery.id) }),
+          t('dock.battery', { id: battery.id }),
           h('span', { class: 'chevron', 'aria-hidden': 'true' }, '›'),
         )
       : h('div', { class: 'dock-battery muted', 'data-testid': `dock-battery-${key}` }, t('dock.noBattery')),
@@ -128,8 +134,7 @@ export function renderDock(stationId, dock, extra) {
         ),
         metric(t('dock.cellSpread'), num(spreadMv(battery.cellsV), 'mV', 0), `dock-spread-${key}`),
       ),
-    charger &&
-      h('p', { class: 'charger', 'data-testid': `dock-charger-${key}` }, chargerText(charger, dock.chargerCycles)),
+    h('p', { class: 'charger', 'data-testid': `dock-charger-${key}` }, chargerText(charger, dock.chargerCycles)),
     protection.length > 0 &&
       h(
         'p',
@@ -141,7 +146,7 @@ export function renderDock(stationId, dock, extra) {
         'p',
         { class: 'reason', 'data-testid': `dock-reason-${key}` },
         h('span', { 'aria-hidden': 'true' }, '⚠ '),
-        `${t('dock.reason')}: ${reasonText(String(dock.reason))}`,
+        `${t('dock.reason')}: ${reasonText(dock.reason)}`,
       ),
     dock.alarm &&
       h(
@@ -172,7 +177,7 @@ export function renderDock(stationId, dock, extra) {
         'a',
         {
           class: 'dock-body',
-          href: `#/battery/${encodeURIComponent(String(battery.id))}`,
+          href: `#/battery/${encodeURIComponent(battery.id)}`,
           'data-testid': `dock-link-${key}`,
         },
         body,
@@ -187,8 +192,8 @@ export function renderDock(stationId, dock, extra) {
 }
 
 /**
- * @param {any} charger
- * @param {unknown} cycles the dock's charger switch-ons since the station started
+ * @param {ChargerTelemetry} charger
+ * @param {number | undefined} cycles the dock's charger switch-ons since the station started
  */
 function chargerText(charger, cycles) {
   if (!charger.online) return `${t('dock.charger')}: ${t('dock.chargerOffline')}`;
@@ -201,14 +206,14 @@ function chargerText(charger, cycles) {
 }
 
 /**
- * @param {any} station
+ * @param {StationView} station
  * @param {number} now
  * @param {DockExtra} [dockExtra]
  */
 export function renderStation(station, now, dockExtra) {
-  const id = String(station.stationId);
-  const online = station.online === true;
-  const missing = isNum(station.missingSeqs) ? station.missingSeqs : 0;
+  const id = station.stationId;
+  const online = station.online;
+  const missing = station.missingSeqs;
   return h(
     'section',
     { class: `card station${online ? '' : ' offline'}`, 'data-testid': `station-${id}`, 'aria-label': id },
@@ -225,7 +230,7 @@ export function renderStation(station, now, dockExtra) {
       h(
         'p',
         { class: 'muted last-seen', 'data-testid': `station-lastseen-${id}` },
-        isNum(station.lastSeen) && station.lastSeen > 0
+        station.lastSeen !== null && station.lastSeen > 0
           ? t('station.lastSeen', { ago: ago(station.lastSeen, now) })
           : t('station.never'),
       ),
@@ -236,13 +241,13 @@ export function renderStation(station, now, dockExtra) {
     h(
       'ul',
       { class: 'docks' },
-      station.docks.map((/** @type {any} */ d) => renderDock(id, d, dockExtra)),
+      station.docks.map((d) => renderDock(id, d, dockExtra)),
     ),
   );
 }
 
 /**
- * @param {any[] | null} stations null until the first answer
+ * @param {StationView[] | null} stations null until the first answer
  * @param {number} now
  * @param {DockExtra} [dockExtra]
  */

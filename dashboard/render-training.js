@@ -4,76 +4,48 @@
 import { h } from './dom.js';
 import { has, t } from './i18n.js';
 
-export const FAULTS = [
-  'unplug',
-  'garbage',
-  'crc-errors',
-  'no-answer',
-  'cell-drift-high',
-  'over-temperature',
-  'stuck-relay',
-  'ignore-setpoints',
-  'swap-battery',
-];
+/**
+ * @typedef {import('./api.js').SimState} SimState
+ * @typedef {import('./api.js').StationView} StationView
+ */
 
-/** LED colour names the simulator may use, drawn in these CSS colours; anything else is drawn grey. */
-const LED_COLOURS = /** @type {Record<string, string>} */ ({
+/**
+ * The CSS colour of each LED colour of the contract (`off` is never drawn lit).
+ * @type {Record<SimState['ioBoard']['leds'][number]['colour'], string>}
+ */
+const LED_COLOURS = {
+  off: '#9ca3af',
   green: '#16a34a',
   red: '#dc2626',
   yellow: '#facc15',
-  amber: '#f59e0b',
-  orange: '#f97316',
   blue: '#2563eb',
   white: '#f8fafc',
-});
+};
 
 /**
- * Active faults as "dock:fault" strings, from whichever shape the simulator uses: a list of { dock, fault },
- * a map { "2": ["unplug"] }, or per-device `faults` lists.
- * @param {Record<string, any>} sim
+ * Active faults as "dock:fault" strings.
+ * @param {SimState} sim
  * @returns {Set<string>}
  */
 export function activeFaults(sim) {
-  const out = new Set();
-  const raw = sim.faults ?? sim.activeFaults;
-  if (Array.isArray(raw)) {
-    for (const f of raw)
-      if (f && typeof f === 'object' && 'dock' in f) out.add(`${f.dock}:${f.fault ?? f.name ?? f.type}`);
-  } else if (raw && typeof raw === 'object') {
-    for (const [dock, list] of Object.entries(raw))
-      for (const f of Array.isArray(list) ? list : [list]) out.add(`${dock}:${f}`);
-  }
-  for (const d of Array.isArray(sim.devices) ? sim.devices : []) {
-    if (d && typeof d === 'object' && 'dock' in d && Array.isArray(d.faults)) {
-      for (const f of d.faults) out.add(`${d.dock}:${typeof f === 'string' ? f : (f?.fault ?? f?.name)}`);
-    }
-  }
-  return out;
+  return new Set(sim.faults.map((f) => `${f.dock}:${f.fault}`));
 }
 
 /**
- * Dock numbers to offer: what the simulator lists, else what the stations report.
- * @param {Record<string, any>} sim
- * @param {any[] | null} stations
+ * Dock numbers to offer: those the simulator has devices on, else what the stations report.
+ * @param {SimState} sim
+ * @param {StationView[] | null} stations
  * @returns {number[]}
  */
 export function simDocks(sim, stations) {
-  const docks = new Set();
-  const add = (/** @type {unknown} */ d) => {
-    const n = typeof d === 'object' && d !== null ? Number(/** @type {any} */ (d).dock) : Number(d);
-    if (Number.isInteger(n) && n > 0) docks.add(n);
-  };
-  for (const d of Array.isArray(sim.docks) ? sim.docks : []) add(d);
-  for (const d of Array.isArray(sim.devices) ? sim.devices : []) if (d && typeof d === 'object' && 'dock' in d) add(d);
-  if (docks.size === 0) for (const s of stations ?? []) for (const d of s.docks ?? []) add(d);
+  const docks = new Set(sim.devices.map((d) => d.dock));
+  if (docks.size === 0) for (const s of stations ?? []) for (const d of s.docks) docks.add(d.dock);
   return [...docks].sort((a, b) => a - b);
 }
 
-/** @param {any} led @param {number} i */
-function renderLed(led, i) {
-  const name = String(led?.name ?? `LED ${i + 1}`);
-  const colour = String(led?.color ?? led?.colour ?? 'off');
-  const pattern = String(led?.pattern ?? (colour === 'off' ? 'off' : 'solid'));
+/** @param {SimState['ioBoard']['leds'][number]} led */
+function renderLed(led) {
+  const { id: name, colour, pattern } = led;
   const lit = colour !== 'off' && pattern !== 'off';
   const words = [has(`color.${colour}`) ? t(`color.${colour}`) : colour];
   if (lit) words.push(has(`led.${pattern}`) ? t(`led.${pattern}`) : pattern);
@@ -81,8 +53,8 @@ function renderLed(led, i) {
     'li',
     { class: 'led-row', 'data-testid': `sim-led-${name}` },
     h('span', {
-      class: `led${lit ? ` lit pattern-${pattern.replace(/[^a-z-]/gi, '')}` : ''}`,
-      style: lit ? `--led:${LED_COLOURS[colour] ?? '#9ca3af'}` : undefined,
+      class: `led${lit ? ` lit pattern-${pattern}` : ''}`,
+      style: lit ? `--led:${LED_COLOURS[colour]}` : undefined,
       'aria-hidden': 'true',
     }),
     h('span', { class: 'led-name' }, name),
@@ -90,29 +62,27 @@ function renderLed(led, i) {
   );
 }
 
-/** @param {any} ioBoard */
+/** @param {SimState['ioBoard']} ioBoard */
 function renderIoBoard(ioBoard) {
-  if (!ioBoard || typeof ioBoard !== 'object') return null;
-  const leds = Array.isArray(ioBoard.leds) ? ioBoard.leds : null;
-  const lcd = Array.isArray(ioBoard.lcd) ? ioBoard.lcd.map((/** @type {unknown} */ l) => String(l ?? '')) : null;
-  if (!leds && !lcd) return null;
+  const { leds, lcd } = ioBoard;
   return h(
     'div',
     { class: 'io-board', 'data-testid': 'sim-io-board' },
     h('h3', null, t('training.ioBoard')),
-    lcd && h('pre', { class: 'lcd', 'data-testid': 'sim-lcd', 'aria-label': t('training.lcd') }, lcd.join('\n')),
-    leds &&
-      h('ul', { class: 'leds', 'data-testid': 'sim-leds', 'aria-label': t('training.leds') }, leds.map(renderLed)),
+    h('pre', { class: 'lcd', 'data-testid': 'sim-lcd', 'aria-label': t('training.lcd') }, lcd.join('\n')),
+    h('ul', { class: 'leds', 'data-testid': 'sim-leds', 'aria-label': t('training.leds') }, leds.map(renderLed)),
   );
 }
 
 /**
- * @param {Record<string, any>} sim
- * @param {any[] | null} stations
+ * @param {SimState} sim
+ * @param {StationView[] | null} stations
  * @param {{ text: string, ok: boolean } | null} notice result of the last button press
  * @param {string | null} pending the action key being sent, whose button is disabled meanwhile
  */
 export function renderTraining(sim, stations, notice, pending) {
+  // The simulator says which faults it can inject: the panel offers exactly those, never a copied list.
+  const faults = sim.faultNames;
   const active = activeFaults(sim);
   const docks = simDocks(sim, stations);
   const activeText = [...active].sort().map((k) => {
@@ -135,7 +105,7 @@ export function renderTraining(sim, stations, notice, pending) {
       'div',
       { class: 'sim-docks' },
       docks.map((dock) => {
-        const count = FAULTS.filter((f) => active.has(`${dock}:${f}`)).length;
+        const count = faults.filter((f) => active.has(`${dock}:${f}`)).length;
         return h(
           'details',
           { class: 'sim-dock', 'data-testid': `sim-dock-${dock}` },
@@ -148,7 +118,7 @@ export function renderTraining(sim, stations, notice, pending) {
           h(
             'div',
             { class: 'fault-grid' },
-            FAULTS.map((fault) => {
+            faults.map((fault) => {
               const on = active.has(`${dock}:${fault}`);
               return h(
                 'button',

@@ -161,6 +161,19 @@ describe('dashboard training panel', () => {
     expect(errors).toEqual([]);
   });
 
+  it('offers the faults GET /api/sim names, no more and no fewer', async () => {
+    fx.simFaultNames = ['unplug', 'over-temperature'];
+    const { page, errors } = await open();
+    await page.getByTestId('training-panel').waitFor();
+    const ids = await page
+      .getByTestId('sim-dock-2')
+      .locator('[data-fault]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-fault')));
+    expect(ids).toEqual(['unplug', 'over-temperature']);
+    expect(await text(page, 'sim-fault-2-unplug')).toBe('Stecker ziehen');
+    expect(errors).toEqual([]);
+  });
+
   it('is hidden when the server has no simulator', async () => {
     fx.simEnabled = false;
     const { page, errors } = await open();
@@ -176,6 +189,10 @@ describe('dashboard battery page', () => {
     const { page, errors } = await open('/#/battery/B-0041');
     await expect.poll(() => text(page, 'battery-field-sohPct'), WAIT).toBe('92 %');
     expect(await text(page, 'battery-title')).toBe('Akku B-0041');
+    // The last reading, nested under `latest` as the real API sends it.
+    expect(await text(page, 'battery-field-socPct')).toBe('63 %');
+    expect(await text(page, 'battery-field-voltageV')).toBe('51,8 V');
+    expect(await text(page, 'battery-field-currentA')).toBe('4,8 A');
     expect(await text(page, 'battery-field-cycles')).toBe('212');
     expect(await text(page, 'battery-field-maxTempC')).toBe('33,5 °C');
     expect(await text(page, 'battery-field-cellSpreadMv')).toBe('—');

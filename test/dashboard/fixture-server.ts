@@ -1,14 +1,29 @@
 // A stand-in for the broker's HTTP server, for the dashboard's page tests: serves dashboard/ as static files and
 // answers the API paths from fixture data that a test can change between polls (and make fail on purpose).
-// The fixtures follow contract/messages.ts (docks) and DESIGN.md (station items, battery detail, simulator); login
-// and station commands follow the broker's HTTP contract (cookie `rikscha_session`, JSON-only POSTs).
+// Every answer is typed by the HTTP contract the broker builds its answers with (contract/http-api.ts,
+// contract/sim-api.ts), so the fixture cannot drift from the real API; login and station commands follow the
+// broker's rules (cookie `rikscha_session`, JSON-only POSTs).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import type { DockTelemetry } from '../../contract/messages.ts';
+import {
+  HISTORY_RESOLUTIONS,
+  type ApiErrorAnswer,
+  type BatteryHistory,
+  type BatteryPoint,
+  type BatteryView,
+  type CommandAnswer,
+  type HistoryResolution,
+  type LoginAnswer,
+  type SessionAnswer,
+  type StationList,
+  type StationView,
+} from '../../contract/http-api.ts';
+import type { BatteryTelemetry, ChargerTelemetry } from '../../contract/messages.ts';
+import { SIM_FAULT_NAMES, type SimActiveFault, type SimFaultName, type SimState } from '../../contract/sim-api.ts';
 
 export const DASHBOARD_DIR = resolve(fileURLToPath(new URL('../../dashboard/', import.meta.url)));
 
@@ -19,14 +34,8 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-export interface StationItem {
-  stationId: string;
-  online: boolean;
-  lastSeen: number;
-  lastSeq: number;
-  missingSeqs: number;
-  docks: DockTelemetry[];
-}
+/** A station as GET /api/stations lists it. */
+export type StationItem = StationView;
 
 export interface Recorded {
   method: string;
@@ -43,7 +52,7 @@ export interface CommandRequest {
 }
 
 /** The accounts the fake knows: one mechanic, and a viewer whom the broker turns away (403). */
-export const USERS: Record<string, { password: string; role: string }> = {
+export const USERS: Record<string, { password: string; role: LoginAnswer['role'] }> = {
   mechanic: { password: 'pw-mechanic', role: 'mechanic' },
   viewer: { password: 'pw-viewer', role: 'viewer' },
 };
@@ -57,7 +66,9 @@ export interface Fixture {
   failApi: boolean;
   /** When false /api/sim answers 404, as a production broker without a simulator does. */
   simEnabled: boolean;
-  simFaults: { dock: number; fault: string }[];
+  simFaults: SimActiveFault[];
+  /** What GET /api/sim offers as injectable faults (the real simulator lists all of SIM_FAULT_NAMES). */
+  simFaultNames: SimFaultName[];
   /** Every POST and DELETE the page sent, in order. */
   actions: Recorded[];
   stationPolls: number;
@@ -73,11 +84,18 @@ export interface Fixture {
   historyQueries: Record<string, string>[];
 }
 
-function battery(id: string, socPct: number, voltageV: number, currentA: number, tempsC: number[], cellsV: number[]) {
-  return { id, socPct, voltageV, currentA, cellsV, tempsC, cycles: 212, protection: [] as string[] };
+function battery(
+  id: string,
+  socPct: number,
+  voltageV: number,
+  currentA: number,
+  tempsC: number[],
+  cellsV: number[],
+): BatteryTelemetry {
+  return { id, socPct, voltageV, currentA, cellsV, tempsC, cycles: 212, protection: [] };
 }
 
-const charger = (outputOn: boolean, currentA: number, setCurrentA: number) => ({
+const charger = (outputOn: boolean, currentA: number, setCurrentA: number): ChargerTelemetry => ({
   online: true,
   outputOn,
   voltageV: outputOn ? 54.6 : 0,
@@ -95,7 +113,11 @@ export function demoStations(): StationItem[] {
       online: true,
       lastSeen: Date.now(),
       lastSeq: 1200,
+      ackSeq: 1197,
       missingSeqs: 3,
+      rejectedSeqs: 0,
+      status: { online: true, ts: Date.now() - 60_000, receivedAt: Date.now() - 60_000, version: '0.1.0' },
+      telemetryTs: Date.now(),
       docks: [
         {
           dock: 1,
@@ -132,6 +154,7 @@ export function newFixture(): Fixture {
     failApi: false,
     simEnabled: true,
     simFaults: [],
+    simFaultNames: [...SIM_FAULT_NAMES],
     actions: [],
     stationPolls: 0,
     sessions: new Map(),
@@ -142,20 +165,53 @@ export function newFixture(): Fixture {
   };
 }
 
-function batteryDetail(id: string) {
-  // cellSpreadMv present as null and internalResistanceMilliOhm absent: the page must show "—" for both.
+/**
+ * A battery as GET /api/batteries/<id> answers: the latest reading under `latest` (from the dock it sits in, so
+ * page and overview agree), the health summary under `health`. Resistance not estimated yet and cell spread
+ * unknown (null): the page must show "—" for both.
+ */
+function batteryDetail(fx: Fixture, id: string): BatteryView {
+  for (const station of fx.stations) {
+    for (const dock of station.docks) {
+      if (dock.battery?.id !== id) continue;
+      return {
+        batteryId: id,
+        stationId: station.stationId,
+        dock: dock.dock,
+        ts: station.telemetryTs ?? Date.now(),
+        latest: dock.battery,
+        health: {
+          stateOfHealthPct: 91.5,
+          cycles: dock.battery.cycles,
+          cellSpreadMv: null,
+          maxTempC: 33.5,
+          maxTempEverC: 38,
+          internalResistanceMOhm: null,
+          alerts: [{ code: 'cell-imbalance', severity: 'warning', message: 'Zelle 7 driftet' }],
+        },
+      };
+    }
+  }
+  // A battery away from every dock: its last reading is still known.
   return {
-    id,
-    socPct: 63,
-    cycles: 212,
-    sohPct: 91.5,
-    maxTempC: 33.5,
-    cellSpreadMv: null,
-    alerts: [{ severity: 'warning', message: 'Zelle 7 driftet' }],
+    batteryId: id,
+    stationId: 'demo-1',
+    dock: 1,
+    ts: Date.now() - 3_600_000,
+    latest: battery(id, 55, 50.2, 0, [21], [3.86, 3.87]),
+    health: {
+      stateOfHealthPct: null,
+      cycles: 212,
+      cellSpreadMv: 10,
+      maxTempC: 21,
+      maxTempEverC: 30,
+      internalResistanceMOhm: null,
+      alerts: [],
+    },
   };
 }
 
-const STEP_MS: Record<string, number> = {
+const STEP_MS: Record<HistoryResolution, number> = {
   '5s': 5_000,
   '1m': 60_000,
   '15m': 900_000,
@@ -163,7 +219,7 @@ const STEP_MS: Record<string, number> = {
   '1d': 86_400_000,
 };
 /** How far back each table reaches, as in the broker; the minute of grace covers the page's clock running ahead. */
-const KEPT_MS: [string, number][] = [
+const KEPT_MS: [HistoryResolution, number][] = [
   ['5s', 7 * 86_400_000 + 60_000],
   ['1m', 30 * 86_400_000 + 60_000],
 ];
@@ -173,27 +229,32 @@ const KEPT_MS: [string, number][] = [
  * table that reaches back to `from`, at most `limit` points (default 500) ending now. Down-sampled points carry
  * their bucket's count and extremes.
  */
-function batteryHistory(id: string, query: URLSearchParams) {
+function batteryHistory(id: string, query: URLSearchParams): BatteryHistory {
   const now = Date.now();
   const from = query.has('from') ? Number(query.get('from')) : null;
   const asked = query.get('resolution') ?? 'auto';
-  const resolution =
-    asked in STEP_MS ? asked : from === null ? '5s' : (KEPT_MS.find(([, kept]) => now - from <= kept)?.[0] ?? '15m');
-  const step = STEP_MS[resolution] ?? 5_000;
+  const resolution: HistoryResolution = isResolution(asked)
+    ? asked
+    : from === null
+      ? '5s'
+      : (KEPT_MS.find(([, kept]) => now - from <= kept)?.[0] ?? '15m');
+  const step = STEP_MS[resolution];
   const limit = Number(query.get('limit') ?? 500);
   const count = from === null ? 61 : Math.max(0, Math.min(limit, Math.floor((now - from) / step) + 1));
   const t0 = now - (count - 1) * step;
-  const points = Array.from({ length: count }, (_, i) => {
+  const points = Array.from({ length: count }, (_, i): BatteryPoint => {
     const k = count > 1 ? (i * 60) / (count - 1) : 60; // the same curve whatever the count, ending at 51,6 V
-    const point = {
+    const point: BatteryPoint = {
       ts: t0 + i * step,
+      stationId: 'demo-1',
+      dock: 1,
       voltageV: 48 + k * 0.06,
       currentA: k < 50 ? 5 : 1,
       socPct: 20 + k,
       cellMinV: 3.9,
       cellMaxV: 3.92,
       cycles: 212,
-      ...(i % 10 === 5 ? {} : { tempMaxC: 25 + k / 10 }),
+      tempMaxC: i % 10 === 5 ? null : 25 + k / 10,
     };
     return resolution === '5s'
       ? point
@@ -209,17 +270,33 @@ function batteryHistory(id: string, query: URLSearchParams) {
   return { batteryId: id, from: points[0]?.ts ?? from ?? now, to: now, resolution, points };
 }
 
-function simState(fx: Fixture) {
+function isResolution(text: string): text is HistoryResolution {
+  return (HISTORY_RESOLUTIONS as readonly string[]).includes(text);
+}
+
+function simState(fx: Fixture): SimState {
   return {
-    devices: [1, 2, 3, 4].map((dock) => ({ dock, kind: 'bms', transport: `mock:bms-${dock}` })),
+    stationId: 'demo-1',
+    simTimeS: 120,
+    speed: 1,
+    devices: [1, 2, 3, 4].map((dock) => ({
+      dock,
+      kind: 'bms' as const,
+      address: `mock:bms-${dock}`,
+      transport: 'mock',
+      present: true,
+      baudRate: 9600,
+    })),
     faults: fx.simFaults,
+    faultNames: fx.simFaultNames,
     ioBoard: {
       leds: [
-        { name: 'power', color: 'green', pattern: 'solid' },
-        { name: 'dock-3', color: 'red', pattern: 'blink' },
-        { name: 'service', color: 'off', pattern: 'off' },
+        { id: 'power', colour: 'green', pattern: 'on' },
+        { id: 'dock-3', colour: 'red', pattern: 'blink' },
+        { id: 'service', colour: 'off', pattern: 'off' },
       ],
       lcd: ['Station demo-1', 'Dock 3: STOERUNG', 'Akku zu heiss', 'Nicht ausgeben!'],
+      backlight: true,
     },
   };
 }
@@ -248,7 +325,7 @@ async function api(
   path: string,
   query: URLSearchParams,
 ): Promise<void> {
-  if (fx.failApi) return send(res, 503, { error: 'unavailable' });
+  if (fx.failApi) return send(res, 503, { error: 'unavailable' } satisfies ApiErrorAnswer);
   const method = req.method ?? 'GET';
   // The broker's CSRF guard: a POST must say it is JSON, which a plain HTML form on another site cannot.
   if (method === 'POST' && !isJson(req)) return send(res, 415, { error: 'content-type must be application/json' });
@@ -265,15 +342,16 @@ async function api(
     // Like a live station: each poll sees a fresh lastSeen and a higher seq.
     for (const s of fx.stations) {
       s.lastSeen = Date.now() - 1500;
-      s.lastSeq += 1;
+      s.lastSeq = (s.lastSeq ?? 0) + 1;
+      s.ackSeq = s.lastSeq - s.missingSeqs;
     }
-    return send(res, 200, fx.stations);
+    return send(res, 200, { items: fx.stations } satisfies StationList);
   }
   const battery = /^\/api\/batteries\/([^/]+)(\/history)?$/.exec(path);
   if (method === 'GET' && battery?.[1]) {
     const id = decodeURIComponent(battery[1]);
     if (!id.startsWith('B-')) return send(res, 404, { error: 'unknown battery' });
-    if (!battery[2]) return send(res, 200, batteryDetail(id));
+    if (!battery[2]) return send(res, 200, batteryDetail(fx, id));
     fx.historyQueries.push(Object.fromEntries(query));
     return send(res, 200, batteryHistory(id, query));
   }
@@ -283,8 +361,10 @@ async function api(
     if (method === 'POST' && path === '/api/sim/faults') {
       const body = await readBody(req);
       fx.actions.push({ method, url: path, body });
-      fx.simFaults.push(body as { dock: number; fault: string });
-      return send(res, 200, { ok: true });
+      const { dock, fault } = body as { dock: number; fault: SimFaultName };
+      const active: SimActiveFault = { dock, fault, target: 'battery', sinceS: 120 };
+      fx.simFaults.push(active);
+      return send(res, 201, { fault: active, faults: fx.simFaults });
     }
     if (method === 'POST' && path === '/api/sim/buttons') {
       fx.actions.push({ method, url: path, body: await readBody(req) });
@@ -316,8 +396,10 @@ async function auth(fx: Fixture, req: IncomingMessage, res: ServerResponse, path
   const method = req.method ?? 'GET';
   const current = sessionOf(fx, req);
   if (method === 'GET' && path === '/api/session') {
-    if (!current) return send(res, 200, { username: null, role: null });
-    return send(res, 200, { username: current.username, role: USERS[current.username]?.role });
+    const user = current ? USERS[current.username] : undefined;
+    const answer: SessionAnswer =
+      current && user ? { username: current.username, role: user.role } : { username: null, role: null };
+    return send(res, 200, answer);
   }
   if (method === 'POST' && path === '/api/logout') {
     if (current) fx.sessions.delete(current.token);
@@ -332,12 +414,9 @@ async function auth(fx: Fixture, req: IncomingMessage, res: ServerResponse, path
     if (user.role !== 'mechanic') return send(res, 403, { error: 'not a mechanic' });
     const token = randomBytes(16).toString('hex');
     fx.sessions.set(token, String(body.username));
-    return send(
-      res,
-      200,
-      { username: body.username, role: user.role },
-      { 'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict` },
-    );
+    return send(res, 200, { username: String(body.username), role: user.role } satisfies LoginAnswer, {
+      'set-cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`,
+    });
   }
   return send(res, 405, { error: 'method not allowed' });
 }
@@ -371,7 +450,7 @@ function stationCommand(
   if (name === 'resume-charging') Object.assign(dock, { state: 'charging', reason: undefined, stopped: undefined });
   if (name === 'acknowledge') Object.assign(dock, { state: 'idle', reason: undefined, doNotDispatch: undefined });
   if (name === 'maintenance') Object.assign(dock, { state: cmd.args?.on ? 'maintenance' : 'idle', reason: undefined });
-  return send(res, 200, { ok: true, result: { dock: dock.dock } });
+  return send(res, 200, { ok: true, result: { dock: dock.dock } } satisfies CommandAnswer);
 }
 
 async function staticFile(res: ServerResponse, path: string): Promise<void> {
