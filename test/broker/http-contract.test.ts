@@ -19,6 +19,7 @@ import {
   stationListSchema,
   stationViewSchema,
 } from '../../contract/http-api.ts';
+import { rickshawListSchema } from '../../contract/rickshaw-api.ts';
 import { SIM_FAULT_NAMES, simFaultListSchema, simStateSchema, simTruthSchema } from '../../contract/sim-api.ts';
 import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
@@ -119,6 +120,10 @@ describe('every HTTP answer matches its contract schema', () => {
     if (resolution === '5s')
       expect(history.points.map((p) => p.socPct)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
     else if (resolution !== 'auto') expect(history.points.every((p) => typeof p.n === 'number')).toBe(true);
+  });
+
+  it('GET /api/rickshaws', async () => {
+    expect((await answer('/api/rickshaws', rickshawListSchema)).items).toEqual([]);
   });
 
   it('GET /api/session, logged out and logged in', async () => {
