@@ -22,7 +22,7 @@ export const SIM_DEVICE_KINDS = ['bms', 'charger', 'vesc'] as const;
 export const simDeviceKindSchema = z.enum(SIM_DEVICE_KINDS);
 
 export const LED_COLOURS = ['off', 'green', 'yellow', 'red', 'blue', 'white'] as const;
-export const LED_PATTERNS = ['off', 'on', 'blink', 'blink-fast', 'pulse'] as const;
+export const LED_PATTERNS = ['off', 'on', 'blink', 'blink-fast', 'pulse', 'sequence'] as const;
 
 export const simDeviceSchema = z.object({
   dock: z.number().int(),

@@ -14,6 +14,7 @@ import type { DockView } from './charging/charging-types.ts';
 import { applyCommand, nextDailyTime } from './commands/station-commands.ts';
 import type { StationConfig } from './config/station-config.ts';
 import { createStationDevices, type StationDevices } from './devices/dock-devices.ts';
+import { screenLanguage } from './display/screen-language.ts';
 import { StationBoard } from './display/station-board.ts';
 import { createStationBays, type StationBays } from './bays/station-bays.ts';
 import { ChargeLoop } from './loop/charge-loop.ts';
@@ -121,6 +122,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
         log: log.child({ component: 'io-board' }),
         controller,
         views: () => loop.views(),
+        language: screenLanguage(config.display),
       })
     : null;
 

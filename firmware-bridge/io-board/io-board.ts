@@ -1,5 +1,5 @@
 // Driver of the station I/O board through johnny-five: named LEDs (RGB or single-colour) with steady, blink and pulse
-// patterns timed by the injected clock, the acknowledge/maintenance buttons, and the 20x4 screen (only changed lines sent).
+// patterns (and on/off sequences, for fault codes) timed by the injected clock, the acknowledge/maintenance buttons, and the 20x4 screen (only changed lines sent).
 
 import type { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../../lib/clock.ts';
@@ -13,10 +13,15 @@ import type { VirtualIo } from './virtual-io.ts';
 export { IoBoardError } from './io-plugins.ts';
 
 export type LedColor = 'green' | 'red' | 'amber' | 'blue' | 'white';
-export type LedPattern = 'on' | 'off' | 'blink' | 'pulse';
+export type LedPattern = 'on' | 'off' | 'blink' | 'pulse' | 'sequence';
 export interface LedSetting {
   color: LedColor;
   pattern: LedPattern;
+  /**
+   * For `sequence`: ms lit, ms dark, ms lit, ... repeated (a fault code's flashes come from a table, not from here).
+   * Multiples of 125 ms keep the edges on the animation step.
+   */
+  sequence?: readonly number[];
 }
 export type LcdLines = readonly [string, string, string, string];
 export type ButtonEvent = 'press' | 'hold' | 'release';
@@ -64,9 +69,19 @@ export function singleLedColours(color: LedColor, fitted: readonly Colour[]): Co
   return fitted.slice(0, 1);
 }
 
-/** Brightness 0..1 of a pattern at monotonic time `t`. */
-export function patternLevel(pattern: LedPattern, t: number): number {
+/** Brightness 0..1 of a pattern at monotonic time `t`; `sequence` needs the on/off durations (none: dark). */
+export function patternLevel(pattern: LedPattern, t: number, sequence: readonly number[] = []): number {
   switch (pattern) {
+    case 'sequence': {
+      const total = sequence.reduce((a, b) => a + Math.max(0, b), 0);
+      if (total <= 0) return 0;
+      let at = t % total;
+      for (const [i, ms] of sequence.entries()) {
+        if (at < ms) return i % 2 === 0 ? 1 : 0;
+        at -= Math.max(0, ms);
+      }
+      return 0;
+    }
     case 'on':
       return 1;
     case 'off':
@@ -169,7 +184,7 @@ export class IoBoard {
     if (!led)
       throw new IoBoardError('UNKNOWN_LED', `no LED "${name}" (configured: ${this.ledNames.join(', ') || 'none'})`);
     if (this.closed) return;
-    led.setting = { ...setting };
+    led.setting = { ...setting, ...(setting.sequence ? { sequence: [...setting.sequence] } : {}) };
     this.render(name);
     this.schedule();
   }
@@ -254,7 +269,7 @@ export class IoBoard {
   private render(name: string): void {
     const led = this.leds.get(name);
     if (!led) return;
-    const level = patternLevel(led.setting.pattern, this.opts.clock.monotonic());
+    const level = patternLevel(led.setting.pattern, this.opts.clock.monotonic(), led.setting.sequence);
     const hw = led.hw;
     if (hw.kind === 'rgb') {
       const mix = MIX[led.setting.color];
@@ -289,7 +304,7 @@ export class IoBoard {
   private schedule(): void {
     if (this.timer || this.closed) return;
     const animated = [...this.leds.values()].some(
-      (l) => l.setting.pattern === 'blink' || l.setting.pattern === 'pulse',
+      (l) => l.setting.pattern === 'blink' || l.setting.pattern === 'pulse' || l.setting.pattern === 'sequence',
     );
     if (!animated) return;
     const t = this.opts.clock.monotonic();

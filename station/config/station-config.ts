@@ -9,6 +9,7 @@ import { ioBoardConfigSchema } from '../../firmware-bridge/io-board/io-board-con
 import { chargingConfigSchema } from '../charging/charging-config.ts';
 import { bayConfigSchema, bayConflicts } from '../bays/bay-config.ts';
 import { healthConfigSchema } from '../health/health-config.ts';
+import { displayConfigSchema } from '../display/screen-language.ts';
 
 export { ConfigError };
 
@@ -101,6 +102,9 @@ export const stationConfigSchema = z
     health: healthConfigSchema
       .prefault({})
       .describe('battery-health estimators: rest before an OCV anchor, capacity window, current steps, OCV curve'),
+    display: displayConfigSchema
+      .prefault({})
+      .describe('screen language (de default, en) and further languages for the 20x4 screen'),
     ioBoard: ioBoardConfigSchema
       .optional()
       .describe('status LEDs, buttons and the 20x4 screen; absent = a station without one'),

@@ -5,6 +5,7 @@ import type { BatteryTelemetry } from '../../contract/messages.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
 import type { DockView } from '../charging/charging-types.ts';
+import { faultCodeOf } from './display-dock.ts';
 import { computeDisplay, type DisplayDock, type DisplayInput, type DisplayOutput } from './station-display.ts';
 
 /** The part of IoBoard the display needs; a fake in tests, the real board on the station. */
@@ -21,6 +22,7 @@ export function displayDockFrom(view: DockView, battery: BatteryTelemetry | null
     state: view.state,
     socPct: battery?.socPct ?? null,
     ...(view.code !== undefined ? { code: view.code } : {}),
+    ...faultCodeOf(view, battery?.tempsC ?? null),
     doNotDispatch: view.doNotDispatch,
     awaitingAck: view.awaitingAck,
     ...(view.alarm !== undefined ? { alarm: view.alarm } : {}),

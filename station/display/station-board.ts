@@ -8,8 +8,10 @@ import type { IoBoardConfig } from '../../firmware-bridge/io-board/io-board-conf
 import type { ChargeController } from '../charging/charge-controller.ts';
 import type { DockView } from '../charging/charging-types.ts';
 import type { DockDevices } from '../devices/dock-devices.ts';
+import { faultCodeOf } from './display-dock.ts';
 import { DisplayLoop } from './display-loop.ts';
 import type { BayShown } from '../bays/rickshaw-notices.ts';
+import { GERMAN_SCREEN, type ScreenLanguage } from './screen-language.ts';
 import type { DisplayDock } from './station-display.ts';
 
 export class StationBoard {
@@ -17,11 +19,19 @@ export class StationBoard {
     readonly board: IoBoardKeeper,
     private readonly display: DisplayLoop,
     private readonly charset: IoBoardConfig['lcd']['charset'],
+    private readonly language: ScreenLanguage,
   ) {}
 
   static async open(
     cfg: IoBoardConfig,
-    deps: { clock: Clock; log: Logger; controller: ChargeController; views: () => DockView[] },
+    deps: {
+      clock: Clock;
+      log: Logger;
+      controller: ChargeController;
+      views: () => DockView[];
+      /** Screen language (station config display); German when absent. */
+      language?: ScreenLanguage;
+    },
   ): Promise<StationBoard> {
     // The keeper reopens a board that went away (unplugged, reset) and paints it again.
     const board = await IoBoardKeeper.open(cfg, {
@@ -36,7 +46,7 @@ export class StationBoard {
         deps.log.info({ dock: v.dock, accepted: r.accepted }, 'fault acknowledged at the station');
       }
     });
-    return new StationBoard(board, new DisplayLoop(board, deps.clock), cfg.lcd.charset);
+    return new StationBoard(board, new DisplayLoop(board, deps.clock), cfg.lcd.charset, deps.language ?? GERMAN_SCREEN);
   }
 
   /** Called every tick with the charging core's views; the board sends only what changed. */
@@ -53,6 +63,7 @@ export class StationBoard {
         state: v.state,
         socPct: b?.socPct ?? null,
         ...(v.code !== undefined ? { code: v.code } : {}),
+        ...faultCodeOf(v, b?.tempsC ?? null),
         doNotDispatch: v.doNotDispatch,
         awaitingAck: v.awaitingAck,
         ...(v.alarm !== undefined ? { alarm: v.alarm } : {}),
@@ -60,7 +71,7 @@ export class StationBoard {
         maxTempC: b && b.tempsC.length > 0 ? Math.max(...b.tempsC) : null,
       };
     });
-    this.display.update({ docks: shown, linkUp, charset: this.charset, rickshaws });
+    this.display.update({ docks: shown, linkUp, charset: this.charset, rickshaws, language: this.language });
     this.board.heartbeat();
   }
 

@@ -4,6 +4,8 @@
 import type { DockState } from '../../contract/messages.ts';
 import { encodeLcdText, type LcdCharset } from '../../firmware-bridge/io-board/hd44780-charset.ts';
 import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
+import { dockUrgency, faultCodeLed, faultCodePage } from './fault-page.ts';
+import { GERMAN_SCREEN, STATE_WORD_KEY, type ScreenLanguage } from './screen-language.ts';
 
 export interface DisplayDock {
   dock: number;
@@ -12,6 +14,8 @@ export interface DisplayDock {
   socPct: number | null;
   /** Machine-readable cause of a fault or block (the charging core's codes: temperature, stale-bms, ...). */
   code?: string;
+  /** The code of the fault-code table (E12): when set, a fault shows its code on the screen and LED. */
+  faultCode?: string;
   doNotDispatch: boolean;
   /** The fault's cause is gone and waits for the acknowledge button. */
   awaitingAck?: boolean;
@@ -35,6 +39,8 @@ export interface DisplayInput {
   rickshaws?: readonly RickshawShown[];
   /** The screen's charset (io-board config `lcd.charset`): Ö is two glyphs (OE), ä is two in `ascii`. Default a00. */
   charset?: LcdCharset;
+  /** Screen language (station config display.language); German when absent. */
+  language?: ScreenLanguage;
 }
 
 /** A docked rickshaw as the screen shows it. */
@@ -77,6 +83,8 @@ const OFF: LedSetting = { color: 'green', pattern: 'off' };
 export function dockLed(d: DisplayDock): LedSetting {
   // Every colour flashing (white on an RGB LED, all LEDs on single-colour ones): unlike any state, so "read the screen".
   if (d.alarm !== undefined) return { color: 'white', pattern: 'blink' };
+  const coded = faultCodeLed(d);
+  if (coded) return coded;
   if (d.state === 'fault') return { color: 'red', pattern: 'blink' };
   if (d.doNotDispatch) return { color: 'red', pattern: 'on' };
   switch (d.state) {
@@ -156,13 +164,20 @@ function fitGlyphs(left: string, width: number, charset: LcdCharset): string {
 }
 
 /** "Dock 1 lädt      45%": label and state left, SoC right, 20 glyphs on the screen. */
-export function overviewLine(d: DisplayDock, charset: LcdCharset = 'a00'): string {
-  const word = d.state !== 'fault' && d.doNotDispatch ? 'GESPERRT' : STATE_WORD[d.state];
+export function overviewLine(d: DisplayDock, charset: LcdCharset = 'a00', lang?: ScreenLanguage): string {
+  const blocked = d.state !== 'fault' && d.doNotDispatch;
+  const word = lang
+    ? lang.word(blocked ? 'stateBlocked' : STATE_WORD_KEY[d.state])
+    : blocked
+      ? 'GESPERRT'
+      : STATE_WORD[d.state];
   const soc = d.socPct === null || d.state === 'empty' ? '' : ` ${Math.round(d.socPct)}%`;
   return fitGlyphs(`Dock ${d.dock} ${word}`, 20 - soc.length, charset) + soc;
 }
 
-function faultPage(d: DisplayDock): string[] {
+function faultPage(d: DisplayDock, lang: ScreenLanguage): string[] {
+  const coded = faultCodePage(d, lang);
+  if (coded) return coded;
   return [
     `Dock ${d.dock}: STÖRUNG`,
     causeText(d),
@@ -224,17 +239,21 @@ function bookingPages(docks: readonly DisplayDock[], labels: Readonly<Record<str
 
 /** Every page, in showing order: faults, blocked packs, bookings, then all docks four to a page. */
 export function displayPages(
-  input: Pick<DisplayInput, 'docks' | 'bookingLabels' | 'charset' | 'rickshaws'>,
+  input: Pick<DisplayInput, 'docks' | 'bookingLabels' | 'charset' | 'rickshaws' | 'language'>,
 ): string[][] {
+  const lang = input.language ?? GERMAN_SCREEN;
   const docks = [...input.docks].sort((a, b) => a.dock - b.dock);
   const pages: string[][] = [];
   for (const d of docks) if (d.alarm !== undefined) pages.push(...alarmPages(d));
-  for (const d of docks) if (d.state === 'fault' && d.alarm === undefined) pages.push(faultPage(d));
+  // Most urgent fault first (the table's urgency), dock number within the same urgency.
+  const faults = docks.filter((d) => d.state === 'fault' && d.alarm === undefined);
+  faults.sort((a, b) => dockUrgency(a) - dockUrgency(b) || a.dock - b.dock);
+  for (const d of faults) pages.push(faultPage(d, lang));
   for (const d of docks) if (d.state !== 'fault' && d.doNotDispatch) pages.push(blockedPage(d));
   pages.push(...rickshawPages(input.rickshaws ?? []));
   pages.push(...bookingPages(docks, input.bookingLabels ?? {}));
   for (let i = 0; i < docks.length; i += 4)
-    pages.push(docks.slice(i, i + 4).map((d) => overviewLine(d, input.charset)));
+    pages.push(docks.slice(i, i + 4).map((d) => overviewLine(d, input.charset, lang)));
   if (pages.length === 0) pages.push(['Keine Docks', 'eingerichtet', '', '']);
   return pages;
 }
