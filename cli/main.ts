@@ -1,4 +1,4 @@
-// The `rikscha` command line: one binary with a subcommand per role (demo, station, broker, sim, check-config).
+// The `rikscha` command line: one binary with a subcommand per role (demo, station, broker, sim, check-config, doctor).
 // Each role is imported when chosen, so `check-config` and `--help` start fast and load no broker or serial code.
 
 import { Command, CommanderError } from 'commander';
@@ -135,6 +135,20 @@ program
   .argument('<file>', 'station config (JSON)')
   .action((file: string) => {
     process.exitCode = checkConfig(file);
+  });
+
+program
+  .command('doctor')
+  .description(
+    'Check a station set-up: config, serial ports, each device, the broker login, disk, clock, systemd. ' +
+      'Exit 0 when nothing failed, 1 otherwise.',
+  )
+  .requiredOption('--config <file>', 'station config (JSON)')
+  .action(async (opts: { config: string }) => {
+    const { formatReport, runDoctor } = await import('../station/doctor/doctor.ts');
+    const report = await runDoctor(opts.config);
+    process.stdout.write(formatReport(report));
+    process.exitCode = report.failed ? 1 : 0;
   });
 
 try {
