@@ -15,7 +15,9 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 function fill(el, attrs, children) {
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue;
-    el.setAttribute(name, value === true ? '' : String(value));
+    // Through the CSSOM: the server's Content-Security-Policy refuses style attributes written as markup.
+    if (name === 'style' && el instanceof window.HTMLElement) el.style.cssText = String(value);
+    else el.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
@@ -66,8 +68,10 @@ function syncAttributes(from, to) {
     if (!to.hasAttribute(attr.name) && !userOwned(from, attr.name)) from.removeAttribute(attr.name);
   }
   for (const attr of [...to.attributes]) {
-    if (from.getAttribute(attr.name) !== attr.value && !userOwned(from, attr.name))
-      from.setAttribute(attr.name, attr.value);
+    if (from.getAttribute(attr.name) === attr.value || userOwned(from, attr.name)) continue;
+    if (attr.name === 'style' && from instanceof window.HTMLElement && to instanceof window.HTMLElement)
+      from.style.cssText = to.style.cssText;
+    else from.setAttribute(attr.name, attr.value);
   }
 }
 

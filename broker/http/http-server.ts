@@ -9,6 +9,7 @@ import { sendError, sendJson, sendText } from './respond.ts';
 import { handleApi, type ApiDeps } from './routes-api.ts';
 import { serveStatic } from './routes-static.ts';
 import { Upgrades, type UpgradeHandler } from './upgrades.ts';
+import { checkRequest, setSecurityHeaders } from './request-guard.ts';
 
 /** Returns true when it answered the request; false passes it on to the API and static files. */
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -45,7 +46,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   ]);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    setSecurityHeaders(res);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendError(res, 400, 'bad request target');
+    }
+    const refused = checkRequest(req, url);
+    if (refused) return sendError(res, refused.status, refused.error);
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname === '/metrics')
       return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');

@@ -45,14 +45,14 @@ async function serve() {
     await new Promise<void>((r) => server.close(() => r()));
     await station.stop();
   });
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, contentType = 'application/json') => {
     const res = await fetch(`${base}${path}`, {
       method,
       ...(body === undefined
         ? {}
         : {
             body: typeof body === 'string' ? body : JSON.stringify(body),
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': contentType },
           }),
     });
     const text = await res.text();
@@ -65,6 +65,13 @@ async function serve() {
 }
 
 describe('simulator control API', () => {
+  it('refuses a POST that is not JSON (a page elsewhere can send text/plain without asking): 415, no fault', async () => {
+    const { faults, call } = await serve();
+    const res = await call('POST', '/api/sim/faults', { dock: 1, fault: 'unplug' }, 'text/plain;charset=UTF-8');
+    expect(res.status).toBe(415);
+    expect(faults.active()).toEqual([]);
+  });
+
   it('GET /api/sim lists devices with where they are, faults, LEDs and the 4 LCD lines as last written', async () => {
     const { station, call } = await serve();
     station.ioBoard.setLed('dock-1', { colour: 'green', pattern: 'blink' });

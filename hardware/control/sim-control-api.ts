@@ -101,6 +101,9 @@ export function createSimControlHandler(station: SimStation, faults: FaultInject
           batteries: truthOf(station),
         } satisfies SimTruth);
       if (path === '/api/sim/faults' && method === 'GET') return send(res, 200, { faults: faults.active() });
+      // JSON only: a page elsewhere can send text/plain without the browser asking first, never JSON (CSRF guard).
+      if (method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+        return send(res, 415, { error: 'send JSON (content-type: application/json)' });
       if (path === '/api/sim/faults' && method === 'POST') return await postFault(req, res, faults);
       if (path === '/api/sim/faults' && method === 'DELETE') return await deleteFaults(url, res, faults);
       if (path === '/api/sim/buttons' && method === 'POST') return await pressButton(req, res, station);

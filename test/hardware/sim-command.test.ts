@@ -95,6 +95,7 @@ describe('rikscha sim', () => {
     // A fault through the control API reaches the station as silence on dock 2's BMS.
     const res = await fetch(`${ready.controlUrl}/api/sim/faults`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ dock: 2, fault: 'no-answer' }),
     });
     expect(res.status).toBe(201);
