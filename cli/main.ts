@@ -114,6 +114,10 @@ program
   .option('--station-config <file>', 'write a station config pointing at these devices, for `rikscha station --config`')
   .option('--mqtt-url <url>', 'MQTT URL to put in that station config (default mqtt://127.0.0.1:1883)')
   .option('--pace', "pace device replies at each line's baud rate (for the bench)")
+  .option(
+    '--uno',
+    "also run a simulated Arduino Uno with StandardFirmata as the station's I/O board (needs gcc and libsimavr-dev; up to 4 docks)",
+  )
   .action(
     async (opts: {
       config: string;
@@ -123,6 +127,7 @@ program
       stationConfig?: string;
       mqttUrl?: string;
       pace?: boolean;
+      uno?: boolean;
     }) => {
       const { runSimCommand } = await import('./sim-command.ts');
       await runSimCommand(opts);

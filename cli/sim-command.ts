@@ -17,6 +17,9 @@ import { buildSimStation, ScenarioRunner } from '../hardware/scenario/scenario-r
 import { loadScenario, type Scenario } from '../hardware/scenario/scenario-schema.ts';
 import { stationConfigFor } from '../hardware/scenario/station-config-snippet.ts';
 import type { SimDeviceInfo, SimStation } from '../hardware/station-sim/sim-station.ts';
+import { startSimUno } from './sim-uno.ts';
+import type { IoBoardConfigInput } from '../firmware-bridge/io-board/io-board-config.ts';
+import type { SimulatedUno } from '../hardware/uno-sim/simulated-uno.ts';
 import { portOption, UsageError } from './options.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -34,6 +37,8 @@ export interface SimCommandOptions {
   mqttUrl?: string;
   /** Pace device replies at each line's baud rate. */
   pace?: boolean;
+  /** Also run a simulated Arduino Uno with StandardFirmata as the station's I/O board (hardware/uno-sim/). */
+  uno?: boolean;
 }
 
 export interface RunningSim {
@@ -44,7 +49,9 @@ export interface RunningSim {
   devices: SimDeviceInfo[];
   /** `http://127.0.0.1:<port>` of the control API, or null. */
   controlUrl: string | null;
-  stationConfig: ReturnType<typeof stationConfigFor>;
+  stationConfig: ReturnType<typeof stationConfigFor> & { ioBoard?: IoBoardConfigInput };
+  /** The simulated Uno, with --uno. */
+  uno: SimulatedUno | null;
   stop(): Promise<void>;
 }
 
@@ -130,6 +137,14 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
     throw err;
   }
   runner.start();
+  const uno = opts.uno
+    ? await startSimUno(station, scenario, { clock, log, dir: opts.ptyDir ?? ownDir }).catch(async (err: unknown) => {
+        runner.stop();
+        await station.stop().catch(() => undefined);
+        if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+        throw err;
+      })
+    : null;
 
   let server: Server | null = null;
   let controlUrl: string | null = null;
@@ -151,12 +166,16 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
   }
 
   const devices = station.devices();
-  const stationConfig = stationConfigFor(station, { ...(opts.mqttUrl ? { mqttUrl: opts.mqttUrl } : {}) });
+  const stationConfig = {
+    ...stationConfigFor(station, { ...(opts.mqttUrl ? { mqttUrl: opts.mqttUrl } : {}) }),
+    ...(uno ? { ioBoard: uno.ioBoard } : {}),
+  };
   if (opts.stationConfig) writeFileSync(opts.stationConfig, `${JSON.stringify(stationConfig, null, 2)}\n`);
   out(
     `rikscha sim: station ${scenario.stationId}, ${scenario.docks.length} dock(s), ${scenario.speed}x, ${scenario.timeline.length} timeline event(s)`,
   );
   out(table(devices));
+  if (uno) out(`I/O board: simulated Arduino Uno running StandardFirmata on ${uno.board.link}`);
   if (controlUrl) out(`control API: ${controlUrl}/api/sim`);
   if (opts.stationConfig)
     out(`station config written to ${opts.stationConfig}: rikscha station --config ${opts.stationConfig}`);
@@ -171,6 +190,7 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
     devices,
     controlUrl,
     stationConfig,
+    uno: uno?.board ?? null,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -180,6 +200,7 @@ export async function runSim(opts: SimCommandOptions, deps: SimDeps = {}): Promi
         s.closeAllConnections();
         await new Promise<void>((r) => s.close(() => r()));
       }
+      await uno?.stop();
       await station.stop();
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
