@@ -123,6 +123,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
         controller,
         views: () => loop.views(),
         language: screenLanguage(config.display),
+        record: (type, dock, message, data) => raise({ type, severity: 'info', dock, message, data }),
       })
     : null;
 

@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
 import type { DockView } from '../charging/charging-types.ts';
 import { faultCodeOf } from './display-dock.ts';
-import { computeDisplay, type DisplayDock, type DisplayInput, type DisplayOutput } from './station-display.ts';
+import { computeDisplay, PAGE_MS, type DisplayDock, type DisplayInput, type DisplayOutput } from './station-display.ts';
 
 /** The part of IoBoard the display needs; a fake in tests, the real board on the station. */
 export interface DisplaySink {
@@ -33,6 +33,8 @@ export function displayDockFrom(view: DockView, battery: BatteryTelemetry | null
 
 export class DisplayLoop {
   private readonly known: Set<string>;
+  /** Added to the clock to pick the page: each press of the page button moves it to the next page boundary. */
+  private shiftMs = 0;
 
   constructor(
     private readonly sink: DisplaySink,
@@ -46,10 +48,17 @@ export class DisplayLoop {
    * a 1 s tick turns them within a second of schedule. LEDs the board does not have (a station with fewer dock LEDs
    * than docks) are skipped rather than thrown on.
    */
-  update(input: Omit<DisplayInput, 'now'>): DisplayOutput {
-    const out = computeDisplay({ ...input, now: this.clock.monotonic() });
+  update(input: Omit<DisplayInput, 'now'>, override?: LcdLines): DisplayOutput {
+    const out = computeDisplay({ ...input, now: this.clock.monotonic() + this.shiftMs });
     for (const { name, setting } of out.leds) if (this.known.has(name)) this.sink.setLed(name, setting);
-    this.sink.showLines(out.lines);
+    // A message of the station panel (button feedback, a menu) stands in for the rotation while it lasts.
+    this.sink.showLines(override ?? out.lines);
     return out;
+  }
+
+  /** Turns to the next page now (the page button); the rotation goes on from there. */
+  nextPage(): void {
+    const t = this.clock.monotonic() + this.shiftMs;
+    this.shiftMs += PAGE_MS - (((t % PAGE_MS) + PAGE_MS) % PAGE_MS);
   }
 }

@@ -1,5 +1,5 @@
 // The station's I/O board in service: opens it when the config has one, shows the docks on the LEDs and the screen
-// every tick, and turns the acknowledge button into acknowledgements of the faults that wait for a person.
+// every tick, and hands its buttons to the station panel (station/panel: paging, acknowledge, maintenance).
 
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.ts';
@@ -13,6 +13,8 @@ import { DisplayLoop } from './display-loop.ts';
 import type { BayShown } from '../bays/rickshaw-notices.ts';
 import { GERMAN_SCREEN, type ScreenLanguage } from './screen-language.ts';
 import type { DisplayDock } from './station-display.ts';
+import { attachPanelButtons } from '../panel/panel-buttons.ts';
+import { StationPanel, type PanelDeps } from '../panel/station-panel.ts';
 
 export class StationBoard {
   private constructor(
@@ -20,6 +22,8 @@ export class StationBoard {
     private readonly display: DisplayLoop,
     private readonly charset: IoBoardConfig['lcd']['charset'],
     private readonly language: ScreenLanguage,
+    private readonly panel: StationPanel,
+    private readonly stopButtons: () => void,
   ) {}
 
   static async open(
@@ -31,6 +35,8 @@ export class StationBoard {
       views: () => DockView[];
       /** Screen language (station config display); German when absent. */
       language?: ScreenLanguage;
+      /** Records what a person did at the station's buttons (an event). */
+      record?: PanelDeps['record'];
     },
   ): Promise<StationBoard> {
     // The keeper reopens a board that went away (unplugged, reset) and paints it again.
@@ -39,14 +45,11 @@ export class StationBoard {
       onError: (err) => deps.log.warn({ err: String(err) }, 'io board error'),
       onStatus: (up, detail) => (up ? deps.log.info(detail) : deps.log.warn(detail)),
     });
-    board.onButton('acknowledge', 'press', () => {
-      for (const v of deps.views()) {
-        if (!v.awaitingAck) continue;
-        const r = deps.controller.acknowledge(v.dock);
-        deps.log.info({ dock: v.dock, accepted: r.accepted }, 'fault acknowledged at the station');
-      }
-    });
-    return new StationBoard(board, new DisplayLoop(board, deps.clock), cfg.lcd.charset, deps.language ?? GERMAN_SCREEN);
+    const display = new DisplayLoop(board, deps.clock);
+    const language = deps.language ?? GERMAN_SCREEN;
+    const panel = new StationPanel({ ...deps, language, nextPage: () => display.nextPage() });
+    const stop = attachPanelButtons(board, cfg.buttons, panel, deps.clock);
+    return new StationBoard(board, display, cfg.lcd.charset, language, panel, stop);
   }
 
   /** Called every tick with the charging core's views; the board sends only what changed. */
@@ -71,11 +74,16 @@ export class StationBoard {
         maxTempC: b && b.tempsC.length > 0 ? Math.max(...b.tempsC) : null,
       };
     });
-    this.display.update({ docks: shown, linkUp, charset: this.charset, rickshaws, language: this.language });
+    const out = this.display.update(
+      { docks: shown, linkUp, charset: this.charset, rickshaws, language: this.language },
+      this.panel.overlay(),
+    );
+    this.panel.showing(out.lines);
     this.board.heartbeat();
   }
 
   close(): Promise<void> {
+    this.stopButtons();
     return this.board.close();
   }
 }
