@@ -23,8 +23,7 @@ export interface WriteDone {
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 (async () => {
-  const { register } = await import(workerData.tsxApi);
-  register();
+  if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
   await import(workerData.entry);
 })().catch((err) => { setImmediate(() => { throw err; }); });
 `;
@@ -44,8 +43,11 @@ export class WorkerWriter {
   private failure: Error | null = null;
 
   constructor(opts: WriteWorkerData) {
-    const entry = new URL('./write-worker.ts', import.meta.url).href;
-    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...opts, tsxApi: tsxApiUrl(), entry } });
+    // Compiled (dist/) the worker is plain JavaScript; from the sources it goes through tsx like the rest.
+    const compiled = import.meta.url.endsWith('.js');
+    const entry = new URL(compiled ? './write-worker.js' : './write-worker.ts', import.meta.url).href;
+    const tsxApi = compiled ? null : tsxApiUrl();
+    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...opts, tsxApi, entry } });
     let onReady: () => void = () => undefined;
     let onFail: (e: Error) => void = () => undefined;
     this.ready = new Promise<void>((resolve, reject) => ((onReady = resolve), (onFail = reject)));
