@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { batteryEstimatesSchema } from './battery-health.ts';
+import { faultCodeEntrySchema } from './fault-codes.ts';
 import { batterySchema, dockSchema, stationIdSchema } from './messages.ts';
 
 const epochMs = z.number().int().nonnegative();
@@ -140,3 +141,12 @@ export type SessionAnswer = z.infer<typeof sessionSchema>;
 /** `POST /api/stations/<id>/commands/<name>`'s answer when the station carried it out. */
 export const commandAnswerSchema = z.object({ ok: z.literal(true), result: z.unknown() });
 export type CommandAnswer = z.infer<typeof commandAnswerSchema>;
+
+// ---- fault codes ---------------------------------------------------------------------------------------------
+
+/**
+ * `GET /api/fault-codes`: the table of contract/fault-codes.ts (title, next action and explanation in German and
+ * English per code), so the dashboard names a dock's fault by its `code` in the reader's language.
+ */
+export const faultCodeTableSchema = z.object({ items: z.array(faultCodeEntrySchema) });
+export type FaultCodeTable = z.infer<typeof faultCodeTableSchema>;

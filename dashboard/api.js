@@ -13,6 +13,8 @@
  * @typedef {import('../contract/http-api.ts').SessionAnswer} SessionAnswer
  * @typedef {import('../contract/http-api.ts').LoginAnswer} LoginAnswer
  * @typedef {import('../contract/http-api.ts').CommandAnswer} CommandAnswer
+ * @typedef {import('../contract/http-api.ts').FaultCodeTable} FaultCodeTable
+ * @typedef {import('../contract/fault-codes.ts').FaultCodeEntry} FaultCodeEntry
  * @typedef {import('../contract/messages.ts').DockTelemetry} DockTelemetry
  * @typedef {import('../contract/messages.ts').BatteryTelemetry} BatteryTelemetry
  * @typedef {import('../contract/messages.ts').ChargerTelemetry} ChargerTelemetry
@@ -127,6 +129,11 @@ export async function getBatteryHistory(id, range = {}) {
   const qs = query.toString();
   const path = `/api/batteries/${encodeURIComponent(id)}/history${qs ? `?${qs}` : ''}`;
   return /** @type {BatteryHistory} */ (await request('GET', path));
+}
+
+/** The fault code table, to name a dock's fault by its code. @returns {Promise<FaultCodeEntry[]>} */
+export async function getFaultCodes() {
+  return /** @type {FaultCodeTable} */ (await request('GET', '/api/fault-codes')).items;
 }
 
 /**

@@ -6,12 +6,14 @@ import {
   clearFaults,
   getBattery,
   getBatteryHistory,
+  getFaultCodes,
   getSim,
   getStations,
   injectFault,
   pressButton,
 } from './api.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
+import { faultCodesKnown, setFaultCodes } from './fault-codes.js';
 import { h, morphChildren } from './dom.js';
 import { ago } from './format.js';
 import { getLang, setLang, t } from './i18n.js';
@@ -152,6 +154,8 @@ async function refresh() {
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
   // Asked once at start; asked again only while no answer has settled it (server away at start).
   if (!session.known) jobs.push(checkSession());
+  // The fault code table does not change while the server runs: asked until it has arrived once.
+  if (!faultCodesKnown()) jobs.push(getFaultCodes().then(setFaultCodes));
   await Promise.allSettled(jobs);
 }
 

@@ -2,6 +2,7 @@
 // because colour alone fails in sunlight, on cheap screens and for colour-blind readers.
 import { h } from './dom.js';
 import { ago, maxOf, num, pct, spreadMv, isNum } from './format.js';
+import { codeText } from './fault-codes.js';
 import { has, t } from './i18n.js';
 
 /**
@@ -42,10 +43,15 @@ export function stateChip(state, testid) {
 }
 
 /**
- * A reason code from the station, translated when the dictionary knows it, with the raw code kept for searching.
+ * Why a dock is in fault or held: by its fault code when the station sends one (title and next action in the
+ * reader's language, the station's reason kept in brackets for searching); else the reason itself, translated
+ * where the dictionary knows it.
  * @param {string} reason
+ * @param {string} [code]
  */
-export function reasonText(reason) {
+export function reasonText(reason, code) {
+  const coded = codeText(code);
+  if (coded) return `${coded.code} ${coded.title}: ${coded.action} (${reason})`;
   return has(`fault.${reason}`) ? `${t(`fault.${reason}`)} (${reason})` : reason;
 }
 
@@ -144,9 +150,9 @@ export function renderDock(stationId, dock, extra) {
     dock.reason &&
       h(
         'p',
-        { class: 'reason', 'data-testid': `dock-reason-${key}` },
+        { class: 'reason', 'data-testid': `dock-reason-${key}`, title: codeText(dock.code)?.explain },
         h('span', { 'aria-hidden': 'true' }, '⚠ '),
-        `${t('dock.reason')}: ${reasonText(dock.reason)}`,
+        `${t('dock.reason')}: ${reasonText(dock.reason, dock.code)}`,
       ),
     dock.alarm &&
       h(

@@ -3,11 +3,13 @@
 // contract/http-api.ts (test/broker/http-contract.test.ts parses each real answer with its schema).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FAULT_CODES } from '../../contract/fault-codes.ts';
 import {
   HISTORY_RESOLUTIONS,
   type BatteryHistory,
   type BatteryList,
   type BatteryView,
+  type FaultCodeTable,
   type HistoryResolution,
   type StationList,
   type StationView,
@@ -27,14 +29,19 @@ export interface ApiDeps {
 const HISTORY_DEFAULT_LIMIT = 1000;
 const HISTORY_MAX_LIMIT = 10_000;
 
-/** Handles /api/stations and /api/batteries...; false when the path is not one of these. */
+/** Handles /api/stations..., /api/batteries... and /api/fault-codes; false when the path is not one of these. */
 export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): boolean {
   const path = url.pathname.replace(/\/+$/, '');
   const parts = path.split('/').slice(1); // ['api', 'batteries', id, 'history']
-  if (parts[0] !== 'api' || (parts[1] !== 'stations' && parts[1] !== 'batteries')) return false;
+  const known = parts[1] === 'stations' || parts[1] === 'batteries' || path === '/api/fault-codes';
+  if (parts[0] !== 'api' || !known) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     sendError(res, 405, 'method not allowed');
+    return true;
+  }
+  if (path === '/api/fault-codes') {
+    sendJson(res, 200, { items: [...FAULT_CODES] } satisfies FaultCodeTable);
     return true;
   }
   if (parts[1] === 'stations') {

@@ -12,6 +12,7 @@ import {
   batteryListSchema,
   batteryViewSchema,
   commandAnswerSchema,
+  faultCodeTableSchema,
   healthzSchema,
   HISTORY_RESOLUTIONS,
   loginAnswerSchema,
@@ -19,6 +20,7 @@ import {
   stationListSchema,
   stationViewSchema,
 } from '../../contract/http-api.ts';
+import { FAULT_CODES } from '../../contract/fault-codes.ts';
 import { rickshawListSchema } from '../../contract/rickshaw-api.ts';
 import { SIM_FAULT_NAMES, simFaultListSchema, simStateSchema, simTruthSchema } from '../../contract/sim-api.ts';
 import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
@@ -120,6 +122,11 @@ describe('every HTTP answer matches its contract schema', () => {
     if (resolution === '5s')
       expect(history.points.map((p) => p.socPct)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
     else if (resolution !== 'auto') expect(history.points.every((p) => typeof p.n === 'number')).toBe(true);
+  });
+
+  it('GET /api/fault-codes: the table of contract/fault-codes.ts', async () => {
+    const table = await answer('/api/fault-codes', faultCodeTableSchema);
+    expect(table.items.map((e) => e.code)).toEqual(FAULT_CODES.map((e) => e.code));
   });
 
   it('GET /api/rickshaws', async () => {

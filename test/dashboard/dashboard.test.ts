@@ -60,8 +60,11 @@ describe('dashboard overview', () => {
 
   it('shows a fault dock with its reason and the do-not-dispatch flag', async () => {
     const { page, errors } = await open();
-    await expect.poll(() => text(page, 'dock-reason-demo-1-3'), WAIT).toContain('over-temperature');
-    expect(await text(page, 'dock-reason-demo-1-3')).toBe('⚠ Grund: Überhitzung (over-temperature)');
+    // Named by its code from GET /api/fault-codes, in the reader's language; the station's reason in brackets.
+    await expect
+      .poll(() => text(page, 'dock-reason-demo-1-3'), WAIT)
+      .toBe('⚠ Grund: E12 Akku zu heiß: Warten bis grün (over-temperature)');
+    expect(await page.getByTestId('dock-reason-demo-1-3').getAttribute('title')).toMatch(/^Der Akku ist zu heiß/);
     expect(await text(page, 'dock-state-demo-1-3')).toContain('Störung');
     expect(await text(page, 'dock-dnd-demo-1-3')).toContain('Nicht ausgeben');
     expect(await text(page, 'dock-temp-demo-1-3')).toContain('heiß');
@@ -69,6 +72,10 @@ describe('dashboard overview', () => {
     // Healthy docks carry neither.
     expect(await text(page, 'dock-reason-demo-1-1')).toBeNull();
     expect(await text(page, 'dock-dnd-demo-1-1')).toBeNull();
+    await page.getByTestId('lang-toggle').click();
+    await expect
+      .poll(() => text(page, 'dock-reason-demo-1-3'), WAIT)
+      .toBe('⚠ Reason: E12 Pack too hot: Wait for green (over-temperature)');
     expect(errors).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { FAULT_CODES, faultCodeFor } from '../../contract/fault-codes.ts';
 import {
   HISTORY_RESOLUTIONS,
   type ApiErrorAnswer,
@@ -16,6 +17,7 @@ import {
   type BatteryPoint,
   type BatteryView,
   type CommandAnswer,
+  type FaultCodeTable,
   type HistoryResolution,
   type LoginAnswer,
   type SessionAnswer,
@@ -135,6 +137,7 @@ export function demoStations(): StationItem[] {
           dock: 3,
           state: 'fault',
           reason: 'over-temperature',
+          code: faultCodeFor('interlock:temperature-high').code,
           doNotDispatch: true,
           battery: {
             ...battery('B-0043', 41, 49.9, 0, [58.5, 44], cells13(3.84)),
@@ -347,6 +350,8 @@ async function api(
     }
     return send(res, 200, { items: fx.stations } satisfies StationList);
   }
+  if (method === 'GET' && path === '/api/fault-codes')
+    return send(res, 200, { items: [...FAULT_CODES] } satisfies FaultCodeTable);
   const battery = /^\/api\/batteries\/([^/]+)(\/history)?$/.exec(path);
   if (method === 'GET' && battery?.[1]) {
     const id = decodeURIComponent(battery[1]);
