@@ -7,7 +7,8 @@ import { startCentral } from '../broker/central.ts';
 import { systemClock } from '../lib/clock.ts';
 import { createSimControlHandler } from '../hardware/control/sim-control-api.ts';
 import { FaultInjector } from '../hardware/faults/fault-injector.ts';
-import { SimStation } from '../hardware/station-sim/sim-station.ts';
+import { SIM_RICKSHAW_GEOMETRY } from '../hardware/scenario/station-config-snippet.ts';
+import { SimStation, simRickshawId } from '../hardware/station-sim/sim-station.ts';
 import { mirrorBoard } from './demo-board.ts';
 import { parseStationConfig } from '../station/config/station-config.ts';
 import { startStation } from '../station/station.ts';
@@ -42,6 +43,9 @@ const DEMO_DOCKS = [
   },
 ];
 
+/** The demo's rickshaw: docked at dock 2, its controller read in service bay 1. */
+export const DEMO_RICKSHAW = { dock: 2, bay: 1, name: 'Rikscha 3', km: 512 };
+
 /** A virtual I/O board: an RGB LED per dock, a status LED, the acknowledge button and the 20x4 screen. */
 const DEMO_IO_BOARD = {
   io: { type: 'virtual' as const },
@@ -71,7 +75,12 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
 
   const sim = new SimStation({
     stationId: DEMO_STATION,
-    docks: DEMO_DOCKS.map((d) => ({ ...d, charger: { unit: 1 }, rickshaw: d.dock === 2 })),
+    // The rickshaw at dock 2 is in service bay 1: its motor controller has its own line, read by the bay.
+    docks: DEMO_DOCKS.map((d) => ({
+      ...d,
+      charger: { unit: 1 },
+      ...(d.dock === DEMO_RICKSHAW.dock ? { rickshaw: true, rickshawKm: DEMO_RICKSHAW.km } : {}),
+    })),
     clock: systemClock,
     speed,
     seed: 42,
@@ -106,6 +115,13 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     );
   }
 
+  // The demo rickshaw is in the registry by name, new from the workshop at 0 km: it has ridden past its brake
+  // service (500 km), so the dashboard and the station screen say "Rikscha 3: Bremsen prüfen".
+  central.rickshaws.registry.register(simRickshawId(DEMO_STATION, DEMO_RICKSHAW.dock), DEMO_RICKSHAW.name, {
+    at: systemClock.now() - 30 * 86_400_000,
+    odometerKm: 0,
+  });
+
   // Mechanics log in on the dashboard to stop/resume charging, acknowledge faults, switch maintenance.
   const mechanicPassword = central.addMechanic('mechanic');
   log.info(
@@ -126,6 +142,13 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
         charger: { type: 'riden', port: sim.chargerAddress(d.dock) ?? undefined, unit: 1, maxCurrentA: 6 },
       })),
       charging: { budget: { maxW: 1200 } },
+      bays: [
+        {
+          bay: DEMO_RICKSHAW.bay,
+          port: sim.vescAddress(DEMO_RICKSHAW.dock) ?? '',
+          geometry: SIM_RICKSHAW_GEOMETRY,
+        },
+      ],
       ioBoard: DEMO_IO_BOARD,
     },
     'demo',

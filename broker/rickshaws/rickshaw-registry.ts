@@ -117,6 +117,16 @@ export class RickshawRegistry {
     if (r.changes === 0) throw new RegistryError(404, 'no such rickshaw');
   }
 
+  /**
+   * Puts a rickshaw in the registry before it was ever seen (a new one from the workshop, or the demo's): its name,
+   * and the odometer reading its service intervals count from. An existing entry is left as it is.
+   */
+  register(hwId: string, name: string, opts: { at: number; odometerKm?: number }): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO rickshaws (hw_id, first_seen, first_odometer_km, name) VALUES (?, ?, ?, ?)')
+      .run(hwId, opts.at, opts.odometerKm ?? null, name);
+  }
+
   /** Rickshaws present in a bay now, with their names and the German words of what is due. */
   bayNotices(now: number): BayNotice[] {
     return this.list(now)

@@ -51,7 +51,9 @@ export function buildSimStation(s: Scenario, opts: BuildOptions): SimStation {
       ...(d.charger.type === 'standalone'
         ? { standaloneCharger: { voltageV: d.charger.voltageV, currentA: d.charger.currentA } }
         : {}),
-      ...(d.rickshaw?.present ? { rickshaw: true } : {}),
+      ...(d.rickshaw?.present
+        ? { rickshaw: true, ...(d.rickshaw.id ? { rickshawId: d.rickshaw.id } : {}), rickshawKm: d.rickshaw.km }
+        : {}),
     })),
   });
 }
@@ -157,6 +159,9 @@ export class ScenarioRunner {
         await this.faults.replaceBattery(e.dock, (x) => x.dock.swapBattery(e.battery.id, pack));
         return;
       }
+      case 'rickshaw-fault':
+        st.dock(e.dock).dock.vesc?.setFault(e.fault);
+        return;
       case 'ride': {
         // The rickshaw leaves with its battery: the BMS and VESC lines go with it until it is back.
         const d = st.dock(e.dock);

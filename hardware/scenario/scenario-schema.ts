@@ -2,6 +2,7 @@
 // rickshaws, the weather, and a timeline of events. Every problem is reported at once with the path of its field.
 
 import { z } from 'zod';
+import { VESC_FAULT_NAMES } from '../../firmware-bridge/vesc/vesc-faults.ts';
 import { parseConfig } from '../../lib/config-error.ts';
 import { readJsonConfig } from '../../lib/config-file.ts';
 import { deviceKindSchema, faultNameSchema } from '../faults/fault-injector.ts';
@@ -72,7 +73,15 @@ export const dockSpecSchema = z.strictObject({
   battery: batterySpecSchema,
   charger: chargerSchema.prefault({}),
   rickshaw: z
-    .strictObject({ present: z.boolean().default(true).describe('A rickshaw with a VESC is docked here.') })
+    .strictObject({
+      present: z.boolean().default(true).describe('A rickshaw with a VESC is docked here.'),
+      id: z
+        .string()
+        .regex(/^[0-9a-f]{24}$/, '24 lowercase hex digits')
+        .optional()
+        .describe("Its controller's hardware id; default one made from the station id and dock."),
+      km: z.number().min(0).max(1e6).default(0).describe('Kilometres on its tachometer at the start. Default 0.'),
+    })
     .optional(),
 });
 
@@ -102,6 +111,14 @@ export const timelineEventSchema = z.discriminatedUnion('type', [
     type: z.literal('swap-battery'),
     dock: z.number().int(),
     battery: batterySpecSchema.describe('The pack that is put in.'),
+  }),
+  z.strictObject({
+    at,
+    type: z.literal('rickshaw-fault'),
+    dock: z.number().int(),
+    fault: z
+      .enum(VESC_FAULT_NAMES)
+      .describe("The fault code the rickshaw's motor controller reports from now on (NONE clears it)."),
   }),
   z.strictObject({
     at,

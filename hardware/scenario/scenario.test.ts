@@ -28,7 +28,13 @@ const problems = (input: unknown): string[] => {
 describe('scenario schema', () => {
   it('accepts every shipped scenario', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(['failing-battery.json', 'flaky-bus.json', 'hot-afternoon.json', 'normal-day.json']);
+    expect(files.sort()).toEqual([
+      'failing-battery.json',
+      'flaky-bus.json',
+      'hot-afternoon.json',
+      'normal-day.json',
+      'rickshaw-visits.json',
+    ]);
     for (const f of files) expect(() => loadScenario(`${dir}${f}`), f).not.toThrow();
   });
 

@@ -1,7 +1,10 @@
 // The station config that points a real `rikscha station` at a running simulator's devices (same shape as
 // station/config/station-config.ts, built as plain data so hardware/ does not import station/).
 
-import { BMS_BAUD, RIDEN_BAUD, type SimStation } from '../station-sim/sim-station.ts';
+import { BMS_BAUD, RIDEN_BAUD, VESC_BAUD, type SimStation } from '../station-sim/sim-station.ts';
+
+/** The simulated rickshaws' wheel and motor (VescSim's default: 23 pole pairs, 1.65 m circumference). */
+export const SIM_RICKSHAW_GEOMETRY = { wheelDiameterM: 1.65 / Math.PI, motorPoles: 46, gearRatio: 1 };
 
 export interface StationConfigSnippetOptions {
   mqttUrl?: string;
@@ -29,5 +32,11 @@ export function stationConfigFor(station: SimStation, opts: StationConfigSnippet
           }
         : { type: 'none' as const },
     })),
+    // A rickshaw's controller on its own line: the bay has the dock's number.
+    bays: station.docks.flatMap((d) =>
+      d.vesc
+        ? [{ bay: d.dock.dock, port: d.vesc.hostAddress, baudRate: VESC_BAUD, geometry: SIM_RICKSHAW_GEOMETRY }]
+        : [],
+    ),
   };
 }

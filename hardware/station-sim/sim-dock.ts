@@ -10,7 +10,7 @@ import type { BatteryPackConfigInput } from '../battery/pack-config.ts';
 import { JbdBmsSim, type MeasuredPack } from '../jbd/jbd-bms-sim.ts';
 import { LineFaults } from '../line/line-faults.ts';
 import { RidenSim } from '../riden/riden-sim.ts';
-import { VescSim } from '../vesc/vesc-sim.ts';
+import { DEFAULT_VESC_SIM_FIRMWARE, VescSim } from '../vesc/vesc-sim.ts';
 
 export interface SimDockChargerOptions {
   line: ByteTransport;
@@ -36,6 +36,10 @@ export interface SimDockOptions {
   charger?: SimDockChargerOptions;
   /** A docked rickshaw's motor controller on this line. */
   vescLine?: ByteTransport;
+  /** Its controller's hardware id (24 hex digits, the firmware-version answer's UUID): one per rickshaw. */
+  vescUuid?: string;
+  /** Kilometres its tachometer has counted since the controller booted, at the start. Default 0. */
+  vescStartKm?: number;
 }
 
 /** The pack as its BMS measures it. */
@@ -113,7 +117,14 @@ export class SimDock {
           },
         })
       : null;
-    this.vesc = opts.vescLine ? new VescSim({ transport: opts.vescLine, seed: opts.seed + 2000 }) : null;
+    this.vesc = opts.vescLine
+      ? new VescSim({
+          transport: opts.vescLine,
+          seed: opts.seed + 2000,
+          ...(opts.vescUuid ? { firmware: { ...DEFAULT_VESC_SIM_FIRMWARE, uuid: opts.vescUuid } } : {}),
+        })
+      : null;
+    if (opts.vescStartKm) this.vesc?.ride(opts.vescStartKm * 1000);
   }
 
   /** Line faults of the charger (replies of its Riden sim), or null without one. */

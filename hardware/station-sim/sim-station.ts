@@ -22,6 +22,17 @@ export interface SimStationDockOptions {
   charger?: { unit?: number; bus?: string; serial?: number };
   /** A rickshaw is docked: its VESC answers on a line of its own. */
   rickshaw?: boolean;
+  /** Its controller's hardware id, 24 hex digits; default one made from the station id and dock number. */
+  rickshawId?: string;
+  /** Kilometres on its tachometer at the start. Default 0. */
+  rickshawKm?: number;
+}
+
+/** A hardware id for a simulated rickshaw: stable for a station and dock, different between them. */
+export function simRickshawId(stationId: string, dock: number): string {
+  let h = 0x811c9dc5;
+  for (const ch of `${stationId}/${dock}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return `5a${h.toString(16).padStart(8, '0')}${dock.toString(16).padStart(4, '0')}0000000000`.slice(0, 24);
 }
 
 export interface SimStationOptions {
@@ -116,7 +127,13 @@ export class SimStation {
               },
             }
           : {}),
-        ...(vesc ? { vescLine: vesc.device } : {}),
+        ...(vesc
+          ? {
+              vescLine: vesc.device,
+              vescUuid: d.rickshawId ?? simRickshawId(opts.stationId, d.dock),
+              ...(d.rickshawKm ? { vescStartKm: d.rickshawKm } : {}),
+            }
+          : {}),
       });
       if (d.standaloneCharger && !d.charger) {
         dock.charger.setVoltage(d.standaloneCharger.voltageV);

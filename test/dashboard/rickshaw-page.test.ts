@@ -1,0 +1,113 @@
+// The rickshaw pages in Debian's Chromium against the real `rikscha demo`: the demo's rickshaw in bay 1 is listed
+// with its odometer and its brake service due, the station's screen says so in plain words, a logged-in mechanic
+// records the service on a 360 px phone and the interval resets; English works too.
+
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simStateSchema } from '../../contract/sim-api.ts';
+import { startDemo, type DemoProcess } from '../support/demo-process.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WAIT = { timeout: 20_000 };
+
+let demo: DemoProcess;
+let browser: Browser;
+let page: Page;
+let base: string;
+let password: string;
+const errors: string[] = [];
+
+const textOf = async (testId: string) =>
+  ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
+  demo = await startDemo();
+  base = `http://127.0.0.1:${demo.httpPort}`;
+  const creds = await waitFor(() => demo.logs.find((l) => l.user === 'mechanic' && typeof l.password === 'string'), {
+    what: 'the mechanic password in the demo log',
+  });
+  password = String(creds.password);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+  });
+  page = await context.newPage();
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  page.on('pageerror', (err) => errors.push(err.message));
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+describe('rickshaw pages on the demo', () => {
+  it('lists the demo rickshaw with its odometer and the brake service due', async () => {
+    await page.goto(`${base}/#/rickshaws`);
+    const item = page.locator('[data-testid^="rickshaw-5a"]');
+    await item.first().waitFor(WAIT);
+    await expect.poll(() => item.first().textContent(), WAIT).toContain('Rikscha 3');
+    const text = ((await item.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+    expect(text).toContain('512,0 km');
+    expect(text).toContain('fällig');
+    expect(text).toContain('In Bucht 1 · demo-1');
+  });
+
+  it('shows the rickshaw page, readable at 360 px', async () => {
+    await page.getByText('Rikscha 3').first().click();
+    await page.getByTestId('rickshaw-page').waitFor(WAIT);
+    expect(await textOf('rk-odometer')).toBe('512,0 km');
+    expect(await textOf('rk-where')).toContain('In Bucht 1');
+    const brakes = await textOf('service-brakes');
+    expect(brakes).toContain('Bremsen prüfen');
+    expect(brakes).toContain('fällig');
+    expect(brakes).toContain('512,0 km');
+    expect(await textOf('service-full-check')).toContain('in Ordnung');
+    expect(await page.getByTestId('service-done-brakes').count()).toBe(0); // not logged in
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it("the station's screen says it in plain words", async () => {
+    const lcd = await waitFor(
+      async () => {
+        const sim = simStateSchema.parse(await (await fetch(`${base}/api/sim`)).json());
+        const lines = sim.ioBoard.lcd.map((l) => l.trim());
+        return lines[0] === 'Rikscha 3:' ? lines : null;
+      },
+      { what: 'the rickshaw page on the station screen', timeoutMs: 40_000, intervalMs: 250 },
+    );
+    expect(lcd).toContain('Bremsen prüfen');
+  }, 60_000);
+
+  it('a mechanic records the brake service and the interval starts again', async () => {
+    await page.getByTestId('login-open').click();
+    await page.getByTestId('login-user').fill('mechanic');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('service-done-brakes').waitFor(WAIT);
+    await page.getByTestId('service-done-brakes').click();
+    await expect.poll(() => textOf('service-brakes'), WAIT).toContain('in Ordnung');
+    const brakes = await textOf('service-brakes');
+    expect(brakes).toContain('0,0 km');
+    expect(brakes).toContain('mechanic');
+    expect(brakes).toContain('fällig bei 1.012,0 km');
+  });
+
+  it('reads in English', async () => {
+    await page.getByTestId('lang-toggle').click();
+    await expect.poll(() => textOf('service-brakes'), WAIT).toContain('Check the brakes');
+    expect(await textOf('service-brakes')).toContain('due at 1,012.0 km');
+    expect(await textOf('rk-where')).toContain('In bay 1');
+    expect(errors).toEqual([]);
+  });
+});
