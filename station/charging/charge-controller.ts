@@ -1,38 +1,42 @@
 // The pure core of the charge-scheduling loop: one tick takes the freshest readings and returns the commands to
-// write (off first), the events and a view per dock. Order: interlocks, state machines, planner, changed set-points.
-// No I/O and no clock: time comes only from `inputs.now`, so a tick is deterministic.
+// write (off first), the events and a view per dock. Phases: interlocks, state machines, planner, set-points, expired
+// leases, views. No I/O and no clock: time comes only from `inputs.now`, so a tick is deterministic.
 
 import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
-import type { ChargerReading } from '../../firmware-bridge/charger/charger.ts';
 import { Announcer } from './announcements.ts';
-import { budgetWatts, currentLimit, planCharging, type CurrentLimit, type PlanCandidate } from './charge-planner.ts';
+import {
+  budgetWatts,
+  currentLimit,
+  planCharging,
+  type Plan,
+  type PlanCandidate,
+  type PlanEntry,
+} from './charge-planner.ts';
 import {
   chargingConfigSchema,
   freshnessLimitMs,
   type ChargingConfig,
   type ChargingConfigInput,
 } from './charging-config.ts';
-import type {
-  Booking,
-  ChargeCommand,
-  ChargingEvent,
-  DockInput,
-  DockView,
-  TickInputs,
-  TickResult,
-} from './charging-types.ts';
-import { DockMachine, type AckResult } from './dock-state.ts';
+import type { Booking, DockInput, DockView, TickInputs, TickResult } from './charging-types.ts';
+import { checkRestingBattery, resolveFault } from './dock-faults.ts';
 import {
-  causeGone,
+  dockView,
+  newDockRuntime,
+  stuckRelayEvent,
+  type DockRuntime,
+  type DockTick,
+  type TickOutput,
+} from './dock-runtime.ts';
+import type { AckResult } from './dock-state.ts';
+import {
   checkInterlocks,
   fresh,
   newInterlockMemory,
   type InterlockCode,
   type InterlockInput,
-  type InterlockMemory,
   type Violation,
 } from './interlocks.ts';
-import { quarantineCheck } from './quarantine.ts';
 import { SetpointLeases } from './setpoint-lease.ts';
 
 /** Interlock faults that also say something about the battery itself: it must not go out on a ride. */
@@ -40,38 +44,12 @@ const BATTERY_CODES: ReadonlySet<InterlockCode> = new Set(['bms-protection', 'ce
 const FET_LOCK: readonly string[] = ['mosfet-software-lock'];
 const NO_FLAGS: readonly string[] = [];
 
-interface DockRuntime {
-  m: DockMachine;
-  input: DockInput | null;
-  /** Not yet seen by a tick. */
-  isNew: boolean;
-  commandedOn: boolean;
-  onAt: number;
-  /** When the charger was last told off; the stuck-relay check counts from here. */
-  offAt: number | null;
-  /** `at` of the last charger reading that earned a repeated off command. */
-  offRepeatedFor: number | null;
-  mem: InterlockMemory;
-  /** Our own use of the BMS charge FET: opened for a stuck relay, closing after the fault cleared. */
-  fet: 'closed' | 'open' | 'closing';
-  fetClosingAt: number;
-  stopped: boolean;
-  limit: CurrentLimit | null;
-  /** What `limit` was computed from (identities): a new reading, health or config recomputes it. */
-  limitFor: { bms: DockInput['bms'] | undefined; health: DockInput['health']; config: DockInput['config'] | undefined };
-  /** The BMS reading a resting battery was last quarantine-checked with. */
-  restCheckedFor: DockInput['bms'];
-  why: string | undefined;
-  view: DockView;
-}
+const ownFlags = (runtime: DockRuntime): readonly string[] => (runtime.chargeFet === 'closed' ? NO_FLAGS : FET_LOCK);
 
-/** One dock's inputs and judgements within a tick. */
-interface Row {
-  d: DockInput;
-  r: DockRuntime;
-  bms: BmsReading | null;
-  ch: ChargerReading | null;
-  x: InterlockInput;
+/** A dock in service, as the planner sees it, with the tick it came from. */
+interface PlannedDock {
+  candidate: PlanCandidate;
+  dock: DockTick;
 }
 
 export class ChargeController {
@@ -89,346 +67,326 @@ export class ChargeController {
     this.leases = new SetpointLeases(this.config.leaseTicks * this.config.tickMs);
   }
 
-  private rt(dock: number, now: number): DockRuntime {
-    let r = this.runtimes.get(dock);
-    if (!r) {
-      const view: DockView = {
-        dock,
-        state: 'empty',
-        batteryId: null,
-        doNotDispatch: false,
-        stopped: false,
-        quarantined: false,
-        awaitingAck: false,
-        grantedA: 0,
-        setVoltageV: 0,
-        targetSocPct: null,
-        departureAt: null,
-        expectedSocAtDeparturePct: null,
-        bookingId: null,
-      };
-      r = {
-        m: new DockMachine(dock),
-        input: null,
-        isNew: true,
-        commandedOn: false,
-        onAt: 0,
-        offAt: now,
-        offRepeatedFor: null,
-        mem: newInterlockMemory(),
-        fet: 'closed',
-        fetClosingAt: 0,
-        stopped: false,
-        limit: null,
-        limitFor: { bms: undefined, health: undefined, config: undefined },
-        restCheckedFor: null,
-        why: undefined,
-        view,
-      };
-      this.runtimes.set(dock, r);
+  tick(inputs: TickInputs): TickResult {
+    const { now } = inputs;
+    const out: TickOutput = { offCommands: [], commands: [], events: [] };
+    const docks = inputs.docks.map((input) => this.applyInterlocks(input, now, out));
+    for (const dock of docks) this.advanceStateMachine(dock, now, out);
+    const planned = this.planCandidates(docks);
+    const budgetW = budgetWatts(now, this.config.budget, inputs.budget);
+    const plan = planCharging(
+      planned.map((p) => p.candidate),
+      this.bookingsFor(inputs),
+      budgetW,
+      now,
+      this.config,
+    );
+    for (const { candidate, dock } of planned) {
+      const entry = plan.entries.get(candidate.dock);
+      if (entry) this.applyPlanEntry(dock, candidate, entry, now, out);
     }
-    return r;
+    this.announceBookings(plan, out);
+    this.expireLeases(now, out);
+    const views = docks.map(({ input, runtime }) => {
+      const lease = runtime.commandedOn ? this.leases.get(input.dock) : undefined;
+      runtime.view = dockView(runtime, input.dock, plan.entries.get(input.dock), lease);
+      return runtime.view;
+    });
+    const commands = out.offCommands.length > 0 ? out.offCommands.concat(out.commands) : out.commands;
+    return { commands, events: out.events, docks: views, budgetW, usedW: plan.usedW };
   }
 
-  private interlockInput(r: DockRuntime, d: DockInput, now: number, freshnessMs: number): InterlockInput {
+  // ---- Phase 1: interlocks, before anything else, for every dock.
+
+  private applyInterlocks(input: DockInput, now: number, out: TickOutput): DockTick {
+    const runtime = this.runtime(input.dock, now);
+    runtime.input = input;
+    const freshnessMs = freshnessLimitMs(this.config);
+    const bms = fresh(input.bms, now, freshnessMs);
+    const charger = fresh(input.charger, now, freshnessMs);
+    this.refreshLimit(runtime, input, bms);
+    const seenOn =
+      charger !== null &&
+      input.charger !== null &&
+      (charger.outputOn || charger.currentA > this.config.charger.offCurrentA);
+    if (runtime.isNew) {
+      // A dock seen for the first time counts as told off now: a charger found on is switched off and must
+      // confirm it like any other (a restarted station leaves nothing running on a stale plan).
+      runtime.isNew = false;
+      runtime.offAt = now;
+      if (seenOn && input.charger !== null) {
+        runtime.offRepeatedFor = input.charger.at;
+        out.offCommands.push({ dock: input.dock, kind: 'off', reason: 'charger found on at start' });
+      }
+    }
+    const interlock = this.interlockInput(runtime, input, now, freshnessMs);
+    const violations = checkInterlocks(interlock, runtime.interlockMemory, this.config);
+    if (bms && runtime.commandedOn && !bms.chargeFetOn && runtime.chargeFet === 'closed') {
+      violations.push({
+        code: 'bms-protection',
+        serious: false,
+        message: 'BMS opened its charge FET',
+        data: { chargeFetOn: false },
+      });
+    }
+    if (violations.length > 0 && runtime.commandedOn) {
+      this.switchOff(runtime, input.dock, violations[0]?.message ?? 'interlock', now, out);
+    } else if (!runtime.commandedOn && seenOn) {
+      this.repeatOff(runtime, input, violations[0]?.message, out);
+    }
+    for (const violation of violations) this.raiseViolation(runtime, input.dock, violation, now, out);
+    return { input, runtime, bms, charger, interlock };
+  }
+
+  /** Recomputed only when a new reading (or health, or config) arrives: polls are slower than ticks. */
+  private refreshLimit(runtime: DockRuntime, input: DockInput, bms: BmsReading | null): void {
+    const { limitFor } = runtime;
+    if (limitFor.bms !== input.bms || limitFor.health !== input.health || limitFor.config !== input.config) {
+      runtime.limit = bms ? currentLimit(bms, input.config, input.health, this.config) : null;
+      runtime.limitFor = { bms: input.bms, health: input.health, config: input.config };
+    }
+    if (bms === null) runtime.limit = null;
+  }
+
+  /** Told off, still seen on: say it again, once per new reading (off travels on the safety lane). */
+  private repeatOff(runtime: DockRuntime, input: DockInput, reason: string | undefined, out: TickOutput): void {
+    const reading = input.charger;
+    if (reading === null || reading.at === runtime.offRepeatedFor) return;
+    if (reading.at < (runtime.offAt ?? 0) + this.config.charger.offSettleMs) return;
+    runtime.offRepeatedFor = reading.at;
+    out.offCommands.push({ dock: input.dock, kind: 'off', reason: reason ?? 'charger seen on while it should be off' });
+  }
+
+  private raiseViolation(runtime: DockRuntime, dock: number, violation: Violation, now: number, out: TickOutput): void {
+    const fault = {
+      kind: 'interlock' as const,
+      code: violation.code,
+      reason: violation.message,
+      serious: violation.serious,
+      doNotDispatch: BATTERY_CODES.has(violation.code),
+      data: violation.data,
+    };
+    out.events.push(...runtime.machine.raise(fault, now));
+    if (violation.code === 'charger-not-off' && runtime.chargeFet !== 'open') {
+      // The charger will not switch off: open the battery's own charge switch, the last line of defence.
+      out.offCommands.push({ dock, kind: 'bms-charge-fet', on: false });
+      runtime.chargeFet = 'open';
+      out.events.push(stuckRelayEvent(dock, runtime.machine.batteryId, violation));
+    }
+  }
+
+  // ---- Phase 2: state machines: maintenance, battery in/out, fault causes, quarantine.
+
+  private advanceStateMachine(dock: DockTick, now: number, out: TickOutput): void {
+    const { input, runtime, bms, interlock } = dock;
+    interlock.commandedOn = runtime.commandedOn;
+    interlock.offAt = runtime.offAt;
+    this.applyMaintenance(runtime, input.dock, now, out);
+    const inserted = this.trackBattery(runtime, bms, now, out);
+    if (
+      runtime.chargeFet === 'closing' &&
+      bms !== null &&
+      input.bms !== null &&
+      input.bms.at >= runtime.chargeFetClosingAt + this.config.charger.offSettleMs &&
+      bms.chargeFetOn
+    )
+      runtime.chargeFet = 'closed';
+    interlock.ownFlags = ownFlags(runtime);
+    resolveFault(dock, this.config, now, out);
+    checkRestingBattery(dock, inserted, this.config, now, out);
+  }
+
+  private applyMaintenance(runtime: DockRuntime, dock: number, now: number, out: TickOutput): void {
+    const wanted = this.maintenance.get(dock);
+    if (wanted === undefined) return;
+    this.maintenance.delete(dock);
+    if (wanted && runtime.commandedOn) this.switchOff(runtime, dock, 'maintenance', now, out);
+    out.events.push(...runtime.machine.setMaintenance(wanted, now));
+  }
+
+  /** Battery in or out; true when a (different) battery was just inserted. */
+  private trackBattery(runtime: DockRuntime, bms: BmsReading | null, now: number, out: TickOutput): boolean {
+    const { machine } = runtime;
+    if (bms !== null) {
+      if (machine.batteryId === bms.id) return false;
+      out.events.push(...machine.insert(bms.id, now));
+      return true;
+    }
+    if (machine.batteryId !== null && !runtime.commandedOn) out.events.push(...machine.remove(now));
+    return false;
+  }
+
+  // ---- Phase 3: the planner's view of the docks in service.
+
+  private planCandidates(docks: readonly DockTick[]): PlannedDock[] {
+    const planned: PlannedDock[] = [];
+    for (const dock of docks) {
+      const candidate = this.candidate(dock);
+      if (candidate) planned.push({ candidate, dock });
+    }
+    return planned;
+  }
+
+  private candidate(dock: DockTick): PlanCandidate | null {
+    const { input, runtime, bms, charger } = dock;
+    const batteryId = runtime.machine.batteryId;
+    if (!runtime.machine.inService || bms === null || batteryId === null) return null;
+    const cfg = this.config;
+    const limitA = runtime.limit?.limitA ?? 0;
+    runtime.holdReason = this.holdReason(runtime, bms, charger !== null);
+    const chargeV = input.config.series * cfg.cells.cvCellV;
+    const cutoffA = cfg.fullCutoffCRate * bms.nominalAh;
+    const heldA = runtime.commandedOn ? (this.leases.get(input.dock)?.currentA ?? 0) : 0;
+    const atCv = charger?.mode === 'cv' || bms.voltageV >= chargeV - 0.02 * input.config.series;
+    const settled = input.charger !== null && input.charger.at >= runtime.onAt + cfg.charger.offConfirmMs;
     return {
-      now,
-      freshnessMs,
-      series: d.config.series,
-      bms: d.bms,
-      charger: d.charger,
-      commandedOn: r.commandedOn,
-      offAt: r.offAt,
-      grantedA: this.leases.get(d.dock)?.currentA ?? 0,
-      batteryLimitA: r.limit?.batteryLimitA ?? 0,
-      ownFlags: r.fet === 'closed' ? NO_FLAGS : FET_LOCK,
+      dock: input.dock,
+      batteryId,
+      socPct: bms.socPct,
+      nominalAh: bms.nominalAh,
+      voltageV: chargeV,
+      maxA: limitA,
+      chargeable: runtime.holdReason === undefined && limitA > 0,
+      full: runtime.machine.state === 'full',
+      cvDone: runtime.commandedOn && settled && atCv && bms.currentA < cutoffA && heldA >= 2 * cutoffA,
+      departureAt:
+        this.batteryDepartures.get(batteryId) ?? this.dockDepartures.get(input.dock) ?? input.departureAt ?? null,
     };
   }
 
-  private switchOff(r: DockRuntime, dock: number, reason: string, now: number, offs: ChargeCommand[]): void {
-    offs.push({ dock, kind: 'off', reason });
-    if (r.commandedOn) {
-      r.commandedOn = false;
-      r.offAt = now;
-      r.mem.confirmedOff = false;
+  /** Why a dock in service may not charge now; undefined when nothing holds it. */
+  private holdReason(runtime: DockRuntime, bms: BmsReading, chargerAnswers: boolean): string | undefined {
+    if (runtime.stopped) return 'stopped by command';
+    if (!chargerAnswers) return 'charger not answering';
+    if (runtime.chargeFet !== 'closed') return 'waiting for the BMS charge FET';
+    if (!bms.chargeFetOn) return 'BMS charge FET open';
+    return runtime.limit?.why;
+  }
+
+  private bookingsFor(inputs: TickInputs): Booking[] {
+    if (!inputs.bookings || inputs.bookings.length === 0) return [...this.bookings.values()];
+    const merged = new Map(this.bookings);
+    for (const booking of inputs.bookings) merged.set(booking.id, booking);
+    return [...merged.values()];
+  }
+
+  // ---- Phase 4: set-points: write only what changed; start and stop chargers; settle charging-side states.
+
+  private applyPlanEntry(dock: DockTick, candidate: PlanCandidate, entry: PlanEntry, now: number, out: TickOutput) {
+    const { runtime, bms } = dock;
+    if (bms === null) return;
+    if (entry.grantA > 0) this.grant(runtime, bms, candidate, entry.grantA, now, out);
+    else this.holdOff(runtime, bms, candidate, entry, now, out);
+    if (entry.deadline !== null && candidate.departureAt !== null && candidate.departureAt === entry.deadline) {
+      const announcement = this.announcer.departure(candidate.dock, candidate.batteryId, candidate.departureAt, entry);
+      if (announcement) out.events.push(announcement);
+    }
+  }
+
+  private grant(
+    runtime: DockRuntime,
+    bms: BmsReading,
+    candidate: PlanCandidate,
+    grantA: number,
+    now: number,
+    out: TickOutput,
+  ): void {
+    const { dock, voltageV } = candidate;
+    if (this.leases.grant(dock, voltageV, grantA, now) !== 'same') {
+      out.commands.push({ dock, kind: 'set', voltageV, currentA: this.leases.get(dock)?.currentA ?? 0 });
+    }
+    if (!runtime.commandedOn) {
+      out.commands.push({ dock, kind: 'on' });
+      runtime.commandedOn = true;
+      runtime.onAt = now;
+      runtime.offAt = null;
+      runtime.interlockMemory = newInterlockMemory();
+    }
+    const state = bms.balancing.length > 0 ? 'balancing' : 'charging';
+    if (runtime.machine.state !== state) out.events.push(...runtime.machine.charge(state, now));
+  }
+
+  private holdOff(
+    runtime: DockRuntime,
+    bms: BmsReading,
+    candidate: PlanCandidate,
+    entry: PlanEntry,
+    now: number,
+    out: TickOutput,
+  ): void {
+    const reached =
+      entry.targetSocPct >= 100
+        ? candidate.cvDone || (candidate.full && !entry.needsCharge)
+        : bms.socPct >= entry.targetSocPct - (candidate.full ? this.config.resumeBelowTargetPct : 0);
+    const reason = reached
+      ? `target ${entry.targetSocPct} % reached`
+      : (runtime.holdReason ?? (entry.needsCharge ? 'no budget left' : 'not eligible'));
+    if (runtime.commandedOn) this.switchOff(runtime, candidate.dock, reason, now, out);
+    if (!reached) runtime.holdReason = reason;
+    const state = reached ? 'full' : 'idle';
+    if (runtime.machine.state !== state) out.events.push(...runtime.machine.charge(state, now, reason));
+  }
+
+  private announceBookings(plan: Plan, out: TickOutput): void {
+    for (const status of plan.bookings) {
+      const announcement = this.announcer.booking(status);
+      if (announcement) out.events.push(announcement);
+    }
+    this.announcer.keepBookings(plan.bookings);
+  }
+
+  // ---- Phase 5: leases not renewed (a dock missing from the inputs): 0 A and output off.
+
+  private expireLeases(now: number, out: TickOutput): void {
+    for (const dock of this.leases.expire(now)) {
+      const runtime = this.runtime(dock, now);
+      const series = runtime.input?.config.series ?? 13;
+      this.switchOff(runtime, dock, 'set-point lease expired', now, out);
+      out.commands.push({ dock, kind: 'set', voltageV: series * this.config.cells.cvCellV, currentA: 0 });
+      out.events.push(...runtime.machine.charge('idle', now, 'set-point lease expired'));
+    }
+  }
+
+  // ---- Helpers shared by the phases.
+
+  private runtime(dock: number, now: number): DockRuntime {
+    let runtime = this.runtimes.get(dock);
+    if (!runtime) {
+      runtime = newDockRuntime(dock, now);
+      this.runtimes.set(dock, runtime);
+    }
+    return runtime;
+  }
+
+  private interlockInput(runtime: DockRuntime, input: DockInput, now: number, freshnessMs: number): InterlockInput {
+    return {
+      now,
+      freshnessMs,
+      series: input.config.series,
+      bms: input.bms,
+      charger: input.charger,
+      commandedOn: runtime.commandedOn,
+      offAt: runtime.offAt,
+      grantedA: this.leases.get(input.dock)?.currentA ?? 0,
+      batteryLimitA: runtime.limit?.batteryLimitA ?? 0,
+      ownFlags: ownFlags(runtime),
+    };
+  }
+
+  private switchOff(runtime: DockRuntime, dock: number, reason: string, now: number, out: TickOutput): void {
+    out.offCommands.push({ dock, kind: 'off', reason });
+    if (runtime.commandedOn) {
+      runtime.commandedOn = false;
+      runtime.offAt = now;
+      runtime.interlockMemory.confirmedOff = false;
     }
     this.leases.revoke(dock);
   }
 
-  tick(inputs: TickInputs): TickResult {
-    const { now } = inputs;
-    const cfg = this.config;
-    const freshMs = freshnessLimitMs(cfg);
-    const offs: ChargeCommand[] = [];
-    const rest: ChargeCommand[] = [];
-    const events: ChargingEvent[] = [];
-    const rows: Row[] = [];
-
-    // 1. Interlocks, before anything else, for every dock.
-    for (const d of inputs.docks) {
-      const r = this.rt(d.dock, now);
-      r.input = d;
-      const bms = fresh(d.bms, now, freshMs);
-      const ch = fresh(d.charger, now, freshMs);
-      if (r.limitFor.bms !== d.bms || r.limitFor.health !== d.health || r.limitFor.config !== d.config) {
-        // Recomputed only when a new reading (or health, or config) arrives: polls are slower than ticks.
-        r.limit = bms ? currentLimit(bms, d.config, d.health, cfg) : null;
-        r.limitFor = { bms: d.bms, health: d.health, config: d.config };
-      }
-      if (bms === null) r.limit = null;
-      const seenOn = ch !== null && d.charger !== null && (ch.outputOn || ch.currentA > cfg.charger.offCurrentA);
-      if (r.isNew) {
-        // A dock seen for the first time counts as told off now: a charger found on is switched off and must
-        // confirm it like any other (a restarted station leaves nothing running on a stale plan).
-        r.isNew = false;
-        r.offAt = now;
-        if (seenOn && d.charger !== null) {
-          r.offRepeatedFor = d.charger.at;
-          offs.push({ dock: d.dock, kind: 'off', reason: 'charger found on at start' });
-        }
-      }
-      const x = this.interlockInput(r, d, now, freshMs);
-      const vs: Violation[] = checkInterlocks(x, r.mem, cfg);
-      if (bms && r.commandedOn && !bms.chargeFetOn && r.fet === 'closed') {
-        vs.push({
-          code: 'bms-protection',
-          serious: false,
-          message: 'BMS opened its charge FET',
-          data: { chargeFetOn: false },
-        });
-      }
-      if (vs.length > 0 && r.commandedOn) this.switchOff(r, d.dock, vs[0]?.message ?? 'interlock', now, offs);
-      else if (
-        !r.commandedOn &&
-        seenOn &&
-        d.charger !== null &&
-        d.charger.at !== r.offRepeatedFor &&
-        d.charger.at >= (r.offAt ?? 0) + cfg.charger.offSettleMs
-      ) {
-        // Told off, still seen on: say it again, once per new reading (off travels on the safety lane).
-        r.offRepeatedFor = d.charger.at;
-        offs.push({ dock: d.dock, kind: 'off', reason: vs[0]?.message ?? 'charger seen on while it should be off' });
-      }
-      for (const v of vs) {
-        events.push(
-          ...r.m.raise(
-            {
-              kind: 'interlock',
-              code: v.code,
-              reason: v.message,
-              serious: v.serious,
-              doNotDispatch: BATTERY_CODES.has(v.code),
-              data: v.data,
-            },
-            now,
-          ),
-        );
-        if (v.code === 'charger-not-off' && r.fet !== 'open') {
-          offs.push({ dock: d.dock, kind: 'bms-charge-fet', on: false });
-          r.fet = 'open';
-          events.push(stuckRelayEvent(d.dock, r.m.batteryId, v));
-        }
-      }
-      rows.push({ d, r, bms, ch, x });
-    }
-
-    // 2. State machines: maintenance, battery in/out, fault causes, quarantine.
-    for (const { d, r, bms, x } of rows) {
-      const m = r.m;
-      x.commandedOn = r.commandedOn;
-      x.offAt = r.offAt;
-      const want = this.maintenance.get(d.dock);
-      if (want !== undefined) {
-        this.maintenance.delete(d.dock);
-        if (want && r.commandedOn) this.switchOff(r, d.dock, 'maintenance', now, offs);
-        events.push(...m.setMaintenance(want, now));
-      }
-      let inserted = false;
-      if (bms !== null) {
-        if (m.batteryId !== bms.id) {
-          inserted = true;
-          events.push(...m.insert(bms.id, now));
-        }
-      } else if (m.batteryId !== null && !r.commandedOn) {
-        events.push(...m.remove(now));
-      }
-      if (
-        r.fet === 'closing' &&
-        bms !== null &&
-        d.bms !== null &&
-        d.bms.at >= r.fetClosingAt + cfg.charger.offSettleMs &&
-        bms.chargeFetOn
-      )
-        r.fet = 'closed';
-      x.ownFlags = r.fet === 'closed' ? NO_FLAGS : FET_LOCK;
-      const f = m.fault;
-      if (f !== null) {
-        const gone =
-          f.kind === 'interlock'
-            ? f.causes.every((c) => causeGone(c.code as InterlockCode, x, f.since, cfg))
-            : bms !== null &&
-              quarantineCheck(bms, d.config, d.health, cfg, { temperature: true, ownFlags: x.ownFlags }) === null;
-        m.setCauseGone(gone);
-        events.push(...m.resolve(now, bms !== null));
-        if (m.fault === null && r.fet === 'open') {
-          // The stuck charger has confirmed off and a person acknowledged: give the battery its charge path back.
-          rest.push({ dock: d.dock, kind: 'bms-charge-fet', on: true });
-          r.fet = 'closing';
-          r.fetClosingAt = now;
-        }
-      }
-      if (m.state !== 'idle' && m.state !== 'full') r.restCheckedFor = null;
-      else if (bms !== null && !r.commandedOn && (inserted || r.restCheckedFor !== d.bms)) {
-        // A resting battery is judged once per new reading; temperature only on insertion (a warm one just waits).
-        r.restCheckedFor = d.bms;
-        const q = quarantineCheck(bms, d.config, d.health, cfg, { temperature: inserted, ownFlags: x.ownFlags });
-        if (q)
-          events.push(
-            ...m.raise(
-              { kind: 'quarantine', code: q.code, reason: q.reason, serious: false, doNotDispatch: true },
-              now,
-            ),
-          );
-      }
-    }
-
-    // 3. Planner over the docks in service.
-    const candidates: PlanCandidate[] = [];
-    const planned: Row[] = [];
-    for (const row of rows) {
-      const { d, r, bms, ch } = row;
-      if (!r.m.inService || bms === null || r.m.batteryId === null) continue;
-      const limitA = r.limit?.limitA ?? 0;
-      r.why = r.stopped
-        ? 'stopped by command'
-        : ch === null
-          ? 'charger not answering'
-          : r.fet !== 'closed'
-            ? 'waiting for the BMS charge FET'
-            : !bms.chargeFetOn
-              ? 'BMS charge FET open'
-              : r.limit?.why;
-      const v = d.config.series * cfg.cells.cvCellV;
-      const cutoffA = cfg.fullCutoffCRate * bms.nominalAh;
-      const held = r.commandedOn ? (this.leases.get(d.dock)?.currentA ?? 0) : 0;
-      const atCv = ch?.mode === 'cv' || bms.voltageV >= v - 0.02 * d.config.series;
-      const settled = d.charger !== null && d.charger.at >= r.onAt + cfg.charger.offConfirmMs;
-      candidates.push({
-        dock: d.dock,
-        batteryId: r.m.batteryId,
-        socPct: bms.socPct,
-        nominalAh: bms.nominalAh,
-        voltageV: v,
-        maxA: limitA,
-        chargeable: r.why === undefined && limitA > 0,
-        full: r.m.state === 'full',
-        cvDone: r.commandedOn && settled && atCv && bms.currentA < cutoffA && held >= 2 * cutoffA,
-        departureAt:
-          this.batteryDepartures.get(r.m.batteryId) ?? this.dockDepartures.get(d.dock) ?? d.departureAt ?? null,
-      });
-      planned.push(row);
-    }
-    let bookings: Booking[] = [...this.bookings.values()];
-    if (inputs.bookings && inputs.bookings.length > 0) {
-      const merged = new Map(this.bookings);
-      for (const b of inputs.bookings) merged.set(b.id, b);
-      bookings = [...merged.values()];
-    }
-    const budgetW = budgetWatts(now, cfg.budget, inputs.budget);
-    const plan = planCharging(candidates, bookings, budgetW, now, cfg);
-
-    // 4. Set-points: write only what changed; start and stop chargers; settle charging-side states.
-    for (const [i, c] of candidates.entries()) {
-      const row = planned[i];
-      const e = plan.entries.get(c.dock);
-      if (!e || !row || row.bms === null) continue;
-      const { r, bms } = row;
-      if (e.grantA > 0) {
-        if (this.leases.grant(c.dock, c.voltageV, e.grantA, now) !== 'same') {
-          rest.push({
-            dock: c.dock,
-            kind: 'set',
-            voltageV: c.voltageV,
-            currentA: this.leases.get(c.dock)?.currentA ?? 0,
-          });
-        }
-        if (!r.commandedOn) {
-          rest.push({ dock: c.dock, kind: 'on' });
-          r.commandedOn = true;
-          r.onAt = now;
-          r.offAt = null;
-          r.mem = newInterlockMemory();
-        }
-        const to = bms.balancing.length > 0 ? 'balancing' : 'charging';
-        if (r.m.state !== to) events.push(...r.m.charge(to, now));
-      } else {
-        const reached =
-          e.targetSocPct >= 100
-            ? c.cvDone || (c.full && !e.needsCharge)
-            : bms.socPct >= e.targetSocPct - (c.full ? cfg.resumeBelowTargetPct : 0);
-        const why = reached
-          ? `target ${e.targetSocPct} % reached`
-          : (r.why ?? (e.needsCharge ? 'no budget left' : 'not eligible'));
-        if (r.commandedOn) this.switchOff(r, c.dock, why, now, offs);
-        if (!reached) r.why = why;
-        const to = reached ? 'full' : 'idle';
-        if (r.m.state !== to) events.push(...r.m.charge(to, now, why));
-      }
-      if (e.deadline !== null && c.departureAt !== null && c.departureAt === e.deadline) {
-        const a = this.announcer.departure(c.dock, c.batteryId, c.departureAt, e);
-        if (a) events.push(a);
-      }
-    }
-    for (const s of plan.bookings) {
-      const a = this.announcer.booking(s);
-      if (a) events.push(a);
-    }
-    this.announcer.keepBookings(plan.bookings);
-
-    // 5. Leases not renewed (a dock missing from the inputs): 0 A and output off.
-    for (const dock of this.leases.expire(now)) {
-      const r = this.rt(dock, now);
-      const series = r.input?.config.series ?? 13;
-      this.switchOff(r, dock, 'set-point lease expired', now, offs);
-      rest.push({ dock, kind: 'set', voltageV: series * cfg.cells.cvCellV, currentA: 0 });
-      events.push(...r.m.charge('idle', now, 'set-point lease expired'));
-    }
-
-    // 6. Views.
-    const views: DockView[] = [];
-    for (const { d, r } of rows) {
-      const e = plan.entries.get(d.dock);
-      const l = r.commandedOn ? this.leases.get(d.dock) : undefined;
-      const m = r.m;
-      const v: DockView = {
-        dock: d.dock,
-        state: m.state,
-        batteryId: m.batteryId,
-        doNotDispatch: m.doNotDispatch,
-        stopped: r.stopped,
-        quarantined: m.fault?.kind === 'quarantine',
-        awaitingAck: m.awaitingAck,
-        grantedA: l?.currentA ?? 0,
-        setVoltageV: l?.voltageV ?? 0,
-        targetSocPct: e?.targetSocPct ?? null,
-        departureAt: e?.deadline ?? null,
-        expectedSocAtDeparturePct: e?.expectedSocPct ?? null,
-        bookingId: e?.bookingId ?? null,
-      };
-      const reason = m.reason ?? (m.state === 'idle' || m.state === 'full' ? r.why : undefined);
-      if (reason !== undefined) v.reason = reason;
-      const code = m.code;
-      if (code !== undefined) v.code = code;
-      r.view = v;
-      views.push(v);
-    }
-    return { commands: offs.length > 0 ? offs.concat(rest) : rest, events, docks: views, budgetW, usedW: plan.usedW };
-  }
-
   /** A person confirms a dock's fault (station button or dashboard); it clears at the next tick if its cause is gone. */
   acknowledge(dock: number): AckResult {
-    const r = this.runtimes.get(dock);
-    return r ? r.m.acknowledge() : { accepted: false, message: `dock ${dock}: unknown` };
+    const runtime = this.runtimes.get(dock);
+    return runtime ? runtime.machine.acknowledge() : { accepted: false, message: `dock ${dock}: unknown` };
   }
 
   /** Maintenance on (charger off, nothing granted) or off; applied at the next tick, which reports the transition. */
@@ -459,31 +417,15 @@ export class ChargeController {
 
   /** Holds a dock off (by command) until resumeCharging; its battery stays available. */
   stopCharging(dock: number): void {
-    this.rt(dock, 0).stopped = true;
+    this.runtime(dock, 0).stopped = true;
   }
 
   resumeCharging(dock: number): void {
-    this.rt(dock, 0).stopped = false;
+    this.runtime(dock, 0).stopped = false;
   }
 
   /** The last view of every dock seen, in dock order. */
   views(): DockView[] {
-    return [...this.runtimes.values()].map((r) => r.view).sort((a, b) => a.dock - b.dock);
+    return [...this.runtimes.values()].map((runtime) => runtime.view).sort((a, b) => a.dock - b.dock);
   }
-}
-
-function stuckRelayEvent(dock: number, batteryId: string | null, v: Violation): ChargingEvent {
-  const todo = [
-    'switch the charger off at its mains switch',
-    'take the battery out of the dock',
-    'label the charger "defekt / do not use"',
-    'call a mechanic, then acknowledge the fault at the station',
-  ];
-  return {
-    type: 'charger-stuck',
-    severity: 'fault',
-    dock,
-    message: `dock ${dock}: the charger cannot be switched off (${v.message}). The battery's charge switch (BMS charge FET) was opened to stop the current. A person must: ${todo.join('; ')}.`,
-    data: { code: v.code, batteryId, action: 'bms-charge-fet-off', todo, ...v.data },
-  };
 }
