@@ -4,6 +4,7 @@
 
 import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
 import { Announcer } from './announcements.ts';
+import { newFetWatch, watchChargeFet } from './charge-fet-watch.ts';
 import {
   budgetWatts,
   currentLimit,
@@ -18,7 +19,7 @@ import {
   type ChargingConfig,
   type ChargingConfigInput,
 } from './charging-config.ts';
-import type { Booking, DockInput, DockView, TickInputs, TickResult } from './charging-types.ts';
+import type { Booking, ChargeCommand, DockInput, DockView, TickInputs, TickResult } from './charging-types.ts';
 import { checkRestingBattery, resolveFault } from './dock-faults.ts';
 import {
   dockView,
@@ -72,7 +73,7 @@ export class ChargeController {
     const out: TickOutput = { offCommands: [], commands: [], events: [] };
     const docks = inputs.docks.map((input) => this.applyInterlocks(input, now, out));
     for (const dock of docks) this.advanceStateMachine(dock, now, out);
-    const planned = this.planCandidates(docks);
+    const planned = this.planCandidates(docks, now);
     const budgetW = budgetWatts(now, this.config.budget, inputs.budget);
     const plan = planCharging(
       planned.map((p) => p.candidate),
@@ -119,6 +120,8 @@ export class ChargeController {
         out.offCommands.push({ dock: input.dock, kind: 'off', reason: 'charger found on at start' });
       }
     }
+    // The resume hold counts good readings only: a stale one starts it again.
+    if (runtime.resumeHold !== null && (bms === null || charger === null)) runtime.resumeHold.since = now;
     const interlock = this.interlockInput(runtime, input, now, freshnessMs);
     const violations = checkInterlocks(interlock, runtime.interlockMemory, this.config);
     if (bms && runtime.commandedOn && !bms.chargeFetOn && runtime.chargeFet === 'closed') {
@@ -171,6 +174,7 @@ export class ChargeController {
       // The charger will not switch off: open the battery's own charge switch, the last line of defence.
       out.offCommands.push({ dock, kind: 'bms-charge-fet', on: false });
       runtime.chargeFet = 'open';
+      runtime.fetWatch = newFetWatch('open', now);
       out.events.push(stuckRelayEvent(dock, runtime.machine.batteryId, violation));
     }
   }
@@ -183,17 +187,23 @@ export class ChargeController {
     interlock.offAt = runtime.offAt;
     this.applyMaintenance(runtime, input.dock, now, out);
     const inserted = this.trackBattery(runtime, bms, now, out);
-    if (
-      runtime.chargeFet === 'closing' &&
-      bms !== null &&
-      input.bms !== null &&
-      input.bms.at >= runtime.chargeFetClosingAt + this.config.charger.offSettleMs &&
-      bms.chargeFetOn
-    )
-      runtime.chargeFet = 'closed';
+    this.watchChargeFet(runtime, input, now, out);
     interlock.ownFlags = ownFlags(runtime);
     resolveFault(dock, this.config, now, out);
     checkRestingBattery(dock, inserted, this.config, now, out);
+  }
+
+  /** Confirms the station's last charge-FET write by the readings; sends it again (safety lane) until they agree. */
+  private watchChargeFet(runtime: DockRuntime, input: DockInput, now: number, out: TickOutput): void {
+    const watch = runtime.fetWatch;
+    if (watch === null) return;
+    const r = watchChargeFet(watch, input.dock, runtime.machine.batteryId, input.bms, now, this.config);
+    out.events.push(...r.events);
+    if (r.resend) out.offCommands.push({ dock: input.dock, kind: 'bms-charge-fet', on: watch.want === 'closed' });
+    if (watch.want === 'closed' && watch.confirmed) {
+      runtime.chargeFet = 'closed';
+      runtime.fetWatch = null;
+    }
   }
 
   private applyMaintenance(runtime: DockRuntime, dock: number, now: number, out: TickOutput): void {
@@ -218,22 +228,22 @@ export class ChargeController {
 
   // ---- Phase 3: the planner's view of the docks in service.
 
-  private planCandidates(docks: readonly DockTick[]): PlannedDock[] {
+  private planCandidates(docks: readonly DockTick[], now: number): PlannedDock[] {
     const planned: PlannedDock[] = [];
     for (const dock of docks) {
-      const candidate = this.candidate(dock);
+      const candidate = this.candidate(dock, now);
       if (candidate) planned.push({ candidate, dock });
     }
     return planned;
   }
 
-  private candidate(dock: DockTick): PlanCandidate | null {
+  private candidate(dock: DockTick, now: number): PlanCandidate | null {
     const { input, runtime, bms, charger } = dock;
     const batteryId = runtime.machine.batteryId;
     if (!runtime.machine.inService || bms === null || batteryId === null) return null;
     const cfg = this.config;
     const limitA = runtime.limit?.limitA ?? 0;
-    runtime.holdReason = this.holdReason(runtime, bms, charger !== null);
+    runtime.holdReason = this.holdReason(runtime, bms, charger !== null, now);
     const chargeV = input.config.series * cfg.cells.cvCellV;
     const cutoffA = cfg.fullCutoffCRate * bms.nominalAh;
     const heldA = runtime.commandedOn ? (this.leases.get(input.dock)?.currentA ?? 0) : 0;
@@ -255,9 +265,15 @@ export class ChargeController {
   }
 
   /** Why a dock in service may not charge now; undefined when nothing holds it. */
-  private holdReason(runtime: DockRuntime, bms: BmsReading, chargerAnswers: boolean): string | undefined {
+  private holdReason(runtime: DockRuntime, bms: BmsReading, chargerAnswers: boolean, now: number): string | undefined {
     if (runtime.stopped) return 'stopped by command';
     if (!chargerAnswers) return 'charger not answering';
+    const hold = runtime.resumeHold;
+    if (hold !== null) {
+      const leftMs = hold.since + this.config.recovery.holdMs - now;
+      if (leftMs > 0) return `resuming after ${hold.after}: ${Math.ceil(leftMs / 1000)} s of good readings to go`;
+      runtime.resumeHold = null;
+    }
     if (runtime.chargeFet !== 'closed') return 'waiting for the BMS charge FET';
     if (!bms.chargeFetOn) return 'BMS charge FET open';
     return runtime.limit?.why;
@@ -297,6 +313,8 @@ export class ChargeController {
     }
     if (!runtime.commandedOn) {
       out.commands.push({ dock, kind: 'on' });
+      const warning = runtime.cycles.on(dock, now, this.config);
+      if (warning) out.events.push(warning);
       runtime.commandedOn = true;
       runtime.onAt = now;
       runtime.offAt = null;
@@ -381,6 +399,15 @@ export class ChargeController {
       runtime.interlockMemory.confirmedOff = false;
     }
     this.leases.revoke(dock);
+  }
+
+  /**
+   * A command the writer could not get through (the device refused or did not answer). A charge-FET write's failure
+   * goes into the next tick's report; the retry is the watch's (charge-fet-watch.ts).
+   */
+  commandFailed(command: ChargeCommand, why: string): void {
+    const watch = this.runtimes.get(command.dock)?.fetWatch;
+    if (command.kind === 'bms-charge-fet' && watch && (watch.want === 'closed') === command.on) watch.writeError = why;
   }
 
   /** A person confirms a dock's fault (station button or dashboard); it clears at the next tick if its cause is gone. */

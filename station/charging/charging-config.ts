@@ -220,6 +220,41 @@ export const chargingConfigSchema = z.object({
         .describe('a charger not confirmed off this long after the command has a stuck relay, ms'),
     })
     .prefault({}),
+  recovery: z
+    .object({
+      holdMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(600_000)
+        .default(10_000)
+        .describe(
+          'a fault that clears by itself (stale data, temperature) lets charging resume only after this long with good readings, ms',
+        ),
+      fetRetryMs: z
+        .number()
+        .int()
+        .min(200)
+        .max(60_000)
+        .default(2000)
+        .describe('a BMS charge-FET write not confirmed by the readings is sent again this often, ms (safety lane)'),
+      cycleWarnCount: z
+        .number()
+        .int()
+        .min(2)
+        .max(1000)
+        .default(6)
+        .describe('this many charger switch-ons of one dock within cycleWarnWindowMs raise a warning'),
+      cycleWarnWindowMs: z
+        .number()
+        .int()
+        .min(60_000)
+        .max(86_400_000)
+        .default(3_600_000)
+        .describe('window for cycleWarnCount, ms (default one hour)'),
+    })
+    .prefault({})
+    .describe('how the station recovers from faults, confirms its safety actions and watches relay wear'),
   batteryGoneMs: z
     .number()
     .int()

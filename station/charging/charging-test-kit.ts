@@ -62,6 +62,8 @@ export interface SimDock {
   out: { on: boolean; setV: number; setI: number };
   /** Injected faults. */
   stuckRelay: boolean;
+  /** The BMS refuses charge-FET writes (answers 0xE1 with an error): the FET stays as it is. */
+  fetRefuses: boolean;
   ignoreSetpointsA: number | null;
   extraV: number;
   extraA: number;
@@ -86,6 +88,7 @@ export function simDock(dock: number, over: Partial<SimDock> = {}): SimDock {
     fetLocked: false,
     out: { on: false, setV: 0, setI: 0 },
     stuckRelay: false,
+    fetRefuses: false,
     ignoreSetpointsA: null,
     extraV: 0,
     extraA: 0,
@@ -110,6 +113,8 @@ export class Rig {
   now = T0;
   readonly controller: ChargeController;
   readonly log: TickResult[] = [];
+  /** Every charge-FET write the controller asked for, as it reached the simulated BMS. */
+  readonly fetWrites: { dock: number; on: boolean; at: number }[] = [];
   budget: BudgetOverride | undefined;
   bookings: Booking[] = [];
 
@@ -210,6 +215,11 @@ export class Rig {
       d.out.setI = c.currentA;
     }
     if (c.kind === 'bms-charge-fet') {
+      this.fetWrites.push({ dock: c.dock, on: c.on, at: this.now });
+      if (d.fetRefuses) {
+        this.controller.commandFailed(c, 'dock-1/bms: write 0xE1: jbd: status 0x80 for reg 0xe1');
+        return;
+      }
       d.chargeFetOn = c.on;
       d.fetLocked = !c.on;
     }

@@ -1,6 +1,7 @@
 // Phase 2 of a tick for one dock, the judgements on its battery: whether a fault's causes are gone (and the charge
 // FET may close again), and the quarantine check of a resting battery.
 
+import { newFetWatch } from './charge-fet-watch.ts';
 import type { ChargingConfig } from './charging-config.ts';
 import type { DockTick, TickOutput } from './dock-runtime.ts';
 import { causeGone, type InterlockCode } from './interlocks.ts';
@@ -21,11 +22,15 @@ export function resolveFault(dock: DockTick, config: ChargingConfig, now: number
         }) === null;
   machine.setCauseGone(gone);
   out.events.push(...machine.resolve(now, bms !== null));
-  if (machine.fault === null && runtime.chargeFet === 'open') {
+  if (machine.fault !== null) return;
+  // A fault that cleared by itself (stale data, temperature, a mild protection) may come straight back on a flaky line
+  // or at the edge of a limit: charging resumes only after a hold time of good readings, so relays do not flap.
+  if (!fault.serious) runtime.resumeHold = { since: now, after: fault.causes.map((c) => c.code).join(', ') };
+  if (runtime.chargeFet === 'open') {
     // The stuck charger has confirmed off and a person acknowledged: give the battery its charge path back.
     out.commands.push({ dock: input.dock, kind: 'bms-charge-fet', on: true });
     runtime.chargeFet = 'closing';
-    runtime.chargeFetClosingAt = now;
+    runtime.fetWatch = newFetWatch('closed', now);
   }
 }
 

@@ -3,11 +3,13 @@
 
 import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
 import type { ChargerReading } from '../../firmware-bridge/charger/charger.ts';
+import { FET_ALARM, type FetWatch } from './charge-fet-watch.ts';
 import type { CurrentLimit, PlanEntry } from './charge-planner.ts';
 import type { ChargeCommand, ChargingEvent, DockInput, DockView } from './charging-types.ts';
 import { DockMachine } from './dock-state.ts';
 import type { Lease } from './setpoint-lease.ts';
 import { newInterlockMemory, type InterlockInput, type InterlockMemory, type Violation } from './interlocks.ts';
+import { SwitchCycles } from './switch-cycles.ts';
 
 export interface DockRuntime {
   machine: DockMachine;
@@ -23,7 +25,11 @@ export interface DockRuntime {
   interlockMemory: InterlockMemory;
   /** Our own use of the BMS charge FET: opened for a stuck relay, closing after the fault cleared. */
   chargeFet: 'closed' | 'open' | 'closing';
-  chargeFetClosingAt: number;
+  /** The last charge-FET write and what the readings since said of it; null when the station leaves the FET alone. */
+  fetWatch: FetWatch | null;
+  /** Charging may resume only after good readings since `since`: set when a fault cleared by itself. */
+  resumeHold: { since: number; after: string } | null;
+  cycles: SwitchCycles;
   stopped: boolean;
   limit: CurrentLimit | null;
   /** What `limit` was computed from (identities): a new reading, health or config recomputes it. */
@@ -62,7 +68,9 @@ export function newDockRuntime(dock: number, now: number): DockRuntime {
     offRepeatedFor: null,
     interlockMemory: newInterlockMemory(),
     chargeFet: 'closed',
-    chargeFetClosingAt: 0,
+    fetWatch: null,
+    resumeHold: null,
+    cycles: new SwitchCycles(),
     stopped: false,
     limit: null,
     limitFor: { bms: undefined, health: undefined, config: undefined },
@@ -82,6 +90,7 @@ export function newDockRuntime(dock: number, now: number): DockRuntime {
       departureAt: null,
       expectedSocAtDeparturePct: null,
       bookingId: null,
+      chargerCycles: 0,
     },
   };
 }
@@ -108,7 +117,10 @@ export function dockView(
     departureAt: entry?.deadline ?? null,
     expectedSocAtDeparturePct: entry?.expectedSocPct ?? null,
     bookingId: entry?.bookingId ?? null,
+    chargerCycles: runtime.cycles.total,
   };
+  const watch = runtime.fetWatch;
+  if (watch !== null && watch.want === 'open' && watch.escalated) view.alarm = FET_ALARM;
   const reason =
     machine.reason ?? (machine.state === 'idle' || machine.state === 'full' ? runtime.holdReason : undefined);
   if (reason !== undefined) view.reason = reason;
@@ -117,7 +129,11 @@ export function dockView(
   return view;
 }
 
-/** The fault event for a charger that will not switch off: what happened, and what a person must do now. */
+/**
+ * The fault event for a charger that will not switch off: what the readings showed, what the station does about it
+ * (asks the BMS to open its charge switch; whether it did is reported from the next reading, charge-fet-watch.ts),
+ * and what a person must do now.
+ */
 export function stuckRelayEvent(dock: number, batteryId: string | null, violation: Violation): ChargingEvent {
   const todo = [
     'switch the charger off at its mains switch',
@@ -129,7 +145,7 @@ export function stuckRelayEvent(dock: number, batteryId: string | null, violatio
     type: 'charger-stuck',
     severity: 'fault',
     dock,
-    message: `dock ${dock}: the charger cannot be switched off (${violation.message}). The battery's charge switch (BMS charge FET) was opened to stop the current. A person must: ${todo.join('; ')}.`,
-    data: { code: violation.code, batteryId, action: 'bms-charge-fet-off', todo, ...violation.data },
+    message: `dock ${dock}: the charger cannot be switched off (${violation.message}). The station is asking the battery's BMS to open its charge switch (charge FET) and reports what the next reading shows. A person must: ${todo.join('; ')}.`,
+    data: { code: violation.code, batteryId, action: 'bms-charge-fet-off-requested', todo, ...violation.data },
   };
 }

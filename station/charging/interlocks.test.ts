@@ -153,7 +153,12 @@ describe('clearing faults', () => {
     expect(view(rig.run(5), 1).state).toBe('fault');
     rig.dock(1).tempsC = [40];
     rig.run(2);
-    expect(view(rig.run(2), 1).state).toBe('charging');
+    // Cleared, but charging resumes only after the hold time (10 s) of good readings.
+    const held = view(rig.run(2), 1);
+    expect(held).toMatchObject({ state: 'idle', grantedA: 0 });
+    expect(held.reason).toMatch(/^resuming after temperature: \d+ s of good readings to go$/);
+    expect(rig.dock(1).out.on).toBe(false);
+    expect(view(rig.run(100), 1).state).toBe('charging');
   });
 
   it('stuck relay: after the relay is fixed and acknowledged, the charge FET is closed before the charger starts', () => {

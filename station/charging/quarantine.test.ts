@@ -71,6 +71,8 @@ describe('quarantine in the controller', () => {
     expect(rig.dock(1).out.on).toBe(false);
     rig.dock(1).tempsC = [12];
     r = rig.run(2);
+    expect(view(r, 1)).toMatchObject({ state: 'idle', reason: expect.stringContaining('resuming after temperature') });
+    r = rig.run(100); // the resume hold: 10 s of good readings
     expect(view(r, 1).state).toBe('charging');
     expect(view(r, 1).grantedA).toBeCloseTo(2.8); // 5–15 °C band: 0.2C
   });

@@ -31,7 +31,7 @@ export class ChargeLoop {
 
   constructor(private readonly opts: ChargeLoopOptions) {
     const byDock = new Map(opts.devices.docks.map((d) => [d.config.dock, d]));
-    this.writer = new CommandWriter(byDock, opts.log);
+    this.writer = new CommandWriter(byDock, opts.log, (cmd, why) => opts.controller.commandFailed(cmd, why));
   }
 
   start(): void {

@@ -21,6 +21,8 @@ export class CommandWriter {
   constructor(
     private readonly docks: ReadonlyMap<number, DockDevices>,
     private readonly log: Logger,
+    /** Told of every command that did not get through, so the charging core reports what really happened. */
+    private readonly onFailure?: (command: ChargeCommand, why: string) => void,
   ) {}
 
   write(commands: readonly ChargeCommand[]): void {
@@ -64,10 +66,10 @@ export class CommandWriter {
       this.stats.written++;
     } catch (err) {
       this.stats.failed++;
-      this.log.warn(
-        { dock: cmd.dock, command: cmd.kind, err: err instanceof Error ? err.message : String(err) },
-        'command not written',
-      );
+      const why = err instanceof Error ? err.message : String(err);
+      const code = err instanceof Error && 'code' in err ? String(err.code) : undefined;
+      this.log.warn({ dock: cmd.dock, command: cmd.kind, code, err: why }, 'command not written');
+      this.onFailure?.(cmd, why);
     }
   }
 
