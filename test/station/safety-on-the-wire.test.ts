@@ -87,7 +87,8 @@ beforeAll(async () => {
         'dock-1': { type: 'single', pins: { green: 4, red: 5 } },
         'dock-2': { type: 'single', pins: { green: 6, red: 7 } },
       },
-      buttons: { acknowledge: { pin: 2 } },
+      // A long press acknowledges the dock shown; short here, so the page cannot turn while the finger rests.
+      buttons: { acknowledge: { pin: 2, holdMs: 100 } },
     },
   });
   station = await startStation(config, { clock: systemClock, log, password });
