@@ -10,6 +10,7 @@ import { handleApi, type ApiDeps } from './routes-api.ts';
 import { serveStatic } from './routes-static.ts';
 import { Upgrades, type UpgradeHandler } from './upgrades.ts';
 import { checkRequest, setSecurityHeaders } from './request-guard.ts';
+import { faultSheetHtml } from '../sheet/fault-sheet.ts';
 
 /** Returns true when it answered the request; false passes it on to the API and static files. */
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
@@ -58,6 +59,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname === '/metrics')
       return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+    if (url.pathname === '/sheet/fault-codes') return sendText(res, 200, faultSheetHtml(), 'text/html; charset=utf-8');
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
     if (opts.mechanic && (await opts.mechanic(req, res, url))) return;
     if (opts.rickshaws && (await opts.rickshaws(req, res, url))) return;
