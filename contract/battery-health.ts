@@ -117,3 +117,84 @@ export const batteryEstimatesSchema = z.object({
   sessions: z.number().int().nonnegative(),
 });
 export type BatteryEstimates = z.infer<typeof batteryEstimatesSchema>;
+
+// ---- alerts, work records, passport (HTTP answers) ------------------------------------------------------------
+
+export const healthAlertSchema = z.object({
+  id: z.number().int(),
+  subjectKind: z.enum(['battery', 'station']),
+  subjectId: z.string(),
+  /** soh-replace, soh-retire, resistance-rise, cell-drift, over-temperature, missing, no-data. */
+  code: z.string(),
+  severity: z.enum(['warning', 'fault']),
+  raisedAt: z.number().int(),
+  clearedAt: z.number().int().nullable(),
+  message: z.string().describe('why, in plain words'),
+  action: z.string().describe('what to do'),
+  recovery: z.string().nullable().describe('set when cleared: what changed'),
+  value: z.number().nullable(),
+});
+export type HealthAlert = z.infer<typeof healthAlertSchema>;
+
+/** `GET /api/alerts`: the open alerts, newest first. */
+export const alertListSchema = z.object({ items: z.array(healthAlertSchema) });
+
+export const WORK_KINDS = [
+  'cell-rebalanced',
+  'connector-replaced',
+  'bms-reset',
+  'inspected',
+  'cell-replaced',
+  'retired',
+  'other',
+] as const;
+export const workKindSchema = z.enum(WORK_KINDS);
+
+/** `POST /api/batteries/<id>/work-records` body (a logged-in mechanic). */
+export const workRecordBodySchema = z.strictObject({
+  kind: workKindSchema,
+  note: z.string().max(1000).optional(),
+});
+
+export const workRecordSchema = z.object({
+  id: z.number().int(),
+  batteryId: z.string(),
+  at: z.number().int(),
+  by: z.string(),
+  kind: workKindSchema,
+  note: z.string().nullable(),
+});
+export type WorkRecord = z.infer<typeof workRecordSchema>;
+
+/** Where the pack was: one row per stay at a station's dock (from the 15-minute history). */
+export const stationStaySchema = z.object({
+  stationId: z.string(),
+  dock: z.number().int(),
+  from: z.number().int(),
+  to: z.number().int(),
+});
+
+export const estimatePointSchema = z.object({
+  ts: z.number().int(),
+  sohPct: z.number().nullable(),
+  sohUncertainty: z.number().nullable(),
+  resistanceMOhm: z.number().nullable(),
+  resistanceUncertainty: z.number().nullable(),
+  cycles: z.number().nullable(),
+});
+
+/** `GET /api/batteries/<id>/passport`: the pack's life in one answer. */
+export const passportSchema = z.object({
+  batteryId: z.string(),
+  retired: z.boolean(),
+  firstSeen: z.number().int().nullable(),
+  lastSeen: z.number().int().nullable(),
+  nominalAh: z.number().nullable(),
+  stays: z.array(stationStaySchema),
+  sessions: z.array(chargeSessionSchema.extend({ stationId: z.string() })),
+  alerts: z.array(healthAlertSchema),
+  estimates: batteryEstimatesSchema,
+  trend: z.array(estimatePointSchema),
+  workRecords: z.array(workRecordSchema),
+});
+export type Passport = z.infer<typeof passportSchema>;

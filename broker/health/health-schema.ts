@@ -1,3 +1,6 @@
+import { ALERT_SQL } from './alert-store.ts';
+import { WORK_RECORD_SQL } from './work-records.ts';
+
 // The central store's battery-health tables: charge sessions as the stations measured them, each pack's combined
 // estimates (newest, and one row per session for the trend), kept for the pack's whole life.
 
@@ -34,4 +37,6 @@ CREATE TABLE IF NOT EXISTS battery_estimate_history (
   cycles REAL,
   PRIMARY KEY (battery_id, ts)
 ) WITHOUT ROWID;
+${ALERT_SQL}
+${WORK_RECORD_SQL}
 `;
