@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError, parseConfig } from '../lib/config-error.ts';
 import { readJsonConfig } from '../lib/config-file.ts';
 import { rickshawConfigSchema } from './rickshaws/rickshaw-config.ts';
+import { alertConfigSchema } from './health/alert-config.ts';
 import { mqttLimitsSchema } from './mqtt/limits.ts';
 
 const listen = (defaultPort: number) =>
@@ -150,6 +151,11 @@ export const brokerConfigSchema = z.object({
   rickshaws: rickshawConfigSchema
     .prefault({})
     .describe('service intervals, the odometer guard, notices to stations (broker/rickshaws/rickshaw-config.ts)'),
+  healthAlerts: alertConfigSchema
+    .prefault({})
+    .describe(
+      'battery-health alert thresholds (trigger and clear levels) and check period (broker/health/alert-config.ts)',
+    ),
   mqttLimits: mqttLimitsSchema
     .prefault({})
     .describe('embedded broker: packet sizes, connect timeout, caps on connections (in total and per address)'),

@@ -23,6 +23,8 @@ import { Credentials } from './store/credentials.ts';
 import { ReadQueries } from './store/read-queries.ts';
 import { DEFAULT_RETENTION, Retention, type RetentionOptions } from './store/retention.ts';
 import { startRickshaws, type RickshawParts } from './rickshaws/rickshaw-service.ts';
+import { alertConfigSchema, type AlertConfigInput } from './health/alert-config.ts';
+import { startBatteryHealth, type BatteryHealthParts } from './health/health-service.ts';
 import { parseRickshawConfig, type RickshawConfigInput } from './rickshaws/rickshaw-config.ts';
 
 export interface CentralOptions {
@@ -50,6 +52,8 @@ export interface CentralOptions {
   retention?: Partial<RetentionOptions> | null;
   /** Service intervals, the odometer guard's daily limit, station notices (defaults in rickshaws/rickshaw-config.ts). */
   rickshaws?: RickshawConfigInput;
+  /** Battery-health alert thresholds and check period (defaults in health/alert-config.ts). */
+  healthAlerts?: AlertConfigInput;
 }
 
 export interface Central {
@@ -75,6 +79,8 @@ export interface Central {
   readonly mqttServer?: MqttServer;
   /** The rickshaw registry (names, services) and its notices to stations. */
   readonly rickshaws: RickshawParts;
+  /** Battery-health alerts, passports, work records and the retired-pack notices. */
+  readonly batteryHealth: BatteryHealthParts;
   close(): Promise<void>;
 }
 
@@ -97,11 +103,13 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     mqtt?: MqttServer;
     retention?: Retention;
     rickshaws?: RickshawParts;
+    batteryHealth?: BatteryHealthParts;
   } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
       ['retention', parts.retention && (() => parts.retention?.stop())],
       ['rickshaw notices', parts.rickshaws && (() => parts.rickshaws?.stop())],
+      ['battery health', parts.batteryHealth && (() => parts.batteryHealth?.stop())],
       ['commands', parts.relay && (() => parts.relay?.close())],
       ['http', parts.http && (() => parts.http?.close())],
       ['ingester', parts.ingester && (() => parts.ingester?.close())],
@@ -227,6 +235,16 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       mechanic,
       online: (id) => queries.stations(clock.now(), staleAfterMs).some((s) => s.stationId === id && s.online),
     });
+    const batteryHealth = startBatteryHealth({
+      db: db.db,
+      clock,
+      log: child('health'),
+      config: alertConfigSchema.parse(opts.healthAlerts ?? {}),
+      relay,
+      stations: () => queries.stations(clock.now(), staleAfterMs).flatMap((s) => (s.online ? [s.stationId] : [])),
+      mechanic,
+    });
+    parts.batteryHealth = batteryHealth;
     const http = await startHttpServer({
       host: opts.http.host,
       port: opts.http.port,
@@ -245,6 +263,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       },
       mechanic,
       rickshaws: parts.rickshaws.routes,
+      batteries: batteryHealth.routes,
     });
     parts.http = http;
     if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null)
@@ -269,6 +288,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       ingester,
       mqttServer,
       rickshaws: parts.rickshaws,
+      batteryHealth,
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),

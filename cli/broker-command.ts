@@ -35,6 +35,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     staleAfterMs: cfg.staleAfterMs,
     retention: cfg.retention,
     rickshaws: cfg.rickshaws,
+    healthAlerts: cfg.healthAlerts,
     mqttLimits: cfg.mqttLimits,
     logger: log,
   });

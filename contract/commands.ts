@@ -25,6 +25,8 @@ export const commandArgs = {
     name: z.string().max(40).nullable(),
     tasks: z.array(z.string().max(40)).max(16),
   }),
+  /** From the central side: every retired pack; a station neither charges nor dispatches them (replaces the list). */
+  'retired-batteries': z.object({ ids: z.array(z.string().min(1).max(64)).max(100_000) }),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;

@@ -24,6 +24,7 @@ import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
 import { openStationDb } from './store/station-db.ts';
 import { StationHealth } from './health/station-health.ts';
+import { RetiredPacks } from './health/retired-packs.ts';
 import { dockTelemetry } from './telemetry/dock-telemetry.ts';
 import { stationMetrics } from './telemetry/station-metrics.ts';
 import { startMetricsServer } from './observe/metrics-server.ts';
@@ -63,6 +64,8 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const db: Database.Database = openStationDb(config.dataDir, config.stationId);
   const outbox = new Outbox(db, { maxMessages: 200_000 });
   const history = new History(db);
+  // Packs the central side retired: quarantined as `retire` (not charged, not dispatched), also after a restart.
+  const retired = new RetiredPacks(db);
   let lastPrune = 0;
 
   const devices = await createStationDevices(config, { clock, log });
@@ -99,6 +102,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     log: log.child({ component: 'loop' }),
     tickMs: config.tickMs,
     controller,
+    healthOf: (id) => retired.healthOf(id),
     devices,
     onEvents: (events) => {
       for (const e of events)
@@ -175,6 +179,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     outbox,
     async (name, cmd) => {
       if (name === 'rickshaw-notice') return bays.applyNotice(cmd);
+      if (name === 'retired-batteries') return retired.apply(cmd);
       const result = applyCommand(controller, knownDocks, name, cmd);
       log.info({ command: name, dock: cmd.dock ?? cmd.args?.dock }, 'command applied');
       return result;

@@ -28,6 +28,8 @@ export interface HttpServerOptions {
   mechanic?: ExtraRoutes;
   /** The rickshaw API (broker/rickshaws/rickshaw-routes.ts). */
   rickshaws?: ExtraRoutes;
+  /** Battery health: alerts, passports, work records (broker/health/health-routes.ts). */
+  batteries?: ExtraRoutes;
 }
 
 export interface HttpServer {
@@ -63,6 +65,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
     if (opts.mechanic && (await opts.mechanic(req, res, url))) return;
     if (opts.rickshaws && (await opts.rickshaws(req, res, url))) return;
+    if (opts.batteries && (await opts.batteries(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;
     if (url.pathname.startsWith('/api/')) return sendError(res, 404, 'not found');
     if (opts.dashboardDir && (await serveStatic(req, res, url, opts.dashboardDir))) return;

@@ -12,6 +12,7 @@ import {
   type StationView,
 } from '../../contract/http-api.ts';
 import type { BatteryTelemetry, DockTelemetry } from '../../contract/messages.ts';
+import { AlertStore } from '../health/alert-store.ts';
 import { HealthStore } from '../health/health-store.ts';
 import type { CentralDb, StationRow } from './central-db.ts';
 
@@ -95,6 +96,8 @@ export class ReadQueries {
   private readonly samples: Statement;
   /** Charge sessions and combined estimates (broker/health). */
   readonly health: HealthStore;
+  /** Open battery-health alerts (broker/health/alert-check.ts), shown beside the reading's own. */
+  private readonly alerts: AlertStore;
   /** Mean (min, max) per bucket of the down-sampled tables, in the same point shape as the samples. */
   private readonly buckets: Record<'1m' | '15m' | '1h' | '1d', Statement>;
 
@@ -110,6 +113,7 @@ export class ReadQueries {
     this.batteries = db.prepare(`SELECT ${bcols} FROM ${bfrom} ORDER BY b.battery_id`);
     this.battery = db.prepare(`SELECT ${bcols} FROM ${bfrom} WHERE b.battery_id = ?`);
     this.health = new HealthStore(db);
+    this.alerts = new AlertStore(db);
     this.samples =
       db.prepare(`SELECT * FROM (SELECT ts, station_id AS stationId, dock, soc_pct AS socPct, voltage_v AS voltageV,
       current_a AS currentA, cell_min_v AS cellMinV, cell_max_v AS cellMaxV, temp_max_c AS tempMaxC, cycles
@@ -148,13 +152,25 @@ export class ReadQueries {
   }
 
   batteriesList(): BatteryView[] {
-    return (this.batteries.all() as BatteryRow[]).map(toBattery);
+    const open = new Map<string, BatteryAlert[]>();
+    for (const a of this.alerts.openAlerts()) {
+      if (a.subjectKind !== 'battery') continue;
+      const list = open.get(a.subjectId) ?? [];
+      list.push({ code: a.code, severity: a.severity, message: `${a.message} ${a.action}` });
+      open.set(a.subjectId, list);
+    }
+    return (this.batteries.all() as BatteryRow[]).map((row) => withAlerts(toBattery(row), open.get(row.batteryId)));
   }
 
   /** One battery, with its full estimates (method, uncertainty, evidence count, or why there is not enough data). */
   batteryById(id: string): BatteryView | undefined {
     const row = this.battery.get(id) as BatteryRow | undefined;
-    return row ? { ...toBattery(row), estimates: this.health.estimates(id) } : undefined;
+    if (!row) return undefined;
+    const open = this.alerts
+      .ofSubject('battery', id, 50)
+      .filter((a) => a.clearedAt === null)
+      .map((a): BatteryAlert => ({ code: a.code, severity: a.severity, message: `${a.message} ${a.action}` }));
+    return { ...withAlerts(toBattery(row), open), estimates: this.health.estimates(id) };
   }
 
   /**
@@ -217,4 +233,8 @@ function toBattery(row: BatteryRow): BatteryView {
       internalResistanceMOhm: row.resistanceMOhm,
     },
   };
+}
+
+function withAlerts(b: BatteryView, stored: BatteryAlert[] | undefined): BatteryView {
+  return stored?.length ? { ...b, health: { ...b.health, alerts: [...b.health.alerts, ...stored] } } : b;
 }

@@ -101,6 +101,8 @@ export function currentLimit(
   cfg: ChargingConfig,
 ): CurrentLimit {
   if (!(b.nominalAh > 0)) return { limitA: 0, batteryLimitA: 0, why: 'battery reports no capacity' };
+  // A retired pack is not charged at all (the quarantine check then blocks it once the charger is off).
+  if (health?.retire === true) return { limitA: 0, batteryLimitA: 0, why: 'battery is retired' };
   const batteryLimitA = Math.min(cfg.chargeCRate * b.nominalAh, dock.batteryMaxA ?? Infinity);
   let cRate = b.tempsC.length === 0 ? 0 : Infinity;
   for (const t of b.tempsC) cRate = Math.min(cRate, deratedCRate(t, cfg));

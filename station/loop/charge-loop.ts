@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { ChargeController } from '../charging/charge-controller.ts';
-import type { ChargingEvent, DockInput, DockView, TickResult } from '../charging/charging-types.ts';
+import type { BatteryHealth, ChargingEvent, DockInput, DockView, TickResult } from '../charging/charging-types.ts';
 import type { StationDevices } from '../devices/dock-devices.ts';
 import { CommandWriter } from './command-writer.ts';
 import { LoopStats } from './loop-stats.ts';
@@ -19,6 +19,8 @@ export interface ChargeLoopOptions {
   onEvents: (events: readonly ChargingEvent[]) => void;
   /** Called every tick after the commands went out (the watchdog, the screen). */
   afterTick?: (result: TickResult) => void;
+  /** What the station knows of a pack's health (retired by the central side); undefined: nothing. */
+  healthOf?: (batteryId: string) => BatteryHealth | undefined;
 }
 
 export class ChargeLoop {
@@ -111,6 +113,7 @@ export class ChargeLoop {
       config: { series: d.config.series, chargerMaxA: d.config.charger.maxCurrentA },
       bms: d.bmsPoller.latest,
       charger: d.chargerPoller?.latest ?? null,
+      health: d.bmsPoller.latest ? this.opts.healthOf?.(d.bmsPoller.latest.value.id) : undefined,
     }));
     const result = controller.tick({ now: clock.now(), docks: inputs });
     this.writer.write(result.commands);
