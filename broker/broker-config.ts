@@ -162,7 +162,6 @@ export const brokerConfigSchema = z.object({
 });
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;
-export type RetentionConfig = z.infer<typeof retentionSchema>;
 
 export function loadBrokerConfig(file: string): BrokerConfig {
   const cfg = parseConfig(brokerConfigSchema, readJsonConfig(file), file);

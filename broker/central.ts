@@ -10,7 +10,7 @@ import { startHttpServer, type ExtraRoutes } from './http/http-server.ts';
 import { mechanicRoutes } from './http/routes-mechanic.ts';
 import { Sessions } from './http/sessions.ts';
 import { Ingester } from './ingest/ingester.ts';
-import { WorkerWriter } from './ingest/worker-writer.ts';
+import { WriteWorkerClient } from './ingest/write-worker-client.ts';
 import { Rejections } from './ingest/rejections.ts';
 import { ExternalSource, embeddedSource, redact, type IngestSink, type IngestSource } from './ingest/sources.ts';
 import { Metrics } from './metrics/metrics.ts';
@@ -98,7 +98,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     http?: { close(): Promise<void> };
     relay?: CommandRelay;
     ingester?: Ingester;
-    worker?: WorkerWriter;
+    worker?: WriteWorkerClient;
     source?: IngestSource;
     mqtt?: MqttServer;
     retention?: Retention;
@@ -137,7 +137,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     const { writer = 'worker', ...ingestOpts } = opts.ingest ?? {};
     const rickshawConfig = parseRickshawConfig(opts.rickshaws);
     if (writer === 'worker') {
-      parts.worker = new WorkerWriter({
+      parts.worker = new WriteWorkerClient({
         dataDir: opts.dataDir,
         batterySampleMs: ingestOpts.batterySampleMs,
         rickshawMaxDailyKm: rickshawConfig.maxDailyKm,

@@ -5,13 +5,12 @@
 import type { Logger } from 'pino';
 import type Database from 'better-sqlite3';
 import { topics } from '../contract/topics.ts';
-import type { DockTelemetry, StationEvent, Telemetry } from '../contract/messages.ts';
-import type { BmsReading } from '../firmware-bridge/bms/bms.ts';
-import type { Clock, TimerHandle } from '../lib/clock.ts';
+import type { DockTelemetry, StationEvent, StationMetrics } from '../contract/messages.ts';
+import type { Clock } from '../lib/clock.ts';
 import { ChargeController } from './charging/charge-controller.ts';
 import { chargingConfig } from './charging/charging-config.ts';
-import type { DockView } from './charging/charging-types.ts';
-import { applyCommand, nextDailyTime } from './commands/station-commands.ts';
+import { DailyDepartures } from './charging/daily-departures.ts';
+import { applyCommand } from './commands/station-commands.ts';
 import type { StationConfig } from './config/station-config.ts';
 import { createStationDevices, type StationDevices } from './devices/dock-devices.ts';
 import { screenLanguage } from './display/screen-language.ts';
@@ -19,14 +18,17 @@ import { StationBoard } from './display/station-board.ts';
 import { createStationBays, type StationBays } from './bays/station-bays.ts';
 import { ChargeLoop } from './loop/charge-loop.ts';
 import { SystemdWatchdog } from './loop/systemd-watchdog.ts';
-import { StationLink } from './mqtt/station-link.ts';
+import { kickOnUnsafeReadings } from './loop/unsafe-kick.ts';
+import { StationLink, type CommandHandler } from './mqtt/station-link.ts';
 import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
 import { openStationDb } from './store/station-db.ts';
 import { StationHealth } from './health/station-health.ts';
 import { RetiredPacks } from './health/retired-packs.ts';
-import { dockTelemetry } from './telemetry/dock-telemetry.ts';
+import { stationDockTelemetry } from './telemetry/dock-telemetry.ts';
+import { HistoryRecorder } from './telemetry/history-recorder.ts';
 import { stationMetrics } from './telemetry/station-metrics.ts';
+import { TelemetryPublisher } from './telemetry/telemetry-publisher.ts';
 import { startMetricsServer } from './observe/metrics-server.ts';
 
 export const STATION_VERSION = '0.1.0';
@@ -63,10 +65,9 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const startedAt = clock.monotonic();
   const db: Database.Database = openStationDb(config.dataDir, config.stationId);
   const outbox = new Outbox(db, { maxMessages: 200_000 });
-  const history = new History(db);
+  const history = new HistoryRecorder(new History(db));
   // Packs the central side retired: quarantined as `retire` (not charged, not dispatched), also after a restart.
   const retired = new RetiredPacks(db);
-  let lastPrune = 0;
 
   const devices = await createStationDevices(config, { clock, log });
   const policy = chargingConfig({ ...config.charging, tickMs: config.tickMs, pollPeriodMs: config.pollIntervalMs });
@@ -84,17 +85,10 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   // Service bays: the rickshaws' motor controllers, each on a line of its own (station/bays/).
   const bays = createStationBays(config.bays, { clock, log: log.child({ component: 'bays' }), raise });
 
-  const departures = new Map<number, number>();
-  const armDepartures = (now: number): void => {
-    for (const d of config.departures) {
-      const at = departures.get(d.dock);
-      if (at !== undefined && at > now) continue;
-      const next = nextDailyTime(now, d.at, policy.budget.utcOffsetMin);
-      departures.set(d.dock, next);
-      controller.setDeparture(d.dock, next);
-    }
-  };
-  armDepartures(clock.now());
+  const departures = new DailyDepartures(config.departures, policy.budget.utcOffsetMin, (dock, at) =>
+    controller.setDeparture(dock, at),
+  );
+  departures.arm(clock.now());
 
   const watchdog = new SystemdWatchdog(log.child({ component: 'watchdog' }));
   const loop = new ChargeLoop({
@@ -105,14 +99,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     healthOf: (id) => retired.healthOf(id),
     devices,
     onEvents: (events) => {
-      for (const e of events)
-        raise({
-          type: e.type,
-          severity: e.severity,
-          ...(e.dock !== undefined ? { dock: e.dock } : {}),
-          message: e.message,
-          data: e.data,
-        });
+      for (const { dock, ...event } of events) raise({ ...event, ...(dock !== undefined ? { dock } : {}) });
     },
     afterTick: (result) => {
       watchdog.alive(clock.monotonic());
@@ -130,13 +117,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
         record: (type, dock, message, data) => raise({ type, severity: 'info', dock, message, data }),
       })
     : null;
-
-  // An unsafe-looking BMS reading is acted on at once, not at the next scheduled tick.
-  const unsafe = (r: BmsReading): boolean =>
-    r.protection.length > 0 ||
-    r.cellsV.some((v) => v >= policy.cells.limitCellV) ||
-    r.tempsC.some((t) => t < policy.temperature.minC || t > policy.temperature.maxC);
-  for (const d of devices.docks) d.bmsPoller.onReading((r) => unsafe(r) && loop.kick());
+  kickOnUnsafeReadings(devices, () => loop.kick(), policy);
 
   // Battery-health estimators see every reading; a closed charge session goes out as an event.
   const health = new StationHealth(config.health, raise, log.child({ component: 'health' }));
@@ -147,36 +128,13 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     );
   }
 
-  const views = (): Map<number, DockView> => new Map(loop.views().map((v) => [v.dock, v]));
-  const docksNow = (): DockTelemetry[] => {
-    const byDock = views();
-    return devices.docks.map((d) =>
-      dockTelemetry(
-        d.config.dock,
-        d.bmsPoller.latest,
-        d.chargerPoller?.latest ?? null,
-        clock.now(),
-        freshnessMs,
-        byDock.get(d.config.dock),
-      ),
-    );
-  };
-
+  const docksNow = (): DockTelemetry[] => stationDockTelemetry(devices, loop.views(), clock.now(), freshnessMs);
   const knownDocks = new Set(config.docks.map((d) => d.dock));
-  const link = new StationLink(
-    {
-      stationId: config.stationId,
-      url: config.mqtt.url,
-      username: config.mqtt.username ?? config.stationId,
-      password: deps.password,
-      keepaliveS: config.mqtt.keepaliveS,
-      ackTimeoutMs: config.mqtt.ackTimeoutMs,
-      version: STATION_VERSION,
-      clock,
-      log: log.child({ component: 'mqtt' }),
-      metrics: () => stationMetrics(devices, loop, outbox),
-    },
+  const link = createLink(
+    config,
+    deps,
     outbox,
+    () => stationMetrics(devices, loop, outbox),
     async (name, cmd) => {
       if (name === 'rickshaw-notice') return bays.applyNotice(cmd);
       if (name === 'retired-batteries') return retired.apply(cmd);
@@ -185,25 +143,19 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       return result;
     },
   );
-
-  const publishTelemetry = (): void => {
-    const ts = clock.now();
-    const current = docksNow();
-    outbox.append((seq) => {
-      const msg: Telemetry = { stationId: config.stationId, ts, seq, docks: current };
-      return { topic: topics.telemetry(config.stationId), payload: JSON.stringify(msg), kind: 'telemetry' };
-    });
-    link.pump();
-    armDepartures(ts);
-    // One history transaction per telemetry period, off the charge loop's tick.
-    for (const d of current) if (d.battery === null) health.absent(d.dock, ts);
-    history.record(ts, current);
-    history.flush();
-    if (ts - lastPrune > 3600_000) {
-      lastPrune = ts;
-      history.prune(ts);
-    }
-  };
+  const telemetry = new TelemetryPublisher({
+    stationId: config.stationId,
+    clock,
+    periodMs: config.telemetryIntervalMs,
+    outbox,
+    pump: () => link.pump(),
+    docks: docksNow,
+    onPublished: (ts, docks) => {
+      departures.arm(ts);
+      for (const d of docks) if (d.battery === null) health.absent(d.dock, ts);
+      history.record(ts, docks);
+    },
+  });
 
   devices.start();
   bays.start();
@@ -225,15 +177,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
         }),
       })
     : null;
-
-  let telemetryTimer: TimerHandle | null = null;
-  const scheduleTelemetry = (): void => {
-    telemetryTimer = clock.setTimeout(() => {
-      publishTelemetry();
-      scheduleTelemetry();
-    }, config.telemetryIntervalMs);
-  };
-  scheduleTelemetry();
+  telemetry.start();
   log.info(
     { stationId: config.stationId, docks: devices.docks.length, lines: devices.lines.length, tickMs: config.tickMs },
     'station started',
@@ -254,7 +198,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     async stop() {
       watchdog.stopping();
       loop.stop();
-      telemetryTimer?.cancel();
+      telemetry.stop();
       // A station that stops leaves no charger running: every output off, on the safety lane, before the lines close.
       await Promise.allSettled(devices.docks.map((d) => d.charger?.setOutput(false, 'safety')));
       history.flush();
@@ -267,4 +211,30 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       log.info({ stationId: config.stationId }, 'station stopped');
     },
   };
+}
+
+/** The MQTT link: the station's credentials, its health counters, and what handles the commands it receives. */
+function createLink(
+  config: StationConfig,
+  deps: StationDeps,
+  outbox: Outbox,
+  metrics: () => StationMetrics,
+  onCommand: CommandHandler,
+): StationLink {
+  return new StationLink(
+    {
+      stationId: config.stationId,
+      url: config.mqtt.url,
+      username: config.mqtt.username ?? config.stationId,
+      password: deps.password,
+      keepaliveS: config.mqtt.keepaliveS,
+      ackTimeoutMs: config.mqtt.ackTimeoutMs,
+      version: STATION_VERSION,
+      clock: deps.clock,
+      log: deps.log.child({ component: 'mqtt' }),
+      metrics,
+    },
+    outbox,
+    onCommand,
+  );
 }

@@ -197,8 +197,8 @@ describe('ingester', () => {
 
 describe('ingester with the write worker', () => {
   it('pipelines batches to the worker, acks in commit order, stores payloads as text, and close writes the rest', async () => {
-    const { WorkerWriter } = await import('./worker-writer.ts');
-    const worker = new WorkerWriter({ dataDir: dir.path });
+    const { WriteWorkerClient } = await import('./write-worker-client.ts');
+    const worker = new WriteWorkerClient({ dataDir: dir.path });
     await worker.started();
     const wi = new Ingester({
       db,

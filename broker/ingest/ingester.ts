@@ -1,7 +1,7 @@
 // Central ingestion: validated telemetry, events and status go into a bounded batch queue, written in one SQLite
 // transaction per batch (every flushIntervalMs or maxBatch messages), deduplicated by (stationId, seq); after the
 // commit, each station whose ack seq moved gets `rikscha/v1/<id>/ack` { stationId, ts, seq } at QoS 1.
-// The transaction itself (batch-writer.ts) runs inline, or in the write worker thread (worker-writer.ts) with two
+// The transaction itself (batch-writer.ts) runs inline, or in the write worker thread (write-worker-client.ts) with two
 // batches handed over at a time; while the queue is over its bound, `writable()` tells the broker to hold the client.
 
 import type { Logger } from 'pino';
@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { CentralDb } from '../store/central-db.ts';
 import { BatchWriter, packBatch, type Batch, type BatchItem, type BatchResult } from './batch-writer.ts';
 import type { Validated } from './validate.ts';
-import type { WorkerWriter } from './worker-writer.ts';
+import type { WriteWorkerClient } from './write-worker-client.ts';
 
 export type { BatchResult };
 
@@ -36,7 +36,7 @@ export interface IngesterOptions {
   /** Most a rickshaw rides in a day, km (odometer readings past it are flagged). Default 150. */
   rickshawMaxDailyKm?: number;
   /** Write batches in this worker thread instead of inline (the worker opens its own connection to db.path). */
-  worker?: WorkerWriter;
+  worker?: WriteWorkerClient;
   /** With a worker: messages queued behind the batch in flight before writable() holds the publishers. Default 4 x maxBatch. */
   maxQueued?: number;
 }
@@ -204,7 +204,7 @@ export class Ingester {
    * so results (and acks) still come back in commit order.
    */
   private async drainToWorker(): Promise<void> {
-    const worker = this.opts.worker as WorkerWriter;
+    const worker = this.opts.worker as WriteWorkerClient;
     const writing: Array<Promise<void>> = [];
     for (;;) {
       while (

@@ -69,9 +69,6 @@ const FAST: Partial<Record<ParsedTopic['kind'], { check: FastValidator | null; p
   status: { check: tryCompile(statusSchema), parse: (j) => statusSchema.parse(j) },
 };
 
-/** True when the fast validators compiled (the zod-only path is correct too, just slower). */
-export const fastValidation = Object.values(FAST).every((f) => f.check !== null);
-
 /**
  * Parsed topics by name: a fleet has a few hundred topic names, and every message used to split its own. Bounded
  * (cleared when full) so a client cycling through invented topics cannot grow it; entries are shared, read-only.

@@ -105,7 +105,7 @@ export function ridenModelFromId(id: number): RidenModel | undefined {
 }
 
 /** Current multiplier in effect; `currentRange` is register 20 on an RD6012P (ignored on other models). */
-export function ridenCurrentMult(m: RidenModel, currentRange = 0): number {
+function ridenCurrentMult(m: RidenModel, currentRange = 0): number {
   return m.hasCurrentRange && currentRange === 1 ? 1000 : m.iMult;
 }
 
@@ -147,7 +147,7 @@ const get = (r: RegisterValues, reg: number) => r.get(reg) ?? 0;
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 const digits = (mult: number) => Math.round(Math.log10(mult));
 
-export function ridenProtection(code: number): ChargerProtection {
+function ridenProtection(code: number): ChargerProtection {
   return code === 0 ? 'none' : code === 1 ? 'ovp' : code === 2 ? 'ocp' : 'other';
 }
 

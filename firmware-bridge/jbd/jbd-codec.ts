@@ -5,9 +5,9 @@ import { fail, ok, type Decoded } from '../codec/codec-error.ts';
 
 export const JBD = 'jbd';
 export const JBD_START = 0xdd;
-export const JBD_END = 0x77;
-export const JBD_READ = 0xa5;
-export const JBD_WRITE = 0x5a;
+const JBD_END = 0x77;
+const JBD_READ = 0xa5;
+const JBD_WRITE = 0x5a;
 export const JBD_STATUS_OK = 0x00;
 export const JBD_STATUS_ERROR = 0x80;
 
@@ -38,7 +38,7 @@ export interface JbdResponse {
 }
 
 /** Sum of frame[2 .. 4+len) subtracted from 0x10000: the same rule for requests and responses. */
-export function jbdChecksum(bytes: Uint8Array, start: number, end: number): number {
+function jbdChecksum(bytes: Uint8Array, start: number, end: number): number {
   let sum = 0;
   for (let i = start; i < end; i++) sum += bytes[i] ?? 0;
   return (0x10000 - (sum & 0xffff)) & 0xffff;

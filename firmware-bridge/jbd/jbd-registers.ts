@@ -4,7 +4,7 @@
 import { fail, ok, type Decoded } from '../codec/codec-error.ts';
 import { JBD } from './jbd-codec.ts';
 
-export const PROTECTION_FLAGS = [
+const PROTECTION_FLAGS = [
   'cell-over-voltage',
   'cell-under-voltage',
   'pack-over-voltage',

@@ -56,7 +56,7 @@ export interface PreparedExchange<F> {
 }
 
 /** RTU: a fresh decoder per exchange that hunts only for this unit, function and byte count. */
-export const rtuFraming: ModbusFraming<ModbusResponse> = {
+const rtuFraming: ModbusFraming<ModbusResponse> = {
   kind: 'rtu',
   prepare(req) {
     return {
@@ -74,7 +74,7 @@ export const rtuFraming: ModbusFraming<ModbusResponse> = {
 };
 
 /** TCP: transaction ids tell a late reply to an earlier, timed-out request from the one awaited now. */
-export function tcpFraming(firstTransactionId = 1): ModbusFraming<MbapFrame<ModbusResponse>> {
+function tcpFraming(firstTransactionId = 1): ModbusFraming<MbapFrame<ModbusResponse>> {
   let next = firstTransactionId & 0xffff;
   return {
     kind: 'tcp',
@@ -179,7 +179,7 @@ export class ModbusMaster<F> implements ModbusClient {
  * Whether `res` answers `req`: the reply, a device-side failure (exception, wrong echo), or undefined for a
  * frame that belongs to someone else (another unit, a late answer to an earlier request).
  */
-export function matchReply(req: ModbusRequest, res: ModbusResponse): ModbusResponse | CodecError | undefined {
+function matchReply(req: ModbusRequest, res: ModbusResponse): ModbusResponse | CodecError | undefined {
   if (res.unit !== req.unit || res.fc !== req.fc) return undefined;
   switch (res.kind) {
     case 'exception':

@@ -18,9 +18,6 @@ import {
 
 export { describeFrame, toHex } from './modbus-pdu.ts';
 
-/** Longest RTU frame the spec allows (address + 253-byte PDU + CRC). */
-export const RTU_MAX_FRAME = 256;
-
 export function encodeRtuRequest(req: ModbusRequest): Buffer {
   return withUnit(req.unit, encodeRequestPdu(req));
 }

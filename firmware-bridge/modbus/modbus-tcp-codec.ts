@@ -17,7 +17,7 @@ import {
 } from './modbus-pdu.ts';
 import { ScanningDecoder } from '../codec/scan-decoder.ts';
 
-export const MBAP_HEADER = 7;
+const MBAP_HEADER = 7;
 /** MBAP length counts the unit byte and the PDU: at most 1 + 253. */
 const MAX_MBAP_LENGTH = 254;
 
@@ -47,7 +47,7 @@ function withMbap(transactionId: number, unit: number, pdu: Buffer): Buffer {
 type PduLength = (buf: Uint8Array, at: number) => number | 'more' | 'invalid';
 
 /** Length of the MBAP frame at `buf[at]`; the MBAP length must agree with what the PDU header implies. */
-export function tcpFrameLength(buf: Uint8Array, at: number, pduLength: PduLength): number | 'more' | 'invalid' {
+function tcpFrameLength(buf: Uint8Array, at: number, pduLength: PduLength): number | 'more' | 'invalid' {
   if (buf.length - at < 6) {
     // Protocol id must be 0: reject early so a hunt does not wait on a garbage header.
     if (buf.length - at >= 3 && buf[at + 2] !== 0) return 'invalid';

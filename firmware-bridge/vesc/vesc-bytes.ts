@@ -122,7 +122,7 @@ export class ByteWriter {
  * of an integer is taken as that integer, so that a decimal such as 12.34 A encodes as 1234 and not 1233
  * (12.34 × 100 = 1233.9999999999998 in doubles; the firmware's float32 12.34 happens to sit just above).
  */
-export function toFixedPoint(value: number, scale: number, min: number, max: number): number {
+function toFixedPoint(value: number, scale: number, min: number, max: number): number {
   const x = value * scale;
   if (Number.isNaN(x)) return 0;
   if (!Number.isFinite(x)) return x > 0 ? max : min;

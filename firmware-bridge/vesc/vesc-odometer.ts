@@ -18,7 +18,7 @@ export interface OdometerConfig {
 }
 
 /** Tachometer steps per electrical revolution, in both FOC and BLDC mode. */
-export const VESC_TACHO_STEPS_PER_EREV = 6;
+const VESC_TACHO_STEPS_PER_EREV = 6;
 
 export function checkOdometerConfig(cfg: OdometerConfig): void {
   const { polePairs, wheelCircumferenceM, gearRatio = 1 } = cfg;

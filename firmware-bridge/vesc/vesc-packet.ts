@@ -8,8 +8,8 @@ export const VESC_PROTOCOL = 'vesc';
 /** The firmware's PACKET_MAX_PL_LEN: it drops anything longer, so a longer length field means a false start. */
 export const VESC_DEFAULT_MAX_PAYLOAD = 512;
 /** The longest payload the 24-bit length form can carry. */
-export const VESC_ABSOLUTE_MAX_PAYLOAD = 0xffffff;
-export const VESC_END_BYTE = 0x03;
+const VESC_ABSOLUTE_MAX_PAYLOAD = 0xffffff;
+const VESC_END_BYTE = 0x03;
 
 /** Start byte 0x02 (8-bit length), 0x03 (16-bit) or 0x04 (24-bit). */
 export type VescFrameForm = 'short' | 'medium' | 'long';
@@ -31,10 +31,6 @@ const FORM_BY_START: Readonly<Record<number, { form: VescFrameForm; header: numb
   0x03: { form: 'medium', header: 3, minLen: 255 },
   0x04: { form: 'long', header: 4, minLen: 65535 },
 };
-
-export function isVescStartByte(b: number): boolean {
-  return b === 0x02 || b === 0x03 || b === 0x04;
-}
 
 /**
  * Frames a payload. Throws RangeError for an empty payload or one over 16 MiB: those are caller bugs, not wire data.

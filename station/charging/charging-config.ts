@@ -5,14 +5,13 @@ import { z } from 'zod';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (00:00..23:59)');
 
-export const deratingBandSchema = z.object({
+const deratingBandSchema = z.object({
   minC: z.number().min(-40).max(100).describe('band start, °C (inclusive)'),
   maxC: z.number().min(-40).max(100).describe('band end, °C (exclusive, except at the top of the window)'),
   cRate: z.number().min(0).max(2).describe('largest charge current in this band, multiple of nominal capacity (1/h)'),
 });
-export type DeratingBand = z.infer<typeof deratingBandSchema>;
 
-export const budgetWindowSchema = z.object({
+const budgetWindowSchema = z.object({
   from: hhmm.describe('start, station local time HH:MM'),
   to: hhmm.describe('end (exclusive), station local time HH:MM; earlier than from = wraps past midnight'),
   maxW: z.number().nonnegative().max(1_000_000).optional().describe('grid-side power limit in this window, W'),

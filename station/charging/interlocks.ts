@@ -222,7 +222,7 @@ export function checkInterlocks(x: InterlockInput, mem: InterlockMemory, cfg: Ch
 }
 
 /** True when the charger has shown itself off (after the off command) and the battery takes no current. */
-export function chargerConfirmedOff(x: InterlockInput, cfg: ChargingConfig): boolean {
+function chargerConfirmedOff(x: InterlockInput, cfg: ChargingConfig): boolean {
   const e = energyAfterOff(x, cfg);
   return e.chargerOff && !e.bms;
 }

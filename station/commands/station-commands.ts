@@ -59,14 +59,3 @@ export function applyCommand(
       return { booking: a.id, removed: true };
   }
 }
-
-/** Next time (epoch ms) the local clock shows `hhmm`, given the station's offset from UTC. */
-export function nextDailyTime(now: number, hhmm: string, utcOffsetMin: number): number {
-  const [h = 0, m = 0] = hhmm.split(':').map(Number);
-  const day = 86_400_000;
-  const localNow = now + utcOffsetMin * 60_000;
-  const localMidnight = Math.floor(localNow / day) * day;
-  let t = localMidnight + (h * 60 + m) * 60_000 - utcOffsetMin * 60_000;
-  if (t <= now) t += day;
-  return t;
-}

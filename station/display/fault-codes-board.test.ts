@@ -8,7 +8,7 @@ import { ManualClock } from '../../lib/manual-clock.ts';
 import { decodeLcdCodes, encodeLcdText } from '../../firmware-bridge/io-board/hd44780-charset.ts';
 import { parseIoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { IoBoard } from '../../firmware-bridge/io-board/io-board.ts';
-import { DisplayLoop } from './display-loop.ts';
+import { DisplayRenderer } from './display-renderer.ts';
 import { displayConfigSchema, SCREEN_WORD_KEYS, screenLanguage } from './screen-language.ts';
 import { displayPages, type DisplayDock } from './station-display.ts';
 
@@ -47,7 +47,7 @@ async function rig() {
   boards.push(board);
   const v = board.virtual;
   if (!v) throw new Error('expected the virtual IO');
-  return { clock, board, v, loop: new DisplayLoop(board, clock) };
+  return { clock, board, v, loop: new DisplayRenderer(board, clock) };
 }
 
 describe('each fault code on the virtual I/O board', () => {

@@ -9,7 +9,7 @@ import type { ChargeController } from '../charging/charge-controller.ts';
 import type { DockView } from '../charging/charging-types.ts';
 import type { DockDevices } from '../devices/dock-devices.ts';
 import { faultCodeOf } from './display-dock.ts';
-import { DisplayLoop } from './display-loop.ts';
+import { DisplayRenderer } from './display-renderer.ts';
 import type { BayShown } from '../bays/rickshaw-notices.ts';
 import { GERMAN_SCREEN, type ScreenLanguage } from './screen-language.ts';
 import type { DisplayDock } from './station-display.ts';
@@ -19,7 +19,7 @@ import { StationPanel, type PanelDeps } from '../panel/station-panel.ts';
 export class StationBoard {
   private constructor(
     readonly board: IoBoardKeeper,
-    private readonly display: DisplayLoop,
+    private readonly display: DisplayRenderer,
     private readonly charset: IoBoardConfig['lcd']['charset'],
     private readonly language: ScreenLanguage,
     private readonly panel: StationPanel,
@@ -45,7 +45,7 @@ export class StationBoard {
       onError: (err) => deps.log.warn({ err: String(err) }, 'io board error'),
       onStatus: (up, detail) => (up ? deps.log.info(detail) : deps.log.warn(detail)),
     });
-    const display = new DisplayLoop(board, deps.clock);
+    const display = new DisplayRenderer(board, deps.clock);
     const language = deps.language ?? GERMAN_SCREEN;
     const panel = new StationPanel({ ...deps, language, nextPage: () => display.nextPage() });
     const stop = attachPanelButtons(board, cfg.buttons, panel, deps.clock);

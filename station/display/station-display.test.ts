@@ -7,7 +7,7 @@ import { ManualClock } from '../../lib/manual-clock.ts';
 import { encodeLcdText } from '../../firmware-bridge/io-board/hd44780-charset.ts';
 import { parseIoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
 import { IoBoard, type LcdLines, type LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
-import { DisplayLoop, type DisplaySink } from './display-loop.ts';
+import { DisplayRenderer, type DisplaySink } from './display-renderer.ts';
 import {
   computeDisplay,
   displayPages,
@@ -132,7 +132,7 @@ describe('screen', () => {
   });
 });
 
-describe('DisplayLoop', () => {
+describe('DisplayRenderer', () => {
   const boards: IoBoard[] = [];
   afterEach(async () => {
     for (const b of boards.splice(0)) await b.close();
@@ -146,7 +146,7 @@ describe('DisplayLoop', () => {
       setLed: (n, s) => leds.push([n, s]),
       showLines: (l) => shown.push(l),
     };
-    new DisplayLoop(sink, new ManualClock(0)).update({ docks: [dock(1, 'full'), dock(2, 'full')], linkUp: true });
+    new DisplayRenderer(sink, new ManualClock(0)).update({ docks: [dock(1, 'full'), dock(2, 'full')], linkUp: true });
     expect(leds.map(([n]) => n)).toEqual(['dock-1', 'status']);
     expect(shown).toHaveLength(1);
   });
@@ -164,7 +164,7 @@ describe('DisplayLoop', () => {
     boards.push(board);
     const v = board.virtual;
     if (!v) throw new Error('expected the virtual IO');
-    const loop = new DisplayLoop(board, clock);
+    const loop = new DisplayRenderer(board, clock);
     const input = {
       docks: [dock(1, 'fault', { code: 'temperature', maxTempC: 60, doNotDispatch: true }), dock(2, 'full')],
       linkUp: true,

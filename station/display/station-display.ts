@@ -71,8 +71,8 @@ export interface DisplayOutput {
 
 /** A page stays this long before the next, ms. */
 export const PAGE_MS = 3000;
-export const STATUS_LED = 'status';
-export const dockLedName = (dock: number): string => `dock-${dock}`;
+const STATUS_LED = 'status';
+const dockLedName = (dock: number): string => `dock-${dock}`;
 
 const OFF: LedSetting = { color: 'green', pattern: 'off' };
 
@@ -139,7 +139,7 @@ const CAUSE: Record<string, string> = {
  * The cause in German. A temperature fault means outside the charging window; a reading above room temperature can
  * only have left it at the top, so 25 °C splits "too hot" from "too cold" without knowing the configured window.
  */
-export function causeText(d: DisplayDock): string {
+function causeText(d: DisplayDock): string {
   if (d.code === 'temperature') {
     if (d.maxTempC === null || d.maxTempC === undefined) return 'Temperatur prüfen';
     return d.maxTempC >= 25 ? 'Akku zu heiß' : 'Akku zu kalt';

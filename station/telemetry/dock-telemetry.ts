@@ -1,9 +1,11 @@
-// Turns a dock's freshest readings into the dock object of the telemetry message (contract/messages.ts).
+// Turns a dock's freshest readings into the dock object of the telemetry message (contract/messages.ts), one dock
+// or the whole station.
 
 import type { DockState, DockTelemetry } from '../../contract/messages.ts';
 import type { BmsReading } from '../../firmware-bridge/bms/bms.ts';
 import type { ChargerReading } from '../../firmware-bridge/charger/charger.ts';
 import type { DockView } from '../charging/charging-types.ts';
+import type { StationDevices } from '../devices/dock-devices.ts';
 import type { Fresh } from '../devices/device-poller.ts';
 import { dockFaultCode } from '../faults/dock-condition.ts';
 
@@ -76,4 +78,24 @@ export function dockTelemetry(
         }
       : { online: false, outputOn: false, voltageV: 0, currentA: 0, setCurrentA: 0 },
   };
+}
+
+/** Every dock of the station as the next telemetry message will carry it. */
+export function stationDockTelemetry(
+  devices: StationDevices,
+  views: readonly DockView[],
+  now: number,
+  freshnessMs: number,
+): DockTelemetry[] {
+  const byDock = new Map(views.map((view) => [view.dock, view]));
+  return devices.docks.map((d) =>
+    dockTelemetry(
+      d.config.dock,
+      d.bmsPoller.latest,
+      d.chargerPoller?.latest ?? null,
+      now,
+      freshnessMs,
+      byDock.get(d.config.dock),
+    ),
+  );
 }

@@ -29,7 +29,7 @@ import { systemClock } from '../../lib/clock.ts';
 import { ManualClock } from '../../lib/manual-clock.ts';
 import { Rig, simDock } from '../../station/charging/charging-test-kit.ts';
 import { parseStationConfig } from '../../station/config/station-config.ts';
-import { DisplayLoop } from '../../station/display/display-loop.ts';
+import { DisplayRenderer } from '../../station/display/display-renderer.ts';
 import { StationBoard } from '../../station/display/station-board.ts';
 import { PAGE_MS, type DisplayDock } from '../../station/display/station-display.ts';
 import { startStation } from '../../station/station.ts';
@@ -73,7 +73,7 @@ async function settle(board: IoBoardKeeper): Promise<void> {
 function expectedPins(leds: ReadonlyArray<{ name: string; setting: LedSetting }>, t: number): Map<number, 0 | 1> {
   const want = new Map<number, 0 | 1>();
   for (const { name, setting } of leds) {
-    if (!(name in LED_PINS)) continue; // LEDs the board lacks are skipped (DisplayLoop)
+    if (!(name in LED_PINS)) continue; // LEDs the board lacks are skipped (DisplayRenderer)
     const pins = LED_PINS[name as keyof typeof LED_PINS];
     const fitted = Object.keys(pins) as Array<keyof typeof pins>;
     const lit = singleLedColours(setting.color, fitted);
@@ -129,7 +129,7 @@ describe('StandardFirmata on a simulated Uno', () => {
     const clock = new ManualClock(0);
     const board = await IoBoardKeeper.open(boardConfig(), { clock });
     opened.push(board);
-    const loop = new DisplayLoop(board, clock);
+    const loop = new DisplayRenderer(board, clock);
     const STEP = 125;
     const wrong: string[] = [];
     // Every dock state, and a fault with a code from the fault-code table, whose LED flashes the code's digits.
@@ -163,7 +163,7 @@ describe('StandardFirmata on a simulated Uno', () => {
     const clock = new ManualClock(0);
     const board = await IoBoardKeeper.open(boardConfig(), { clock });
     opened.push(board);
-    const loop = new DisplayLoop(board, clock);
+    const loop = new DisplayRenderer(board, clock);
     const input = {
       docks: [
         dock('fault', { code: 'temperature', maxTempC: 52, doNotDispatch: true }),
@@ -232,7 +232,7 @@ describe('StandardFirmata on a simulated Uno', () => {
   it('reconnects by itself to a board that was killed and restarted, and paints LEDs and screen again', async () => {
     const board = await IoBoardKeeper.open(boardConfig(), { clock: systemClock, minRetryMs: 200, maxRetryMs: 1000 });
     opened.push(board);
-    const loop = new DisplayLoop(board, systemClock);
+    const loop = new DisplayRenderer(board, systemClock);
     // Steady patterns (full: green on; link up: status green), so the pins say "painted" without timing.
     const out = loop.update({ docks: [dock('full'), { ...dock('full'), dock: 2 }], linkUp: true });
     const painted = () =>

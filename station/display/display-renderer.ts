@@ -1,12 +1,9 @@
-// Glue between the charging core's dock views and the I/O board: each station tick, compute what the LEDs and screen
-// show and hand it to the board (which sends only what changed). Kept apart so station-display.ts stays pure.
+// Renders the charging core's dock views onto the I/O board: called each station tick, it computes what the LEDs and
+// screen show and hands it to the board (which sends only what changed). Kept apart so station-display.ts stays pure.
 
-import type { BatteryTelemetry } from '../../contract/messages.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
-import type { DockView } from '../charging/charging-types.ts';
-import { faultCodeOf } from './display-dock.ts';
-import { computeDisplay, PAGE_MS, type DisplayDock, type DisplayInput, type DisplayOutput } from './station-display.ts';
+import { computeDisplay, PAGE_MS, type DisplayInput, type DisplayOutput } from './station-display.ts';
 
 /** The part of IoBoard the display needs; a fake in tests, the real board on the station. */
 export interface DisplaySink {
@@ -15,23 +12,7 @@ export interface DisplaySink {
   showLines(lines: LcdLines): void;
 }
 
-/** A charging-core dock view plus its battery reading, as the screen needs it. */
-export function displayDockFrom(view: DockView, battery: BatteryTelemetry | null): DisplayDock {
-  return {
-    dock: view.dock,
-    state: view.state,
-    socPct: battery?.socPct ?? null,
-    ...(view.code !== undefined ? { code: view.code } : {}),
-    ...faultCodeOf(view, battery?.tempsC ?? null),
-    doNotDispatch: view.doNotDispatch,
-    awaitingAck: view.awaitingAck,
-    ...(view.alarm !== undefined ? { alarm: view.alarm } : {}),
-    bookingId: view.bookingId,
-    maxTempC: battery && battery.tempsC.length > 0 ? Math.max(...battery.tempsC) : null,
-  };
-}
-
-export class DisplayLoop {
+export class DisplayRenderer {
   private readonly known: Set<string>;
   /** Added to the clock to pick the page: each press of the page button moves it to the next page boundary. */
   private shiftMs = 0;

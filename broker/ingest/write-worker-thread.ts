@@ -15,7 +15,7 @@ export interface WriteWorkerData {
 export type WorkerRequest = { id: number; batch: Batch } | { close: true };
 
 const port = parentPort;
-if (!port) throw new Error('write-worker.ts runs as a worker thread only');
+if (!port) throw new Error('write-worker-thread.ts runs as a worker thread only');
 const data = workerData as WriteWorkerData;
 const db = new CentralDb(data.dataDir);
 // Checkpoint every ~64 MiB of WAL rather than 4 MiB: fewer, larger copies back into the file (the WAL is reused).

@@ -1,4 +1,4 @@
-// The broker's side of the write worker (write-worker.ts): starts the thread, sends one batch at a time and
+// The broker's side of the write worker (write-worker-thread.ts): starts the thread, sends one batch at a time and
 // resolves with its result. The thread loads our TypeScript through tsx's ESM API, registered by a tiny bootstrap,
 // because a worker does not inherit the loader the CLI registered (and `--import tsx` does not load a .ts entry).
 
@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Batch, BatchResult } from './batch-writer.ts';
-import type { WriteWorkerData } from './write-worker.ts';
+import type { WriteWorkerData } from './write-worker-thread.ts';
 
 type Reply =
   | { ready: true }
@@ -34,7 +34,7 @@ function tsxApiUrl(): string {
   return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
 }
 
-export class WorkerWriter {
+export class WriteWorkerClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (r: WriteDone) => void; reject: (e: Error) => void }>();
   private nextId = 1;
@@ -45,7 +45,7 @@ export class WorkerWriter {
   constructor(opts: WriteWorkerData) {
     // Compiled (dist/) the worker is plain JavaScript; from the sources it goes through tsx like the rest.
     const compiled = import.meta.url.endsWith('.js');
-    const entry = new URL(compiled ? './write-worker.js' : './write-worker.ts', import.meta.url).href;
+    const entry = new URL(compiled ? './write-worker-thread.js' : './write-worker-thread.ts', import.meta.url).href;
     const tsxApi = compiled ? null : tsxApiUrl();
     this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...opts, tsxApi, entry } });
     let onReady: () => void = () => undefined;
