@@ -24,6 +24,8 @@ export interface BmsReading {
 export interface BmsDriver {
   readonly device: string;
   read(): Promise<BmsReading>;
+  /** The BMS's own hardware id, read from the device (the first part of a reading's `id`). */
+  readHardwareId(): Promise<string>;
   /** Opens or closes the BMS charge MOSFET: the last line of defence when a charger will not switch off. */
   setChargeFet(on: boolean): Promise<void>;
   counters(): DeviceCountersSnapshot;

@@ -46,7 +46,10 @@ async function checkBms(d: DockDevices): Promise<CheckResult> {
   try {
     const id = await attempt('hardware id', () => d.bms.readHardwareId());
     const r = await attempt('reading', () => d.bms.read());
-    return ok(check, `JBD "${id}" answers: ${r.voltageV.toFixed(2)} V, ${r.socPct} %, ${r.cellsV.length} cells`);
+    return ok(
+      check,
+      `${d.config.bms.type.toUpperCase()} "${id}" answers: ${r.voltageV.toFixed(2)} V, ${r.socPct} %, ${r.cellsV.length} cells`,
+    );
   } catch (err) {
     return fail(
       check,
