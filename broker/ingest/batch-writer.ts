@@ -10,6 +10,7 @@
 
 import { telemetrySchema, type Telemetry } from '../../contract/messages.ts';
 import { HealthStore } from '../health/health-store.ts';
+import { BatteryClaims } from './battery-claims.ts';
 import type { CentralDb, StationRow } from '../store/central-db.ts';
 import { RickshawWriter } from '../rickshaws/rickshaw-writer.ts';
 
@@ -77,6 +78,7 @@ export class BatchWriter {
   private readonly health: HealthStore;
 
   private readonly rickshaws: RickshawWriter;
+  private readonly claims: BatteryClaims;
 
   constructor(
     private readonly db: CentralDb,
@@ -86,6 +88,7 @@ export class BatchWriter {
     rickshawMaxDailyKm?: number,
   ) {
     this.rickshaws = new RickshawWriter(db.db, rickshawMaxDailyKm);
+    this.claims = new BatteryClaims(db.db);
     this.health = new HealthStore(db.db);
   }
 
@@ -163,11 +166,17 @@ export class BatchWriter {
           latest.set(item.stationId, { seq: item.seq, ts: item.ts, receivedAt: item.receivedAt, payload });
       }
     }
+    // Every station's latest telemetry first: whether a battery moved is judged on what its holder reports now.
+    const texts = new Map<string, string>();
     for (const [stationId, l] of latest) {
       const text = typeof l.payload === 'string' ? l.payload : l.payload.toString('utf8');
+      texts.set(stationId, text);
       db.upsertLatestTelemetry(stationId, l.seq, l.ts, l.receivedAt, text);
+    }
+    for (const [stationId, l] of latest) {
       // Parsed (through zod, which also strips unknown keys) for the newest message of the station only.
-      this.writeBatteries(stationId, l.seq, telemetrySchema.parse(JSON.parse(text)));
+      const tel = telemetrySchema.parse(JSON.parse(texts.get(stationId) ?? ''));
+      this.writeBatteries(stationId, l.seq, tel, l.receivedAt);
     }
     for (const [stationId, t] of touched) {
       t.row.ackSeq = this.advanceAck(stationId, Math.max(t.row.ackSeq, t.row.firstSeq - 1));
@@ -190,11 +199,13 @@ export class BatchWriter {
   }
 
   /** Latest battery rows come from the newest telemetry of the batch only: a battery per dock, not per message. */
-  private writeBatteries(stationId: string, seq: number, tel: Telemetry): void {
+  private writeBatteries(stationId: string, seq: number, tel: Telemetry, receivedAt: number): void {
     const db = this.db;
     for (const d of tel.docks) {
       const b = d.battery;
       if (!b) continue;
+      // Another station still reports this battery: a conflict, recorded as such; nothing of this claim is stored.
+      if (!this.claims.mayWrite(b.id, stationId, d.dock, receivedAt)) continue;
       const maxTemp = b.tempsC.length ? Math.max(...b.tempsC) : null;
       db.upsertBattery(b.id, stationId, d.dock, tel.ts, seq, JSON.stringify(b), maxTemp);
       const last = this.lastSample.get(b.id);

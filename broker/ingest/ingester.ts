@@ -10,7 +10,8 @@ import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CentralDb } from '../store/central-db.ts';
 import { BatchWriter, packBatch, type Batch, type BatchItem, type BatchResult } from './batch-writer.ts';
-import type { Validated } from './validate.ts';
+import { REJECT_REASONS, type Validated } from './validate.ts';
+import { REJECTED_METRIC } from './rejections.ts';
 import type { WriteWorkerClient } from './write-worker-client.ts';
 
 export type { BatchResult };
@@ -91,6 +92,11 @@ export class Ingester {
     m.counter(M.failures, 'Ingest transactions that failed (their messages are re-sent by the stations)');
     m.counter(M.dropped, 'Messages refused because the ingester was closed');
     m.counter(M.acks, 'Acks published to stations');
+    m.counter(
+      REJECTED_METRIC,
+      'Payloads rejected by validation, by reason',
+      REJECT_REASONS.map((reason) => ({ reason })),
+    );
   }
 
   setAckPublisher(p: AckPublisher): void {
@@ -105,7 +111,19 @@ export class Ingester {
     }
     const receivedAt = this.opts.clock.now();
     let item: BatchItem;
-    if (!v.ok) {
+    const outOfRange = v.ok && (v.kind === 'telemetry' || v.kind === 'event') && !tsInRange(v.env.ts, receivedAt);
+    if (outOfRange) {
+      // A ts far from the receive time would make the message the "newest" (or oldest) for good: it is kept as a
+      // rejected row, counted, and its seq settles; nothing of it reaches the battery and history tables.
+      this.opts.metrics.inc(REJECTED_METRIC, { reason: 'ts_out_of_range' });
+      const env = v.env;
+      const payload = JSON.stringify({
+        reason: 'ts_out_of_range',
+        detail: `ts ${env.ts} is ${Math.round((env.ts - receivedAt) / 1000)} s from the receive time`,
+        raw: raw.subarray(0, 2048).toString('utf8'),
+      });
+      item = { t: 'rejected', stationId: env.stationId, seq: env.seq, ts: env.ts, receivedAt, payload, off: 0, len: 0 };
+    } else if (!v.ok) {
       if (v.seq === undefined || v.stationId === undefined) return false;
       const payload = JSON.stringify({
         reason: v.reason,
@@ -299,4 +317,13 @@ export class Ingester {
     this.drained?.resolve();
     await Promise.allSettled([...this.pendingAcks]);
   }
+}
+
+/** How far a message's ts may be ahead of its receive time (clocks drift; 5 min is generous), ms. */
+export const MAX_FUTURE_MS = 5 * 60_000;
+/** How old a message may be: any outbox backlog, but not a clock at 1970 (a Pi booted without network), ms. */
+export const MAX_PAST_MS = 5 * 365 * 86_400_000;
+
+export function tsInRange(ts: number, receivedAt: number): boolean {
+  return ts <= receivedAt + MAX_FUTURE_MS && ts >= receivedAt - MAX_PAST_MS;
 }

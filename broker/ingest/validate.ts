@@ -15,7 +15,15 @@ import {
 import { parseTopic, schemaByKind, type ParsedTopic } from '../../contract/topics.ts';
 import { compileFastValidator, type FastValidator } from './fast-validate.ts';
 
-export const REJECT_REASONS = ['too_large', 'invalid_json', 'schema', 'station_mismatch', 'unknown_topic'] as const;
+export const REJECT_REASONS = [
+  'too_large',
+  'invalid_json',
+  'schema',
+  'station_mismatch',
+  'unknown_topic',
+  // Decided at ingestion against the receive time (ingester.ts), not here.
+  'ts_out_of_range',
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** The envelope of a valid telemetry, event or status, read without parsing the whole payload. */
@@ -107,7 +115,13 @@ export function validatePayload(topicName: string, payload: Buffer, maxBytes = M
   if (!topic) return { ok: false, reason: 'unknown_topic', detail: topicName.slice(0, 200) };
   const base = { stationId: topic.stationId, kind: topic.kind };
   if (payload.length > maxBytes)
-    return { ok: false, reason: 'too_large', detail: `${payload.length} bytes > ${maxBytes}`, ...base };
+    return {
+      ok: false,
+      reason: 'too_large',
+      detail: `${payload.length} bytes > ${maxBytes}`,
+      ...base,
+      ...settlingEnvelope(topic, payload),
+    };
   const fast = FAST[topic.kind];
   const fastEnv = fast?.check?.(payload);
   if (fast && fastEnv && fastEnv.stationId === topic.stationId) {
@@ -161,6 +175,23 @@ export function validatePayload(topicName: string, payload: Buffer, maxBytes = M
     default:
       return { ok: true, topic, kind: 'other', msg: parsed.data };
   }
+}
+
+/**
+ * The seq (and ts) of an oversized telemetry/event that names the topic's station, so its rejection settles that
+ * seq like a schema failure does (it used to stall the station's ack for good). The packet is at most the broker's
+ * maxPacketBytes (1 MiB), read once.
+ */
+function settlingEnvelope(topic: ParsedTopic, payload: Buffer): { seq?: number; ts?: number } {
+  if (topic.kind !== 'telemetry' && topic.kind !== 'event') return {};
+  let env: { stationId?: unknown; seq?: unknown; ts?: unknown };
+  try {
+    env = envelopeOf(JSON.parse(payload.toString('utf8')));
+  } catch {
+    return {};
+  }
+  if (env.stationId !== topic.stationId || !Number.isSafeInteger(env.seq) || (env.seq as number) < 0) return {};
+  return { seq: env.seq as number, ts: Number.isSafeInteger(env.ts) ? (env.ts as number) : 0 };
 }
 
 function envelopeOf(json: unknown): { stationId?: unknown; seq?: unknown; ts?: unknown } {

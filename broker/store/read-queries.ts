@@ -86,6 +86,10 @@ interface BatteryRow {
   /** From battery_estimates: null while not enough data (or no session yet). */
   sohPct: number | null;
   resistanceMOhm: number | null;
+  /** From battery_conflicts: another station that reports this battery while its holder still does. */
+  claimStation: string | null;
+  claimDock: number | null;
+  claimCount: number | null;
 }
 
 export class ReadQueries {
@@ -108,8 +112,10 @@ export class ReadQueries {
     );
     this.latest = db.prepare('SELECT station_id AS stationId, ts, payload FROM latest_telemetry');
     const bcols = `b.battery_id AS batteryId, b.station_id AS stationId, b.dock, b.ts, b.payload, b.max_temp_c AS maxTempC,
-      e.soh_pct AS sohPct, e.resistance_mohm AS resistanceMOhm`;
-    const bfrom = 'batteries b LEFT JOIN battery_estimates e ON e.battery_id = b.battery_id';
+      e.soh_pct AS sohPct, e.resistance_mohm AS resistanceMOhm, c.claim_station AS claimStation,
+      c.claim_dock AS claimDock, c.count AS claimCount`;
+    const bfrom = `batteries b LEFT JOIN battery_estimates e ON e.battery_id = b.battery_id
+      LEFT JOIN battery_conflicts c ON c.battery_id = b.battery_id`;
     this.batteries = db.prepare(`SELECT ${bcols} FROM ${bfrom} ORDER BY b.battery_id`);
     this.battery = db.prepare(`SELECT ${bcols} FROM ${bfrom} WHERE b.battery_id = ?`);
     this.health = new HealthStore(db);
@@ -227,14 +233,28 @@ function toBattery(row: BatteryRow): BatteryView {
     dock: row.dock,
     ts: row.ts,
     latest,
-    health: {
-      ...batteryHealth(latest, row.maxTempC),
-      stateOfHealthPct: row.sohPct,
-      internalResistanceMOhm: row.resistanceMOhm,
-    },
+    health: withConflict(
+      {
+        ...batteryHealth(latest, row.maxTempC),
+        stateOfHealthPct: row.sohPct,
+        internalResistanceMOhm: row.resistanceMOhm,
+      },
+      row,
+    ),
   };
 }
 
 function withAlerts(b: BatteryView, stored: BatteryAlert[] | undefined): BatteryView {
   return stored?.length ? { ...b, health: { ...b.health, alerts: [...b.health.alerts, ...stored] } } : b;
+}
+
+/** A battery reported by two stations at once gets a fault alert (its record stays with the holder). */
+function withConflict(health: BatteryHealth, row: BatteryRow): BatteryHealth {
+  if (row.claimStation === null) return health;
+  const alert: BatteryAlert = {
+    code: 'claimed-twice',
+    severity: 'fault',
+    message: `also reported by ${row.claimStation} dock ${row.claimDock ?? '?'} (${row.claimCount ?? 1}x) while ${row.stationId} dock ${row.dock} reports it`,
+  };
+  return { ...health, alerts: [...health.alerts, alert] };
 }

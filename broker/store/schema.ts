@@ -3,6 +3,7 @@
 
 import { RICKSHAW_SCHEMA_SQL } from '../rickshaws/rickshaw-schema.ts';
 import { HEALTH_SQL } from '../health/health-schema.ts';
+import { BATTERY_CLAIMS_SQL } from '../ingest/battery-claims.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -134,4 +135,5 @@ CREATE TABLE IF NOT EXISTS battery_samples (
 ${AGGREGATES.map((a) => aggregateTable(a.table)).join('\n')}
 ${RICKSHAW_SCHEMA_SQL}
 ${HEALTH_SQL}
+${BATTERY_CLAIMS_SQL}
 `;

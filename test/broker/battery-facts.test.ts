@@ -1,0 +1,73 @@
+// Battery records owned by facts over real MQTT: a future-dated forged report does not move a battery (rejected,
+// counted, its seq settled), a battery reported by two stations at once stays with its holder and raises an alert,
+// it moves once the holder no longer reports it, and an oversized message settles its seq so the ack moves on.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { startTestCentral, telemetry, waitFor } from './helpers.ts';
+
+let t: Awaited<ReturnType<typeof startTestCentral>>;
+let a: MqttClient;
+let b: MqttClient;
+beforeAll(async () => {
+  t = await startTestCentral();
+  a = await t.station('st-a');
+  b = await t.station('st-b');
+});
+afterAll(async () => {
+  await Promise.all([a.endAsync(), b.endAsync()]);
+  await t.stop();
+});
+
+interface BatteryAnswer {
+  stationId: string;
+  dock: number;
+  ts: number;
+  health: { alerts: Array<{ code: string; message: string }> };
+}
+const battery = async (id: string): Promise<BatteryAnswer> =>
+  (await (await t.http(`/api/batteries/${id}`)).json()) as BatteryAnswer;
+const ack = (id: string): number => t.central.db.getStation(id)?.ackSeq ?? 0;
+const send = (c: MqttClient, id: string, body: unknown) =>
+  c.publishAsync(`rikscha/v1/${id}/telemetry`, JSON.stringify(body), { qos: 1 });
+
+describe('battery records owned by facts', () => {
+  it('does not move a battery on a report dated ten years ahead; the seq settles and the rejection is counted', async () => {
+    await send(a, 'st-a', telemetry('st-a', 1, { batteryId: 'bat-x', ts: Date.now() }));
+    await waitFor('bat-x at st-a', async () => (await battery('bat-x')).stationId === 'st-a');
+    const forged = telemetry('st-b', 1, { batteryId: 'bat-x', ts: Date.now() + 10 * 365 * 86_400_000 });
+    await send(b, 'st-b', forged);
+    await waitFor('st-b seq 1 settled', () => ack('st-b') === 1);
+    const bat = await battery('bat-x');
+    expect(bat.stationId).toBe('st-a');
+    expect(bat.ts).toBeLessThan(Date.now() + 60_000);
+    expect(t.central.metrics.get('rikscha_messages_rejected_total', { reason: 'ts_out_of_range' })).toBe(1);
+  });
+
+  it('keeps a battery with the station that still reports it and raises an alert; it moves once that one lets go', async () => {
+    await send(a, 'st-a', telemetry('st-a', 2, { batteryId: 'bat-x', ts: Date.now() }));
+    await waitFor('st-a seq 2', () => ack('st-a') === 2);
+    await send(b, 'st-b', telemetry('st-b', 2, { batteryId: 'bat-x', ts: Date.now() + 1000 }));
+    await waitFor('st-b seq 2', () => ack('st-b') === 2);
+    const bat = await battery('bat-x');
+    expect(bat.stationId).toBe('st-a');
+    expect(bat.health.alerts.map((x) => x.code)).toContain('claimed-twice');
+    // st-a's dock 1 is empty now: the battery really went to st-b.
+    const gone = telemetry('st-a', 3, { ts: Date.now() });
+    const dock1 = gone.docks[0];
+    if (dock1) dock1.battery = null;
+    await send(a, 'st-a', gone);
+    await waitFor('st-a seq 3', () => ack('st-a') === 3);
+    await send(b, 'st-b', telemetry('st-b', 3, { batteryId: 'bat-x', ts: Date.now() }));
+    await waitFor('bat-x at st-b', async () => (await battery('bat-x')).stationId === 'st-b');
+    expect((await battery('bat-x')).health.alerts.map((x) => x.code)).not.toContain('claimed-twice');
+  });
+
+  it('settles the seq of a message rejected as too large, so the ack moves on', async () => {
+    const big = { ...telemetry('st-b', 4, { ts: Date.now() }), pad: 'x'.repeat(300 * 1024) };
+    await send(b, 'st-b', big);
+    await send(b, 'st-b', telemetry('st-b', 5, { ts: Date.now() }));
+    await waitFor('st-b acked past the oversized seq', () => ack('st-b') === 5);
+    expect(t.central.metrics.get('rikscha_messages_rejected_total', { reason: 'too_large' })).toBe(1);
+  });
+});
