@@ -41,6 +41,8 @@ const reading = (tachoKm: number, fault = 0): RickshawReading => ({
 
 async function publish(type: RickshawEventType, ts: number, data: Record<string, unknown>): Promise<number> {
   seq += 1;
+  // The station's clock and the central's agree: a report dated ahead of the central's receive time is rejected.
+  now = Math.max(now, ts);
   const ev = { stationId: 'st-r', ts, seq, type, severity: 'info', message: type, data: { bay: 1, hwId: HW, ...data } };
   await station.publishAsync('rikscha/v1/st-r/event', JSON.stringify(ev), { qos: 1 });
   return seq;
