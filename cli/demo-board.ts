@@ -17,6 +17,8 @@ export function mirrorBoard(
   clock: Clock,
   buttonPins: Record<string, number>,
   periodMs = 250,
+  /** How long a button must be held to count as a long press (the station acknowledges on a long press). */
+  holdMs: Record<string, number> = {},
 ): () => void {
   let timer: TimerHandle | null = null;
   let stopped = false;
@@ -25,7 +27,8 @@ export function mirrorBoard(
     const io = board.virtual;
     if (pin === undefined || !io) return;
     io.press(pin);
-    clock.setTimeout(() => io.release(pin), 150);
+    // The training panel's "acknowledge" means what a trainee's long press means at the real station.
+    clock.setTimeout(() => io.release(pin), (holdMs[id] ?? 0) + 150);
   });
   const copy = () => {
     const snap = board.snapshot();

@@ -58,7 +58,7 @@ const DEMO_IO_BOARD = {
       ]),
     ),
   },
-  buttons: { acknowledge: { pin: 20 } },
+  buttons: { acknowledge: { pin: 20, holdMs: 1000 } },
 };
 
 export async function runDemo(opts: Record<string, string | undefined>): Promise<void> {
@@ -159,7 +159,14 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     password: stationPassword,
   });
   const stopMirror = station.board
-    ? mirrorBoard(station.board.board, sim.ioBoard, systemClock, { acknowledge: DEMO_IO_BOARD.buttons.acknowledge.pin })
+    ? mirrorBoard(
+        station.board.board,
+        sim.ioBoard,
+        systemClock,
+        { acknowledge: DEMO_IO_BOARD.buttons.acknowledge.pin },
+        250,
+        { acknowledge: DEMO_IO_BOARD.buttons.acknowledge.holdMs },
+      )
     : () => undefined;
 
   log.info(
