@@ -9,7 +9,13 @@ import type { Scenario } from '../hardware/scenario/scenario-schema.ts';
 import type { SimStation } from '../hardware/station-sim/sim-station.ts';
 import { SimulatedUno } from '../hardware/uno-sim/simulated-uno.ts';
 import { mirrorUno } from '../hardware/uno-sim/uno-board-mirror.ts';
-import { UNO_BUTTON_PINS, UNO_MAX_DOCKS, unoBoardConfig, unoLedPins } from '../hardware/uno-sim/uno-pin-map.ts';
+import {
+  UNO_ACK_HOLD_MS,
+  UNO_BUTTON_PINS,
+  UNO_MAX_DOCKS,
+  unoBoardConfig,
+  unoLedPins,
+} from '../hardware/uno-sim/uno-pin-map.ts';
 import { UsageError } from './options.ts';
 
 export interface SimUno {
@@ -35,7 +41,9 @@ export async function startSimUno(
   });
   await board.start();
   deps.log.info({ port: board.link }, 'simulated Uno started; StandardFirmata boots in about 2 s');
-  const stopMirror = mirrorUno(board, station.ioBoard, unoLedPins(docks), UNO_BUTTON_PINS, deps.clock);
+  const stopMirror = mirrorUno(board, station.ioBoard, unoLedPins(docks), UNO_BUTTON_PINS, deps.clock, 100, {
+    acknowledge: UNO_ACK_HOLD_MS,
+  });
   return {
     board,
     ioBoard: unoBoardConfig(board.link, docks),

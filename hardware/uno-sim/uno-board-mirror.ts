@@ -24,6 +24,8 @@ export function mirrorUno(
   buttonPins: Readonly<Record<string, number>>,
   clock: Clock,
   periodMs = 100,
+  /** How long a press is held, per button (the station acknowledges on a long press). */
+  holdMs: Readonly<Record<string, number>> = {},
 ): () => void {
   let timer: TimerHandle | null = null;
   let stopped = false;
@@ -31,7 +33,7 @@ export function mirrorUno(
     const pin = buttonPins[id];
     if (pin === undefined) return;
     uno.press(pin);
-    clock.setTimeout(() => uno.release(pin), 150);
+    clock.setTimeout(() => uno.release(pin), (holdMs[id] ?? 0) + 150);
   });
   const copy = () => {
     for (const led of leds) {

@@ -15,6 +15,8 @@ const DOCK_PINS: ReadonlyArray<{ green: number; red: number; blue: number }> = [
 ];
 const STATUS_PINS = { green: 14, red: 15 };
 export const UNO_BUTTON_PINS = { acknowledge: 16, maintenance: 17 } as const;
+/** The acknowledge button's long press, ms: what a trainee holds to acknowledge at the station. */
+export const UNO_ACK_HOLD_MS = 1000;
 
 export interface UnoLedPins {
   name: string;
@@ -37,7 +39,10 @@ export function unoBoardConfig(port: string, docks: readonly number[]): IoBoardC
   return {
     io: { type: 'firmata', port },
     leds,
-    buttons: { acknowledge: { pin: UNO_BUTTON_PINS.acknowledge }, maintenance: { pin: UNO_BUTTON_PINS.maintenance } },
+    buttons: {
+      acknowledge: { pin: UNO_BUTTON_PINS.acknowledge, holdMs: UNO_ACK_HOLD_MS },
+      maintenance: { pin: UNO_BUTTON_PINS.maintenance },
+    },
     lcd: { controller: 'PCF8574', address: 0x27, charset: 'a00' },
   };
 }
