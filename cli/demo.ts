@@ -46,7 +46,7 @@ const DEMO_DOCKS = [
 /** The demo's rickshaw: docked at dock 2, its controller read in service bay 1. */
 export const DEMO_RICKSHAW = { dock: 2, bay: 1, name: 'Rikscha 3', km: 512 };
 
-/** A virtual I/O board: an RGB LED per dock, a status LED, the acknowledge button and the 20x4 screen. */
+/** A virtual I/O board: an RGB LED per dock and per bay, a status LED, the acknowledge button and the 20x4 screen. */
 const DEMO_IO_BOARD = {
   io: { type: 'virtual' as const },
   leds: {
@@ -57,6 +57,8 @@ const DEMO_IO_BOARD = {
         { type: 'rgb' as const, pins: { red: 3 * d.dock + 2, green: 3 * d.dock + 3, blue: 3 * d.dock + 4 } },
       ]),
     ),
+    // The service bay's LED: amber blinking while the demo rickshaw's brake service is overdue.
+    [`bay-${DEMO_RICKSHAW.bay}`]: { type: 'rgb' as const, pins: { red: 21, green: 22, blue: 23 } },
   },
   buttons: { acknowledge: { pin: 20, holdMs: 1000 } },
 };

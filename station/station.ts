@@ -83,6 +83,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     return seq;
   };
   // Service bays: the rickshaws' motor controllers, each on a line of its own (station/bays/).
+  const bayNumbers = config.bays.map((b) => b.bay);
   const bays = createStationBays(config.bays, { clock, log: log.child({ component: 'bays' }), raise });
 
   const departures = new DailyDepartures(config.departures, policy.budget.utcOffsetMin, (dock, at) =>
@@ -103,7 +104,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     },
     afterTick: (result) => {
       watchdog.alive(clock.monotonic());
-      board?.update(result.docks, devicesByDock, link.connected, bays.shown());
+      board?.update(result.docks, devicesByDock, link.connected, bays.shown(), bayNumbers);
     },
   });
   const devicesByDock = new Map(devices.docks.map((d) => [d.config.dock, d]));
@@ -134,7 +135,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     config,
     deps,
     outbox,
-    () => stationMetrics(devices, loop, outbox),
+    () => stationMetrics(devices, loop, outbox, bays),
     async (name, cmd) => {
       if (name === 'rickshaw-notice') return bays.applyNotice(cmd);
       if (name === 'retired-batteries') return retired.apply(cmd);
@@ -169,9 +170,10 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
         log: log.child({ component: 'metrics' }),
         snapshot: () => ({
           stationId: config.stationId,
-          metrics: stationMetrics(devices, loop, outbox),
+          metrics: stationMetrics(devices, loop, outbox, bays),
           docks: docksNow(),
           mqttConnected: link.connected,
+          bays: bays.readers(),
           loopAgeMs: clock.monotonic() - loop.lastTickAt,
           uptimeS: (clock.monotonic() - startedAt) / 1000,
         }),

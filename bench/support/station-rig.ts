@@ -1,5 +1,6 @@
-// The loop benches' rig: a SimStation whose docks (JBD BMS + Riden charger each) sit on socat ptys, an embedded
-// central (MQTT on a free port) and the real station daemon polling them and publishing telemetry; stop() undoes all.
+// The loop benches' rig: a SimStation whose docks (JBD BMS + Riden charger each) sit on socat ptys, optionally service
+// bays with a docked rickshaw's VESC on ptys of their own, an embedded central (MQTT on a free port) and the real
+// station daemon polling them all and publishing telemetry; stop() undoes all.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { startCentral, type Central } from '../../broker/central.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
 import { ptyPortFactory } from '../../hardware/ports/pty-port.ts';
+import { SIM_RICKSHAW_GEOMETRY } from '../../hardware/scenario/station-config-snippet.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
 import { parseStationConfig } from '../../station/config/station-config.ts';
 import { startStation, type StationHandle } from '../../station/station.ts';
@@ -24,7 +26,9 @@ export interface StationRig {
   stop(): Promise<void>;
 }
 
-export async function startStationRig(docks: number): Promise<StationRig> {
+/** `bays`: how many service bays, each reading a rickshaw's VESC docked at docks 1..bays (0: none). */
+export async function startStationRig(docks: number, bays = 0): Promise<StationRig> {
+  if (bays > docks) throw new Error(`bench rig: ${bays} bays need as many docks, got ${docks}`);
   requireTool('socat', 'socat');
   const dir = mkdtempSync(join(tmpdir(), 'rikscha-bench-'));
   const log = pino({ level: process.env.RIKSCHA_BENCH_LOG ?? 'silent' });
@@ -34,6 +38,7 @@ export async function startStationRig(docks: number): Promise<StationRig> {
     // Low enough that every pack charges for the whole run.
     pack: { series: 13 as const, capacityAh: 14, socPct: 20 + 5 * i, ageCycles: 50, seed: 100 + i },
     charger: { unit: 1 },
+    ...(i < bays ? { rickshaw: true, rickshawKm: 400 + 100 * i } : {}),
   }));
   // Real time, and the replies paced at each line's baud: the station meets what it would on real UARTs.
   const sim = new SimStation({
@@ -76,6 +81,11 @@ export async function startStationRig(docks: number): Promise<StationRig> {
           charger: { type: 'riden', port: sim.chargerAddress(d.dock) ?? undefined, unit: 1, maxCurrentA: 6 },
         })),
         charging: { budget: { maxW: docks * 400 } },
+        bays: Array.from({ length: bays }, (_, i) => ({
+          bay: i + 1,
+          port: sim.vescAddress(i + 1) ?? '',
+          geometry: SIM_RICKSHAW_GEOMETRY,
+        })),
       },
       'bench',
     );

@@ -27,10 +27,11 @@ describe('what the station screen says about docked rickshaws', () => {
   it('shows the fault first, then the services the central side says are due, under the registry name', () => {
     const n = new RickshawNotices();
     n.docked(2, HW);
-    expect(n.shown(() => null)).toEqual([{ bay: 2, hwId: HW, label: 'Rikscha 383a', messages: [] }]);
+    expect(n.shown(() => null)).toEqual([{ bay: 2, hwId: HW, label: 'Rikscha 383a', messages: [], fault: false }]);
     n.setCentral(HW, { name: 'Rikscha 3', tasks: ['Bremsen prüfen'] });
     const shown = n.shown(() => reading(6, 'OVER_TEMP_MOTOR'));
     expect(shown[0]?.messages).toEqual(['Motor zu heiß', 'Bremsen prüfen']);
+    expect(shown[0]?.fault).toBe(true);
     const pages = displayPages({ docks: [], rickshaws: shown });
     expect(pages[0]).toEqual(['Rikscha 3:', 'Motor zu heiß', 'Bremsen prüfen']);
     n.docked(2, null);

@@ -30,6 +30,8 @@ export interface BayShown {
   label: string;
   /** Plain-words lines, fault first; empty when nothing needs doing. */
   messages: string[];
+  /** The controller reports a fault code (the first message names it). */
+  fault: boolean;
 }
 
 export class RickshawNotices {
@@ -53,11 +55,9 @@ export class RickshawNotices {
       const c = this.central.get(hwId);
       const label = c?.name ?? `Rikscha ${hwId.slice(-4)}`;
       const reading = readingOf(bay);
-      const messages = [
-        ...(reading && reading.fault.code !== 0 ? [faultWords(reading.fault)] : []),
-        ...(c?.tasks ?? []),
-      ];
-      out.push({ bay, hwId, label, messages });
+      const fault = reading !== null && reading.fault.code !== 0;
+      const messages = [...(fault ? [faultWords(reading.fault)] : []), ...(c?.tasks ?? [])];
+      out.push({ bay, hwId, label, messages, fault });
     }
     return out;
   }

@@ -9,7 +9,7 @@ import { createTransport } from '../../firmware-bridge/transports/transport-fact
 import { VescDriver } from '../../firmware-bridge/vesc/vesc-driver.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { odometerFor, type BayConfig } from './bay-config.ts';
-import { BayReader, type BayEvent } from './bay-reader.ts';
+import { BayReader, type BayCounters, type BayEvent } from './bay-reader.ts';
 import { commandArgs } from '../../contract/commands.ts';
 import type { Command } from '../../contract/messages.ts';
 import { RickshawNotices, type BayShown } from './rickshaw-notices.ts';
@@ -22,6 +22,12 @@ export interface Bay {
   reader: BayReader;
 }
 
+export interface BayMetrics {
+  bay: number;
+  docked: boolean;
+  counters: BayCounters;
+}
+
 export interface StationBays {
   readonly bays: Bay[];
   /** What the central side said about the rickshaws docked here (names, services due), for the screen. */
@@ -32,8 +38,10 @@ export interface StationBays {
   applyNotice(cmd: Command): unknown;
   start(): void;
   stop(): Promise<void>;
-  /** Line counters of each bay's controller, for the station's metrics. */
-  counters(): Array<DeviceCountersSnapshot & { device: string }>;
+  /** Line counters of each bay's controller (with its line's reopenings), for the station's metrics. */
+  counters(): Array<DeviceCountersSnapshot & { device: string; reconnects: number }>;
+  /** Per bay: whether a rickshaw is docked, and its reader's counters (polls, misses, arrivals...). */
+  readers(): BayMetrics[];
 }
 
 export function createStationBays(
@@ -92,6 +100,9 @@ export function createStationBays(
         await b.keeper.stop();
       }
     },
-    counters: () => bays.map((b) => ({ device: b.driver.device, ...b.driver.counters() })),
+    counters: () =>
+      bays.map((b) => ({ device: b.driver.device, ...b.driver.counters(), reconnects: b.keeper.reconnects })),
+    readers: () =>
+      bays.map((b) => ({ bay: b.config.bay, docked: b.reader.docked !== null, counters: { ...b.reader.counters } })),
   };
 }

@@ -58,6 +58,7 @@ export class StationBoard {
     docks: ReadonlyMap<number, DockDevices>,
     linkUp: boolean,
     rickshaws: readonly BayShown[] = [],
+    bays: readonly number[] = [],
   ): void {
     const shown: DisplayDock[] = views.map((v) => {
       const b = docks.get(v.dock)?.bmsPoller.latest?.value ?? null;
@@ -75,7 +76,7 @@ export class StationBoard {
       };
     });
     const out = this.display.update(
-      { docks: shown, linkUp, charset: this.charset, rickshaws, language: this.language },
+      { docks: shown, linkUp, charset: this.charset, rickshaws, bays, language: this.language },
       this.panel.overlay(),
     );
     this.panel.showing(out.lines);

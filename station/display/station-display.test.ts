@@ -60,6 +60,31 @@ describe('LEDs', () => {
   });
 });
 
+describe('bay LEDs', () => {
+  it('shows each configured bay: empty off, fault red, service due amber, nothing to do green', () => {
+    const out = computeDisplay({
+      docks: [dock(1, 'full')],
+      linkUp: true,
+      now: 0,
+      bays: [1, 2, 3, 4],
+      rickshaws: [
+        { bay: 2, label: 'Rikscha 3', messages: ['Motor zu heiß', 'Bremsen prüfen'], fault: true },
+        { bay: 3, label: 'Rikscha 5', messages: ['Bremsen prüfen'], fault: false },
+        { bay: 4, label: 'Rikscha 7', messages: [], fault: false },
+      ],
+    });
+    const led = (name: string) => out.leds.find((l) => l.name === name)?.setting;
+    expect(led('bay-1')?.pattern).toBe('off');
+    expect(led('bay-2')).toEqual({ color: 'red', pattern: 'blink' });
+    expect(led('bay-3')).toEqual({ color: 'amber', pattern: 'blink' });
+    expect(led('bay-4')).toEqual({ color: 'green', pattern: 'on' });
+    // A bay that is not configured has no LED, whatever the list says.
+    expect(computeDisplay({ docks: [], linkUp: true, now: 0, rickshaws: [] }).leds.map((l) => l.name)).toEqual([
+      'status',
+    ]);
+  });
+});
+
 describe('screen', () => {
   it('shows a fault first, in plain German', () => {
     const docks = [dock(1, 'full'), dock(3, 'fault', { code: 'temperature', maxTempC: 52, doNotDispatch: true })];

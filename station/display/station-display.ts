@@ -37,6 +37,8 @@ export interface DisplayInput {
   bookingLabels?: Readonly<Record<string, string>>;
   /** Rickshaws docked in the service bays, with what needs doing in plain words (station/bays/rickshaw-notices.ts). */
   rickshaws?: readonly RickshawShown[];
+  /** The station's configured service bays: each has an LED `bay-<n>` (off while the bay is empty). */
+  bays?: readonly number[];
   /** The screen's charset (io-board config `lcd.charset`): Ö is two glyphs (OE), ä is two in `ascii`. Default a00. */
   charset?: LcdCharset;
   /** Screen language (station config display.language); German when absent. */
@@ -50,6 +52,8 @@ export interface RickshawShown {
   label: string;
   /** What to do, fault first: "Motor zu heiß", "Bremsen prüfen". */
   messages: readonly string[];
+  /** The controller reports a fault (the first message says which). */
+  fault?: boolean;
 }
 
 /** "Rikscha 3:" then what to do, three things a page: "Rikscha 3: Bremsen prüfen" in plain words. */
@@ -101,6 +105,17 @@ export function dockLed(d: DisplayDock): LedSetting {
     case 'empty':
       return OFF;
   }
+}
+
+/**
+ * Bay LED: empty off; the controller reports a fault red blinking (do not ride it); a service is due amber blinking
+ * (the screen says which); docked with nothing to do green steady.
+ */
+export function bayLed(r: RickshawShown | undefined): LedSetting {
+  if (!r) return OFF;
+  if (r.fault) return { color: 'red', pattern: 'blink' };
+  if (r.messages.length > 0) return { color: 'amber', pattern: 'blink' };
+  return { color: 'green', pattern: 'on' };
 }
 
 /** Station LED: link up green steady; link down red blinking (telemetry waits in the outbox meanwhile). */
@@ -265,6 +280,9 @@ export function computeDisplay(input: DisplayInput): DisplayOutput {
   const shown = pages[page] ?? [];
   const lines: LcdLines = [shown[0] ?? '', shown[1] ?? '', shown[2] ?? '', shown[3] ?? ''];
   const leds = input.docks.map((d) => ({ name: dockLedName(d.dock), setting: dockLed(d) }));
+  for (const bay of input.bays ?? []) {
+    leds.push({ name: `bay-${bay}`, setting: bayLed(input.rickshaws?.find((r) => r.bay === bay)) });
+  }
   leds.push({ name: STATUS_LED, setting: statusLed(input.linkUp) });
   return { leds, lines, page, pages: pages.length };
 }

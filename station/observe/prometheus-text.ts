@@ -2,12 +2,15 @@
 // status message carries, plus dock states and the MQTT link, for a local scraper or `curl` on the Pi.
 
 import type { DockTelemetry, StationMetrics } from '../../contract/messages.ts';
+import type { BayMetrics } from '../bays/station-bays.ts';
 
 export interface StationSnapshot {
   stationId: string;
   metrics: StationMetrics;
   docks: readonly DockTelemetry[];
   mqttConnected: boolean;
+  /** The service bays (their controllers' line counters are among `metrics.devices`). */
+  bays?: readonly BayMetrics[];
   /** ms since the charge loop last ticked (Infinity before the first tick). */
   loopAgeMs: number;
   uptimeS: number;
@@ -32,6 +35,18 @@ const DEVICE_COUNTERS = [
   ['garbageBytes', 'bytes skipped while hunting for a frame'],
   ['deviceErrors', 'answers with an error status or a Modbus exception'],
   ['reconnects', 'times the line was reopened'],
+] as const;
+
+/** A bay reader's counters, with their Prometheus names. */
+const BAY_COUNTERS = [
+  ['polls', 'polls of the bay controller'],
+  ['answers', 'polls the controller answered'],
+  ['misses', 'polls without an answer'],
+  ['badReadings', 'readings dropped as implausible'],
+  ['noId', 'firmware answers without a hardware id'],
+  ['idChanges', 'times the docked controller changed its id'],
+  ['arrivals', 'rickshaws arrived'],
+  ['departures', 'rickshaws left'],
 ] as const;
 
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -84,5 +99,22 @@ export function renderStationMetrics(s: StationSnapshot): string {
     '1 while a dock is in fault',
     s.docks.map((d) => [{ ...station, dock: d.dock }, d.state === 'fault' ? 1 : 0]),
   );
+  const bays = s.bays ?? [];
+  if (bays.length > 0) {
+    family(
+      'rikscha_station_bay_docked',
+      'gauge',
+      '1 while a rickshaw is docked in the bay',
+      bays.map((b) => [{ ...station, bay: b.bay }, b.docked ? 1 : 0]),
+    );
+    for (const [key, help] of BAY_COUNTERS) {
+      family(
+        `rikscha_station_bay_${snake(key)}_total`,
+        'counter',
+        help,
+        bays.map((b) => [{ ...station, bay: b.bay }, b.counters[key]]),
+      );
+    }
+  }
   return `${out.join('\n')}\n`;
 }

@@ -1,12 +1,18 @@
-// The station's health counters for its status message: per device line health (with the line's reconnects),
-// the charge loop's timing, and the outbox.
+// The station's health counters for its status message: per device line health (with the line's reconnects) for
+// the docks' devices and the service bays' motor controllers, the charge loop's timing, and the outbox.
 
 import type { StationMetrics } from '../../contract/messages.ts';
 import type { StationDevices } from '../devices/dock-devices.ts';
 import type { ChargeLoop } from '../loop/charge-loop.ts';
 import type { Outbox } from '../store/outbox.ts';
+import type { StationBays } from '../bays/station-bays.ts';
 
-export function stationMetrics(devices: StationDevices, loop: ChargeLoop, outbox: Outbox): StationMetrics {
+export function stationMetrics(
+  devices: StationDevices,
+  loop: ChargeLoop,
+  outbox: Outbox,
+  bays?: Pick<StationBays, 'counters'>,
+): StationMetrics {
   const reconnectsOf = (address: string | undefined) =>
     devices.lines.find((l) => l.address === address)?.keeper.reconnects ?? 0;
   const entries: StationMetrics['devices'] = [];
@@ -19,6 +25,7 @@ export function stationMetrics(devices: StationDevices, loop: ChargeLoop, outbox
         reconnects: reconnectsOf(d.config.charger.port),
       });
   }
+  if (bays) entries.push(...bays.counters());
   const s = loop.stats.snapshot();
   return {
     devices: entries,

@@ -33,6 +33,8 @@ let pty: PtyPair;
 let vesc: VescSim;
 let base: string;
 
+const bayLed = () => station.board?.board.snapshot().leds['bay-1'];
+
 async function rickshaws() {
   return rickshawListSchema.parse(await (await fetch(`${base}/api/rickshaws`)).json()).items;
 }
@@ -73,6 +75,12 @@ beforeAll(async () => {
     telemetryIntervalMs: 500,
     docks: [{ dock: 1, bms: { type: 'jbd', port: docks.bmsAddress(1) } }],
     bays: [{ bay: 1, port: pty.a, pollIntervalMs: 200, readingIntervalMs: 1000, missesToLeave: 2, geometry }],
+    metrics: { port: 0 },
+    ioBoard: {
+      io: { type: 'virtual' },
+      leds: { 'bay-1': { type: 'rgb', pins: { red: 3, green: 4, blue: 5 } } },
+      buttons: { acknowledge: { pin: 2 } },
+    },
   });
   station = await startStation(config, { clock: systemClock, log, password });
 }, 30_000);
@@ -105,6 +113,20 @@ describe('a rickshaw in a service bay, over a pty', () => {
     expect(row.present).toBe(1);
     expect(row.km).toBeCloseTo(12.345, 2);
     expect(station.bays.bays[0]?.reader.docked?.hwId).toBe(HW);
+  });
+
+  it("counts the bay's polls and its controller's line in the station's metrics", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${station.metricsPort ?? 0}/metrics`)).text();
+    const value = (re: RegExp): number => Number(re.exec(text)?.[1] ?? NaN);
+    expect(value(/^rikscha_station_bay_docked\{station="bay-test",bay="1"\} (\d+)$/m)).toBe(1);
+    expect(value(/^rikscha_station_bay_arrivals_total\{station="bay-test",bay="1"\} (\d+)$/m)).toBe(1);
+    expect(value(/^rikscha_station_bay_polls_total\{station="bay-test",bay="1"\} (\d+)$/m)).toBeGreaterThan(0);
+    const device = station.bays.bays[0]?.driver.device ?? '';
+    const requests = new RegExp(
+      `^rikscha_station_device_requests_total\\{station="bay-test",device="${device}"\\} (\\d+)$`,
+      'm',
+    );
+    expect(value(requests)).toBeGreaterThan(0);
   });
 
   it('follows the odometer while docked and records a controller fault', async () => {
@@ -141,6 +163,12 @@ describe('a rickshaw in a service bay, over a pty', () => {
       { what: 'the central notice at the station', timeoutMs: 15_000 },
     );
     expect(shown.messages).toEqual(['Motor zu heiß', 'Bremsen prüfen']);
+    // The bay's LED says "do not ride it" while the controller reports its fault.
+    await waitFor(() => bayLed()?.color === 'red', { what: 'the bay LED to turn red', timeoutMs: 5000 });
+    expect(bayLed()).toEqual({ color: 'red', pattern: 'blink' });
+    vesc.setFault('NONE');
+    await waitFor(() => bayLed()?.color === 'amber', { what: 'the bay LED to show the service due', timeoutMs: 5000 });
+    expect(bayLed()).toEqual({ color: 'amber', pattern: 'blink' });
   });
 
   it('ends the visit when the pty is pulled', async () => {
@@ -155,5 +183,6 @@ describe('a rickshaw in a service bay, over a pty', () => {
     expect(gone.lastSeen).toMatchObject({ stationId: ID, bay: 1 });
     expect(station.bays.bays[0]?.reader.docked).toBeNull();
     expect(station.bays.shown()).toEqual([]);
+    await waitFor(() => bayLed()?.pattern === 'off', { what: 'the bay LED to go dark', timeoutMs: 5000 });
   });
 });
