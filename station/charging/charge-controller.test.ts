@@ -1,11 +1,9 @@
 // The tick end to end on a closed-loop rig: life cycle of a dock, command order, set-points written only on
-// change, departures and bookings under a tight budget, expiring leases, maintenance, and a property test over
-// random stations and readings.
+// change, departures and bookings under a tight budget, expiring leases and maintenance. The property test over
+// random stations is in charge-controller.property.test.ts.
 
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChargeController } from './charge-controller.ts';
-import { chargingConfig } from './charging-config.ts';
 import type { DockInput } from './charging-types.ts';
 import { bmsReading, chargerReading, Rig, simDock, T0, view } from './charging-test-kit.ts';
 
@@ -202,93 +200,5 @@ describe('leases, maintenance, commands', () => {
     });
     c.tick({ now: T0, docks: [dock([], T0)] });
     expect(view(c.tick({ now: T0 + 100, docks: [dock([3, 7], T0 + 100)] }), 1).state).toBe('balancing');
-  });
-});
-
-describe('property: random stations, budgets and readings', () => {
-  it('grants stay within the budget and each limit, and nothing goes to a dock in fault, quarantine, maintenance or empty', () => {
-    const cfg = chargingConfig();
-    const dockArb = fc.record({
-      present: fc.boolean(),
-      series: fc.constantFrom<13 | 14>(13, 14),
-      cells: fc.constantFrom(13, 14),
-      chargerMaxA: fc.double({ min: 0.5, max: 20, noNaN: true }),
-      soc: fc.integer({ min: 0, max: 100 }),
-      nominalAh: fc.double({ min: 2, max: 30, noNaN: true }),
-      cellV: fc.double({ min: 2.4, max: 4.3, noNaN: true }),
-      temp: fc.integer({ min: -10, max: 55 }),
-      flags: fc.constantFrom([], [], [], ['short-circuit'], ['charge-over-temperature']),
-      bmsAge: fc.constantFrom(0, 0, 0, 400, 5000),
-      chargerAge: fc.constantFrom(0, 0, 0, 5000),
-      outA: fc.double({ min: 0, max: 25, noNaN: true }),
-      retire: fc.boolean(),
-      maintenance: fc.boolean(),
-    });
-    fc.assert(
-      fc.property(
-        fc.array(fc.array(dockArb, { minLength: 1, maxLength: 64 }), { minLength: 1, maxLength: 4 }),
-        fc.double({ min: 0, max: 30_000, noNaN: true }),
-        (rounds, maxW) => {
-          const c = new ChargeController({ budget: { maxW } });
-          const n = rounds[0]?.length ?? 1;
-          for (let k = 0; k < n; k++) if (rounds[0]?.[k]?.maintenance) c.setMaintenance(k + 1, true);
-          let now = T0;
-          for (const docks of rounds) {
-            const inputs: DockInput[] = docks.slice(0, n).map((d, i) => ({
-              dock: i + 1,
-              config: { series: d.series, chargerMaxA: d.chargerMaxA },
-              bms: d.present
-                ? {
-                    at: now - d.bmsAge,
-                    value: bmsReading({
-                      id: `b${i}`,
-                      socPct: d.soc,
-                      nominalAh: d.nominalAh,
-                      cellsV: Array.from({ length: d.cells }, () => d.cellV),
-                      voltageV: d.cells * d.cellV,
-                      tempsC: [d.temp],
-                      protection: [...d.flags],
-                    }),
-                  }
-                : null,
-              charger: {
-                at: now - d.chargerAge,
-                value: chargerReading({
-                  at: now - d.chargerAge,
-                  outputOn: d.outA > 0,
-                  currentA: d.outA,
-                  setCurrentA: d.outA,
-                }),
-              },
-              health: { retire: d.retire },
-            }));
-            const r = c.tick({ now, docks: inputs });
-            let w = 0;
-            for (const v of r.docks) {
-              const input = inputs.find((x) => x.dock === v.dock);
-              if (!input) throw new Error('view without input');
-              if (v.grantedA > 0) {
-                expect(['charging', 'balancing']).toContain(v.state);
-                expect(v.quarantined).toBe(false);
-                const b = input.bms?.value;
-                expect(b).toBeDefined();
-                expect(v.grantedA).toBeLessThanOrEqual(input.config.chargerMaxA + 1e-9);
-                expect(v.grantedA).toBeLessThanOrEqual(cfg.chargeCRate * (b?.nominalAh ?? 0) + 1e-9);
-              }
-              w += (v.grantedA * v.setVoltageV) / cfg.budget.efficiency;
-            }
-            expect(w).toBeLessThanOrEqual(maxW + 1e-6);
-            for (const cmd of r.commands) {
-              if (cmd.kind === 'set') {
-                const v = r.docks.find((x) => x.dock === cmd.dock);
-                if (cmd.currentA > 0) expect(['charging', 'balancing']).toContain(v?.state);
-              }
-            }
-            now += 100;
-          }
-        },
-      ),
-      { numRuns: 200, seed: 7 },
-    );
   });
 });
