@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the interop tests drive (real pseudo-terminals, Mosquitto, mbpoll, Chromium, systemd's
-# unit checker, the simulated Uno), so `npm ci && npm test` works on a fresh Debian machine. As root it installs
+# unit checker and notify, python3 for the notify socket, the simulated Uno), so `npm ci && npm test` works on a fresh Debian machine. As root it installs
 # what is missing with apt-get; otherwise it names the packages and the command, and fails.
 set -uo pipefail
 
@@ -13,6 +13,8 @@ declare -A tools=(
   [mbpoll]=mbpoll
   [chromium]=chromium
   [systemd-analyze]=systemd
+  [systemd-notify]=systemd
+  [python3]=python3-minimal
   [gcc]=gcc
   [simavr]="simavr libsimavr-dev"
 )
