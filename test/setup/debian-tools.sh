@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the interop tests drive (real pseudo-terminals, Mosquitto, mbpoll, Chromium, systemd's
-# unit checker and notify, python3 for the notify socket, the simulated Uno), so `npm ci && npm test` works on a fresh Debian machine. As root it installs
-# what is missing with apt-get; otherwise it names the packages and the command, and fails.
+# unit checker and notify, python3 for the notify socket, the simulated Uno), so `npm ci && npm test` works on a
+# fresh Debian machine. As root it installs what is missing with apt-get; otherwise it names the packages and the
+# command, and fails.
 set -uo pipefail
 
 # command -> Debian package(s)
