@@ -26,6 +26,8 @@ import { startRickshaws, type RickshawParts } from './rickshaws/rickshaw-service
 import { alertConfigSchema, type AlertConfigInput } from './health/alert-config.ts';
 import { startBatteryHealth, type BatteryHealthParts } from './health/health-service.ts';
 import { parseRickshawConfig, type RickshawConfigInput } from './rickshaws/rickshaw-config.ts';
+import { AuditLog, type AuditOptions } from './audit/audit-log.ts';
+import { auditRoutes } from './audit/audit-routes.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -54,6 +56,8 @@ export interface CentralOptions {
   rickshaws?: RickshawConfigInput;
   /** Battery-health alert thresholds and check period (defaults in health/alert-config.ts). */
   healthAlerts?: AlertConfigInput;
+  /** The audit trail's retention and write batching (defaults in audit/audit-log.ts). */
+  audit?: Partial<AuditOptions>;
 }
 
 export interface Central {
@@ -81,6 +85,8 @@ export interface Central {
   readonly rickshaws: RickshawParts;
   /** Battery-health alerts, passports, work records and the retired-pack notices. */
   readonly batteryHealth: BatteryHealthParts;
+  /** Logins and mechanic commands, as staff read them at `GET /api/audit`. */
+  readonly audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -104,6 +110,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     retention?: Retention;
     rickshaws?: RickshawParts;
     batteryHealth?: BatteryHealthParts;
+    audit?: AuditLog;
   } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
@@ -116,6 +123,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       ['write worker', parts.worker && (() => parts.worker?.close())],
       ['ingest source', parts.source && (() => parts.source?.close())],
       ['mqtt', parts.mqtt && (() => parts.mqtt?.close())],
+      ['audit', parts.audit && (() => parts.audit?.stop())],
       ['store', () => db.close()],
     ];
     for (const [name, fn] of steps) {
@@ -133,6 +141,8 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     metrics.gauge('rikscha_password_hashes_waiting', 'Logins waiting for a password hash slot', () => [
       { labels: {}, value: credentials.limiter.queued },
     ]);
+    const audit = new AuditLog(db.db, clock, child('audit'), metrics, opts.audit);
+    parts.audit = audit;
     const rejections = new Rejections(metrics, child('validation'), clock);
     const { writer = 'worker', ...ingestOpts } = opts.ingest ?? {};
     const rickshawConfig = parseRickshawConfig(opts.rickshaws);
@@ -190,6 +200,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
         writable: () => ingester.writable(),
         limits: opts.mqttLimits,
         clock,
+        audit,
       });
       parts.mqtt = mqttServer;
       source = embeddedSource(mqttServer, (h) => (handler = h));
@@ -225,6 +236,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       staleAfterMs,
       log: child('http'),
       metrics,
+      audit,
     });
     parts.rickshaws = startRickshaws({
       db: db.db,
@@ -264,6 +276,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       mechanic,
       rickshaws: parts.rickshaws.routes,
       batteries: batteryHealth.routes,
+      audit: auditRoutes({ audit, who: mechanic.who }),
     });
     parts.http = http;
     if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null)
@@ -289,6 +302,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       mqttServer,
       rickshaws: parts.rickshaws,
       batteryHealth,
+      audit,
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),

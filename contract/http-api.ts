@@ -150,3 +150,60 @@ export type CommandAnswer = z.infer<typeof commandAnswerSchema>;
  */
 export const faultCodeTableSchema = z.object({ items: z.array(faultCodeEntrySchema) });
 export type FaultCodeTable = z.infer<typeof faultCodeTableSchema>;
+
+// ---- audit trail ---------------------------------------------------------------------------------------------
+
+export const AUDIT_KINDS = ['login', 'command'] as const;
+/** How it came in: the dashboard's login form, HTTP Basic (scripts), an MQTT CONNECT (TCP or WebSocket), a POST. */
+export const AUDIT_VIAS = ['http-form', 'http-basic', 'mqtt', 'mqtt-ws', 'http'] as const;
+/**
+ * Logins: ok, refused (wrong password, wrong role, client id not theirs), throttled, busy (too many at once).
+ * Commands: ok, refused (by the station), invalid (the broker refused its arguments), offline, timeout, closed
+ * (shut-down). not_recorded: a summary row for attempts dropped while more arrived than the trail takes at once.
+ */
+export const AUDIT_OUTCOMES = [
+  'ok',
+  'refused',
+  'throttled',
+  'busy',
+  'invalid',
+  'offline',
+  'timeout',
+  'closed',
+  'not_recorded',
+] as const;
+
+/** One item of `GET /api/audit`. Passwords are never part of it (nor stored anywhere). */
+export const auditEntrySchema = z.object({
+  id: z.number().int().positive(),
+  ts: epochMs,
+  kind: z.enum(AUDIT_KINDS),
+  user: z.string().describe('the user name as given (first 64 characters); empty for an anonymous MQTT client'),
+  address: z.string().nullable().describe('the client address'),
+  via: z.enum(AUDIT_VIAS),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  reason: z.string().nullable().describe("why it was refused (a code such as bad_credentials), or the station's error"),
+  stationId: z.string().nullable(),
+  dock: z.number().int().nullable(),
+  command: z.string().nullable(),
+  args: z.record(z.string(), z.unknown()).nullable(),
+  answer: z.unknown().describe("the station's result, for a command it carried out"),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** `GET /api/audit?kind=&from=&to=&before=&limit=`, newest first (mechanics only). */
+export const auditListSchema = z.object({
+  items: z.array(auditEntrySchema),
+  next: z.number().int().nullable().describe('pass as `before` for the next, older page; null at the end'),
+});
+export type AuditList = z.infer<typeof auditListSchema>;
+
+/** The query of `GET /api/audit`; from/to are epoch ms (inclusive), `before` an id from `next`. */
+export const auditQuerySchema = z.object({
+  kind: z.enum(AUDIT_KINDS).optional(),
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -14,6 +14,7 @@ import { BusyError } from '../auth/hash-limiter.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ReadQueries } from '../store/read-queries.ts';
 import type { UserRole } from '../store/schema.ts';
+import type { AuditSink, CommandRecord } from '../audit/audit-log.ts';
 import { sendError, sendJson } from './respond.ts';
 import { Sessions } from './sessions.ts';
 
@@ -28,8 +29,8 @@ export interface MechanicDeps {
   staleAfterMs: number;
   log: Logger;
   metrics: Metrics;
-  /** Told of every password check on HTTP (the audit trail). */
-  onLogin?: (e: { username: string; address: string; ok: boolean; detail: string }) => void;
+  /** The audit trail: every login attempt (never its password) and every command with its outcome. */
+  audit?: AuditSink;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -87,29 +88,38 @@ export function mechanicRoutes(deps: MechanicDeps) {
     req: IncomingMessage,
     username: string,
     password: string,
+    via: 'http-form' | 'http-basic',
   ): Promise<{ username: string; role: UserRole }> {
     const addr = req.socket.remoteAddress ?? '?';
+    const audit = (outcome: 'ok' | 'refused' | 'throttled' | 'busy', reason: string | null): void =>
+      deps.audit?.login({ user: username, address: addr, via, outcome, reason });
     const verdict = deps.throttle.check(addr, username);
     if (!verdict.allowed) {
       metrics.inc('rikscha_http_logins_total', { outcome: 'throttled' });
+      audit('throttled', verdict.by ?? null);
       throw new HttpError(429, 'too many failed logins; try again later', Math.ceil(verdict.retryAfterMs / 1000));
     }
     let p;
     try {
       p = await deps.credentials.verify(username, password);
     } catch (err) {
-      if (err instanceof BusyError) throw new HttpError(503, err.message, 1);
+      if (err instanceof BusyError) {
+        audit('busy', 'hash_queue_full');
+        throw new HttpError(503, err.message, 1);
+      }
       throw err;
     }
     if (!p || p.role === 'station') {
       deps.throttle.failed(addr, username);
       metrics.inc('rikscha_http_logins_total', { outcome: 'refused' });
       log.warn({ username: username.slice(0, 64), addr }, 'login refused');
-      deps.onLogin?.({ username, address: addr, ok: false, detail: 'wrong user name or password' });
+      audit('refused', p ? 'station_login' : 'bad_credentials');
       throw new HttpError(401, 'wrong user name or password');
     }
     // Clears this user's count from this address only: another account's success never clears it.
     deps.throttle.succeeded(addr, username);
+    // The password was right, but only a mechanic may use the HTTP API (a viewer is answered 403).
+    audit(p.role === 'mechanic' ? 'ok' : 'refused', p.role === 'mechanic' ? null : `not_a_mechanic (${p.role})`);
     return p;
   }
 
@@ -122,19 +132,14 @@ export function mechanicRoutes(deps: MechanicDeps) {
     const text = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = text.indexOf(':');
     if (colon < 0) return null;
-    return checkPassword(req, text.slice(0, colon), text.slice(colon + 1));
+    return checkPassword(req, text.slice(0, colon), text.slice(colon + 1), 'http-basic');
   }
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = loginSchema.safeParse(await readJson(req));
     if (!body.success) throw new HttpError(400, issues(body.error));
-    const p = await checkPassword(req, body.data.username, body.data.password);
-    const addr = req.socket.remoteAddress ?? '?';
-    if (p.role !== 'mechanic') {
-      deps.onLogin?.({ username: p.username, address: addr, ok: false, detail: `a ${p.role}, not a mechanic` });
-      return sendError(res, 403, `${p.username} is a ${p.role}, not a mechanic`);
-    }
-    deps.onLogin?.({ username: p.username, address: addr, ok: true, detail: 'dashboard login' });
+    const p = await checkPassword(req, body.data.username, body.data.password, 'http-form');
+    if (p.role !== 'mechanic') return sendError(res, 403, `${p.username} is a ${p.role}, not a mechanic`);
     metrics.inc('rikscha_http_logins_total', { outcome: 'ok' });
     log.info({ username: p.username, addr: req.socket.remoteAddress }, 'mechanic logged in');
     res.setHeader('set-cookie', sessions.cookie(sessions.create(p.username, p.role)));
@@ -148,22 +153,64 @@ export function mechanicRoutes(deps: MechanicDeps) {
     const station = deps.queries.stations(deps.now(), deps.staleAfterMs).find((s) => s.stationId === stationId);
     if (!station) return sendError(res, 404, 'no such station');
     if (!isCommandName(name)) return sendError(res, 404, `no such command "${name.slice(0, 64)}"`);
-    const body = commandBodySchema.safeParse(await readJson(req));
-    if (!body.success) throw new HttpError(400, issues(body.error));
+    // From here on every outcome goes into the audit trail: who, where, what, and what became of it.
+    const record: Omit<CommandRecord, 'outcome' | 'reason'> = {
+      user: user.username,
+      address: req.socket.remoteAddress ?? null,
+      stationId,
+      command: name,
+      dock: null,
+      args: null,
+    };
+    const audit = (outcome: CommandRecord['outcome'], reason: string | null, answer?: unknown): void =>
+      deps.audit?.command({ ...record, outcome, reason, answer });
+    let body;
+    try {
+      body = commandBodySchema.safeParse(await readJson(req));
+    } catch (err) {
+      if (err instanceof HttpError) audit('invalid', err.message);
+      throw err;
+    }
+    if (!body.success) {
+      audit('invalid', issues(body.error));
+      throw new HttpError(400, issues(body.error));
+    }
+    record.dock = body.data.dock ?? null;
+    record.args = body.data.args ?? null;
     const args = parseCommandArgs(name, body.data.dock, body.data.args);
-    if (!args.success) throw new HttpError(400, issues(args.error));
+    if (!args.success) {
+      audit('invalid', issues(args.error));
+      throw new HttpError(400, issues(args.error));
+    }
     const dock = (args.data as { dock?: unknown }).dock;
-    if (typeof dock === 'number' && !station.docks.some((d) => d.dock === dock))
+    if (typeof dock === 'number' && !station.docks.some((d) => d.dock === dock)) {
+      audit('invalid', `no dock ${dock}`);
       return sendError(res, 400, `station ${stationId} has no dock ${dock}`);
-    if (!station.online) return sendError(res, 409, `station ${stationId} is offline`);
-    const outcome = await deps.relay.send(stationId, name, body.data, user.username);
-    if (!outcome.answered)
+    }
+    if (!station.online) {
+      audit('offline', null);
+      return sendError(res, 409, `station ${stationId} is offline`);
+    }
+    let outcome;
+    try {
+      outcome = await deps.relay.send(stationId, name, body.data, user.username);
+    } catch (err) {
+      audit('closed', (err as Error).message);
+      throw err;
+    }
+    if (!outcome.answered) {
+      audit(outcome.reason, null);
       return sendError(
         res,
         outcome.reason === 'timeout' ? 504 : 503,
         outcome.reason === 'timeout' ? `station ${stationId} did not answer` : 'shutting down',
       );
-    if (!outcome.result.ok) return sendError(res, 422, outcome.result.error ?? 'the station refused the command');
+    }
+    if (!outcome.result.ok) {
+      audit('refused', outcome.result.error ?? null);
+      return sendError(res, 422, outcome.result.error ?? 'the station refused the command');
+    }
+    audit('ok', null, outcome.result.result ?? null);
     sendJson(res, 200, { ok: true, result: outcome.result.result ?? null } satisfies CommandAnswer);
   }
 

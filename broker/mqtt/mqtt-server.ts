@@ -21,6 +21,7 @@ import type { UpgradeHandler } from '../http/upgrades.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Rejections } from '../ingest/rejections.ts';
 import { validatePayload, type Validated } from '../ingest/validate.ts';
+import type { AuditSink } from '../audit/audit-log.ts';
 import type { AccessControl, Identity } from './access-control.ts';
 import { ConnectionCaps } from './connection-caps.ts';
 import { GuardedStream } from './guarded-stream.ts';
@@ -41,6 +42,8 @@ export interface MqttServerOptions {
   /** Packet sizes, connect timeout and connection caps (defaults in limits.ts). */
   limits?: Partial<MqttLimits>;
   clock?: Clock;
+  /** The audit trail: every CONNECT's login, accepted or refused (the user name as given, never the password). */
+  audit?: Pick<AuditSink, 'login'>;
 }
 
 export interface MqttServer {
@@ -114,22 +117,28 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
     authenticate(client, username, password, done) {
       const transport = client.req ? 'ws' : 'tcp';
       const address = addressOf(client.conn);
+      const via = transport === 'ws' ? 'mqtt-ws' : 'mqtt';
+      const user = username ?? '';
       access
         .authenticate(client.id, username, password, transport, { generatedId: generatedIds.has(client), address })
         .then(
           (r) => {
             if (r.ok) {
+              opts.audit?.login({ user, address, via, outcome: 'ok', reason: null });
               identities.set(client, r.identity);
               if (client.conn instanceof GuardedStream) client.conn.markLoggedIn();
               done(null, true);
               return;
             }
             metrics.inc(M.authFailures, { reason: r.reason });
+            const outcome = r.reason === 'throttled' || r.reason === 'busy' ? r.reason : 'refused';
+            opts.audit?.login({ user, address, via, outcome, reason: r.reason });
             log.warn({ clientId: client.id, username, reason: r.reason, transport }, 'mqtt connection refused');
             done(authError(r.reason, r.returnCode), false);
           },
           (err: unknown) => {
             log.error({ err, clientId: client.id }, 'authentication failed unexpectedly');
+            opts.audit?.login({ user, address, via, outcome: 'busy', reason: 'error' });
             done(authError('server unavailable', 3), false);
           },
         );

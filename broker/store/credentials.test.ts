@@ -90,7 +90,7 @@ describe('schema migration to v2 (the mechanic role)', () => {
 
       const migrated = new CentralDb(v1dir.path);
       try {
-        expect(migrated.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('2');
+        expect(migrated.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('3');
         const c = new Credentials(migrated, () => 2, params);
         expect(await c.verify('olga', 'viewer-pw')).toEqual({ role: 'viewer', username: 'olga' });
         const pw = c.addUser('max', 'mechanic');

@@ -4,8 +4,9 @@
 import { RICKSHAW_SCHEMA_SQL } from '../rickshaws/rickshaw-schema.ts';
 import { HEALTH_SQL } from '../health/health-schema.ts';
 import { BATTERY_CLAIMS_SQL } from '../ingest/battery-claims.ts';
+import { AUDIT_SQL } from '../audit/audit-schema.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Bucket widths of the down-sampled battery tables, ms. */
 export const AGGREGATES = [
@@ -43,6 +44,8 @@ export const MIGRATIONS: Record<number, string> = {
 INSERT INTO users_v2 (username, role, salt, hash, params, created_at) SELECT username, role, salt, hash, params, created_at FROM users;
 DROP TABLE users;
 ALTER TABLE users_v2 RENAME TO users;`,
+  // v3: the audit trail (logins and mechanic commands).
+  3: AUDIT_SQL,
 };
 
 export const SCHEMA_SQL = `
@@ -136,4 +139,5 @@ ${AGGREGATES.map((a) => aggregateTable(a.table)).join('\n')}
 ${RICKSHAW_SCHEMA_SQL}
 ${HEALTH_SQL}
 ${BATTERY_CLAIMS_SQL}
+${AUDIT_SQL}
 `;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   apiErrorSchema,
+  auditListSchema,
   batteryHistorySchema,
   batteryListSchema,
   batteryViewSchema,
@@ -149,6 +150,14 @@ describe('every HTTP answer matches its contract schema', () => {
     });
     expect(res.status).toBe(200);
     expect(commandAnswerSchema.parse(await res.json())).toEqual({ ok: true, result: { dock: 1 } });
+  });
+
+  it('GET /api/audit: logins and the command above, for a logged-in mechanic (401 without)', async () => {
+    expect((await t.http('/api/audit')).status).toBe(401);
+    const list = await answer('/api/audit', auditListSchema, { headers: { cookie } });
+    expect(list.items.some((e) => e.kind === 'login' && e.user === 'mech' && e.outcome === 'ok')).toBe(true);
+    const commands = await answer('/api/audit?kind=command', auditListSchema, { headers: { cookie } });
+    expect(commands.items[0]).toMatchObject({ command: 'stop-charging', stationId: 'st-c', outcome: 'ok' });
   });
 
   it('the error answers', async () => {
