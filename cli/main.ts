@@ -136,8 +136,11 @@ program
 
 program
   .command('check-config')
-  .description('Validate a station config file: exit 0 when valid, 2 with every problem and its field path when not.')
-  .argument('<file>', 'station config (JSON)')
+  .description(
+    'Validate a station config file, or a procedures file ({ "procedures": [...] }): exit 0 when valid, 2 with every ' +
+      'problem and its field path when not.',
+  )
+  .argument('<file>', 'station config or procedures file (JSON)')
   .action((file: string) => {
     process.exitCode = checkConfig(file);
   });

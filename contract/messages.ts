@@ -162,3 +162,64 @@ export type CommandResult = z.infer<typeof commandResultSchema>;
 
 /** Largest payload the broker accepts on any topic; larger ones are rejected and counted. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/**
+ * Guided procedures at the station (station/procedures): `procedure-started`, one `procedure-step` per step done,
+ * `procedure-ended`. `trainee` is the number a trainee picked at the station (a pseudonym), never a name: names live
+ * only in the central store's pseudonym table, which only logged-in staff can read.
+ */
+export const PROCEDURE_EVENT_TYPES = ['procedure-started', 'procedure-step', 'procedure-ended'] as const;
+export type ProcedureEventType = (typeof PROCEDURE_EVENT_TYPES)[number];
+export const PROCEDURE_END_REASONS = [
+  'done',
+  'stopped',
+  'fault',
+  'alarm',
+  'rickshaw-left',
+  'maintenance-off',
+  'timeout',
+] as const;
+export type ProcedureEndReason = (typeof PROCEDURE_END_REASONS)[number];
+export const traineeIdSchema = z.number().int().min(1).max(999).describe('pseudonymous trainee number');
+export const procedureIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'procedure id');
+
+const procedureBase = {
+  runId: z.string().min(1).max(64).describe('one run of one procedure at one station'),
+  procedureId: procedureIdSchema,
+  trainee: traineeIdSchema.nullable(),
+  dock: z.number().int().min(1).max(512).optional(),
+  bay: z.number().int().min(1).max(64).optional(),
+};
+export const procedureEventDataSchemas = {
+  'procedure-started': z.object({ ...procedureBase, steps: z.number().int().min(1).max(64) }),
+  'procedure-step': z.object({
+    ...procedureBase,
+    step: z.number().int().min(1).max(64),
+    stepId: z.string().max(40),
+    by: z.enum(['button', 'condition']),
+  }),
+  'procedure-ended': z.object({
+    ...procedureBase,
+    outcome: z.enum(['done', 'aborted']),
+    reason: z.enum(PROCEDURE_END_REASONS),
+    stepsDone: z.number().int().min(0).max(64),
+    steps: z.number().int().min(1).max(64),
+    startedAt: z.number().int().nonnegative(),
+    durationMs: z.number().int().nonnegative(),
+    chargerHeldOff: z.boolean(),
+  }),
+} as const;
+export type ProcedureEventData<T extends ProcedureEventType> = z.infer<(typeof procedureEventDataSchemas)[T]>;
+export type ProcedureEvent = {
+  [T in ProcedureEventType]: { type: T; stationId: string; ts: number; data: ProcedureEventData<T> };
+}[ProcedureEventType];
+
+/** A stored event as a procedure event, or null when it is another kind or its data does not fit the contract. */
+export function readProcedureEvent(
+  ev: Pick<StationEvent, 'type' | 'stationId' | 'ts' | 'data'>,
+): ProcedureEvent | null {
+  if (!(PROCEDURE_EVENT_TYPES as readonly string[]).includes(ev.type)) return null;
+  const type = ev.type as ProcedureEventType;
+  const r = procedureEventDataSchemas[type].safeParse(ev.data ?? {});
+  return r.success ? ({ type, stationId: ev.stationId, ts: ev.ts, data: r.data } as ProcedureEvent) : null;
+}

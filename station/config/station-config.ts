@@ -10,6 +10,8 @@ import { chargingConfigSchema } from '../charging/charging-config.ts';
 import { bayConfigSchema, bayConflicts } from '../bays/bay-config.ts';
 import { healthConfigSchema } from '../health/health-config.ts';
 import { displayConfigSchema } from '../display/screen-language.ts';
+import { procedureListSchema, type Procedure } from '../procedures/procedure-config.ts';
+import { resolveProcedures } from '../procedures/procedure-source.ts';
 
 export { ConfigError };
 
@@ -128,23 +130,53 @@ export const stationConfigSchema = z
       .default([])
       .describe('daily departure time per dock, local HH:MM (the charging budget utcOffsetMin applies)'),
     bays: z.array(bayConfigSchema).max(64).default([]).describe("service bays: the rickshaws' motor controllers"),
+    procedures: procedureListSchema
+      .optional()
+      .describe(
+        'guided procedures for trainees (steps on the 20x4 screen); absent = proceduresFile or the shipped four',
+      ),
+    proceduresFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('path of a procedures file ({ "procedures": [...] }), relative to this config; instead of procedures'),
+    traineeNumbers: z
+      .number()
+      .int()
+      .min(0)
+      .max(999)
+      .default(30)
+      .describe('highest trainee number offered on the screen before a procedure; 0 = no number is asked'),
   })
   .superRefine(checkDockNumbers, {
     // Runs even when other fields have problems, so a repeated dock number shows in the same pass.
     when: () => true,
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.procedures !== undefined && cfg.proceduresFile !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proceduresFile'],
+        message: 'give procedures or proceduresFile, not both',
+      });
     // A bay polls on a line of its own: the charge loop's lines never wait behind it.
     const dockPorts = new Set(cfg.docks.flatMap((d) => [d.bms.port, ...(d.charger.port ? [d.charger.port] : [])]));
     for (const issue of bayConflicts(cfg.bays, dockPorts)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
-export type StationConfig = z.infer<typeof stationConfigSchema>;
+/** The station config as the station uses it: the procedures resolved (a named file read, defaults filled in). */
+export type StationConfig = Omit<z.infer<typeof stationConfigSchema>, 'procedures' | 'proceduresFile'> & {
+  procedures: Procedure[];
+};
 export type StationConfigInput = z.input<typeof stationConfigSchema>;
 export type DockConfig = z.infer<typeof dockConfigSchema>;
 
 export function parseStationConfig(input: unknown, file = 'config'): StationConfig {
-  return parseConfig(stationConfigSchema, input, file);
+  const cfg = parseConfig(stationConfigSchema, input, file);
+  const { proceduresFile, ...rest } = cfg;
+  const r = resolveProcedures(proceduresFile ?? cfg.procedures, file);
+  if (!r.ok) throw new ConfigError(file, r.problems);
+  return { ...rest, procedures: r.procedures };
 }
 
 export function loadStationConfig(file: string): StationConfig {

@@ -16,6 +16,7 @@ export class DisplayRenderer {
   private readonly known: Set<string>;
   /** Added to the clock to pick the page: each press of the page button moves it to the next page boundary. */
   private shiftMs = 0;
+  private lastPages = 1;
 
   constructor(
     private readonly sink: DisplaySink,
@@ -31,6 +32,7 @@ export class DisplayRenderer {
    */
   update(input: Omit<DisplayInput, 'now'>, override?: LcdLines): DisplayOutput {
     const out = computeDisplay({ ...input, now: this.clock.monotonic() + this.shiftMs });
+    this.lastPages = out.pages;
     for (const { name, setting } of out.leds) if (this.known.has(name)) this.sink.setLed(name, setting);
     // A message of the station panel (button feedback, a menu) stands in for the rotation while it lasts.
     this.sink.showLines(override ?? out.lines);
@@ -41,5 +43,13 @@ export class DisplayRenderer {
   nextPage(): void {
     const t = this.clock.monotonic() + this.shiftMs;
     this.shiftMs += PAGE_MS - (((t % PAGE_MS) + PAGE_MS) % PAGE_MS);
+  }
+
+  /** Turns to the first page now (leaving the tasks menu), as many page turns on as it takes. */
+  firstPage(): void {
+    this.nextPage();
+    const t = this.clock.monotonic() + this.shiftMs;
+    const page = Math.floor(t / PAGE_MS) % this.lastPages;
+    if (page !== 0) this.shiftMs += (this.lastPages - page) * PAGE_MS;
   }
 }

@@ -49,8 +49,33 @@ const GERMAN = {
   conditionDockEmpty: 'Dock ist leer',
   conditionPackInserted: 'Akku steckt',
   conditionChargerOff: 'Lader ist aus',
+  // Words of the guided procedures added later: a configured language may leave them out (they show in English).
+  tasks: 'AUFGABEN',
+  pickBay: 'Welche Rikscha?',
+  abortAsk: 'Aufgabe abbrechen?',
+  abortHint: 'Lang: abbrechen',
+  backHint: 'Kurz: zurück',
+  conditionRickshawIn: 'Rikscha steht da',
+  chargerStaysOff: 'Lader bleibt aus.',
+  rickshawLeft: 'Rikscha ist weg.',
+  timedOut: 'Zu lange gewartet.',
+  dangerStops: 'Gefahr: Aufgabe aus.',
 };
 export type ScreenWord = keyof typeof GERMAN;
+
+/** Words a language added by config may leave out: they show in English (they came after the first languages). */
+export const OPTIONAL_WORDS: ReadonlySet<ScreenWord> = new Set<ScreenWord>([
+  'tasks',
+  'pickBay',
+  'abortAsk',
+  'abortHint',
+  'backHint',
+  'conditionRickshawIn',
+  'chargerStaysOff',
+  'rickshawLeft',
+  'timedOut',
+  'dangerStops',
+]);
 
 const ENGLISH: Record<ScreenWord, string> = {
   fault: 'FAULT',
@@ -93,6 +118,16 @@ const ENGLISH: Record<ScreenWord, string> = {
   conditionDockEmpty: 'Dock is empty',
   conditionPackInserted: 'Pack is in',
   conditionChargerOff: 'Charger is off',
+  tasks: 'TASKS',
+  pickBay: 'Which rickshaw?',
+  abortAsk: 'Stop the task?',
+  abortHint: 'Long: stop',
+  backHint: 'Short: back',
+  conditionRickshawIn: 'Rickshaw is here',
+  chargerStaysOff: 'Charger stays off.',
+  rickshawLeft: 'Rickshaw has left.',
+  timedOut: 'Waited too long.',
+  dangerStops: 'Danger: task off.',
 };
 
 /** The word of each dock state in the overview lines. */
@@ -125,10 +160,9 @@ const codeTextSchema = z.strictObject({
 /** A language the config adds: every screen word, and optionally fault-code texts (missing ones fall back to English). */
 export const extraLanguageSchema = z.strictObject({
   words: z.strictObject(
-    Object.fromEntries(SCREEN_WORD_KEYS.map((k) => [k, screenLine()])) as Record<
-      ScreenWord,
-      ReturnType<typeof screenLine>
-    >,
+    Object.fromEntries(
+      SCREEN_WORD_KEYS.map((k) => [k, OPTIONAL_WORDS.has(k) ? screenLine().optional() : screenLine()]),
+    ) as unknown as Record<ScreenWord, z.ZodType<string | undefined>>,
   ),
   codes: z
     .record(z.string().regex(FAULT_CODE, 'fault code like E12'), codeTextSchema)
@@ -177,7 +211,7 @@ export function screenLanguage(cfg?: Pick<DisplayConfig, 'language' | 'languages
   }
   const extra = cfg?.languages[id];
   if (!extra) throw new Error(`display language ${id} is not defined`);
-  return { id, word: (k) => extra.words[k], code: (e) => extra.codes[e.code] ?? e.text.en };
+  return { id, word: (k) => extra.words[k] ?? ENGLISH[k], code: (e) => extra.codes[e.code] ?? e.text.en };
 }
 
 export const GERMAN_SCREEN = screenLanguage();

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.ts';
 import { IoBoardKeeper } from '../../firmware-bridge/io-board/io-board-keeper.ts';
 import type { IoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
+import type { LcdLines, LedSetting } from '../../firmware-bridge/io-board/io-board.ts';
 import type { ChargeController } from '../charging/charge-controller.ts';
 import type { DockView } from '../charging/charging-types.ts';
 import type { DockDevices } from '../devices/dock-devices.ts';
@@ -15,8 +16,19 @@ import { GERMAN_SCREEN, type ScreenLanguage } from './screen-language.ts';
 import type { DisplayDock } from './station-display.ts';
 import { attachPanelButtons } from '../panel/panel-buttons.ts';
 import { StationPanel, type PanelDeps } from '../panel/station-panel.ts';
+import { TaskMenu } from '../panel/task-menu.ts';
+import type { Procedure } from '../procedures/procedure-config.ts';
+import type { RunOptions, StationSight } from '../procedures/procedure-run.ts';
+
+/** What the screen shows now, for the kiosk page (station/kiosk). */
+export interface ScreenSnapshot {
+  lines: LcdLines;
+  leds: Array<{ name: string; setting: LedSetting }>;
+}
 
 export class StationBoard {
+  private last: ScreenSnapshot = { lines: ['', '', '', ''], leds: [] };
+
   private constructor(
     readonly board: IoBoardKeeper,
     private readonly display: DisplayRenderer,
@@ -24,6 +36,8 @@ export class StationBoard {
     private readonly language: ScreenLanguage,
     private readonly panel: StationPanel,
     private readonly stopButtons: () => void,
+    /** The guided procedures on the page button. */
+    readonly tasks: TaskMenu,
   ) {}
 
   static async open(
@@ -37,6 +51,13 @@ export class StationBoard {
       language?: ScreenLanguage;
       /** Records what a person did at the station's buttons (an event). */
       record?: PanelDeps['record'];
+      /** Guided procedures offered on the page button (none: the button only turns pages and acknowledges). */
+      procedures?: readonly Procedure[];
+      /** Highest trainee number offered before a procedure; 0: none asked. Default 30. */
+      traineeNumbers?: number;
+      /** The station's service bays (numbers), for procedures on a docked rickshaw. */
+      bays?: readonly number[];
+      runOptions?: RunOptions;
     },
   ): Promise<StationBoard> {
     // The keeper reopens a board that went away (unplugged, reset) and paints it again.
@@ -47,9 +68,36 @@ export class StationBoard {
     });
     const display = new DisplayRenderer(board, deps.clock);
     const language = deps.language ?? GERMAN_SCREEN;
-    const panel = new StationPanel({ ...deps, language, nextPage: () => display.nextPage() });
+    let bayLabels: ReadonlyMap<number, string> = new Map();
+    const tasks = new TaskMenu({
+      clock: deps.clock,
+      language,
+      procedures: deps.procedures ?? [],
+      traineeNumbers: deps.traineeNumbers ?? 30,
+      bays: () => (deps.bays ?? []).map((bay) => ({ bay, label: bayLabels.get(bay) ?? null })),
+      record: (type, dock, message, data) =>
+        deps.record?.(type, dock, message, data) ?? deps.log.info({ type, dock, ...data }, message),
+      setMaintenance: (dock, on) => deps.controller.setMaintenance(dock, on),
+      ...(deps.runOptions ? { runOptions: deps.runOptions } : {}),
+    });
+    const panel = new StationPanel({
+      ...deps,
+      language,
+      tasks,
+      nextPage: () => display.nextPage(),
+      firstPage: () => display.firstPage(),
+    });
     const stop = attachPanelButtons(board, cfg.buttons, panel, deps.clock);
-    return new StationBoard(board, display, cfg.lcd.charset, language, panel, stop);
+    const sb = new StationBoard(board, display, cfg.lcd.charset, language, panel, stop, tasks);
+    sb.labelBays = (m) => (bayLabels = m);
+    return sb;
+  }
+
+  private labelBays: (labels: ReadonlyMap<number, string>) => void = () => undefined;
+
+  /** The screen and LEDs as last written (the kiosk page shows the same). */
+  snapshot(): ScreenSnapshot {
+    return this.last;
   }
 
   /** Called every tick with the charging core's views; the board sends only what changed. */
@@ -75,11 +123,15 @@ export class StationBoard {
         maxTempC: b && b.tempsC.length > 0 ? Math.max(...b.tempsC) : null,
       };
     });
+    this.labelBays(new Map(rickshaws.map((r) => [r.bay, r.label])));
+    this.tasks.observe(stationSight(views, shown, docks, rickshaws));
+    const overlay = this.panel.overlay();
     const out = this.display.update(
       { docks: shown, linkUp, charset: this.charset, rickshaws, bays, language: this.language },
-      this.panel.overlay(),
+      overlay,
     );
-    this.panel.showing(out.lines);
+    this.panel.showing(out.lines, out.page, out.pages);
+    this.last = { lines: overlay ?? out.lines, leds: out.leds };
     this.board.heartbeat();
   }
 
@@ -87,4 +139,37 @@ export class StationBoard {
     this.stopButtons();
     return this.board.close();
   }
+}
+
+/** What the guided procedures see this tick: packs, faults, alarms, charger outputs and rickshaws in the bays. */
+function stationSight(
+  views: readonly DockView[],
+  shown: readonly DisplayDock[],
+  devices: ReadonlyMap<number, DockDevices>,
+  rickshaws: readonly BayShown[],
+): StationSight {
+  const byDock = new Map(shown.map((d) => [d.dock, d]));
+  return {
+    docks: views.map((v) => {
+      const d = byDock.get(v.dock);
+      return {
+        dock: v.dock,
+        state: v.state,
+        batteryId: v.batteryId,
+        ...(d?.faultCode !== undefined ? { faultCode: d.faultCode } : {}),
+        ...(v.alarm !== undefined ? { alarm: v.alarm } : {}),
+      };
+    }),
+    chargerOff(dock) {
+      const v = views.find((x) => x.dock === dock);
+      if (!v || v.grantedA > 0 || v.state === 'charging' || v.state === 'balancing') return false;
+      const dev = devices.get(dock);
+      // Without the dock's devices (the charging core alone, in tests) the core's own word counts.
+      if (!dev?.chargerPoller) return true;
+      // The charger must say so itself: off, and no current flowing.
+      const r = dev.chargerPoller.latest?.value;
+      return r !== undefined && !r.outputOn && r.currentA < 0.2;
+    },
+    rickshawIn: (bay) => rickshaws.some((r) => r.bay === bay),
+  };
 }

@@ -23,7 +23,7 @@ async function station(rig: Rig) {
   // johnny-five's Button debounces on the global timers; our gestures run on the injected clock.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   const clock = new ManualClock(0);
-  const events: Array<{ type: string; dock: number; data: Record<string, unknown> }> = [];
+  const events: Array<{ type: string; dock: number | undefined; data: Record<string, unknown> }> = [];
   const board = await StationBoard.open(
     parseIoBoardConfig({
       io: { type: 'virtual' },

@@ -1,7 +1,8 @@
 // What the station's buttons do: the acknowledge button steps through the pages (short press) and acknowledges the
 // dock whose fault is shown (long press; a serious fault only once its cause is gone); the maintenance button picks a
-// dock (short press) and switches its maintenance on or off (long press: charger off, LED amber). Feedback shows on
-// the screen for a few seconds, in the station's language.
+// dock (short press) and switches its maintenance on or off (long press: charger off, LED amber). Past the last page
+// the page button reaches the guided procedures (task-menu.ts). Feedback shows on the screen for a few seconds, in
+// the station's language.
 
 import type { Logger } from 'pino';
 import type { LcdLines } from '../../firmware-bridge/io-board/io-board.ts';
@@ -11,6 +12,7 @@ import type { AckResult } from '../charging/dock-state.ts';
 import type { ScreenLanguage } from '../display/screen-language.ts';
 import { STATE_WORD_KEY } from '../display/screen-language.ts';
 import type { Gesture } from './button-gestures.ts';
+import type { TaskMenu } from './task-menu.ts';
 
 /** The part of the charge controller the panel drives. */
 export interface PanelController {
@@ -26,8 +28,12 @@ export interface PanelDeps {
   language: ScreenLanguage;
   /** Turns the screen to its next page. */
   nextPage: () => void;
+  /** Turns the rotation to its first page (leaving the tasks menu). */
+  firstPage?: () => void;
+  /** Guided procedures on the page button (station/panel/task-menu.ts); absent = none. */
+  tasks?: TaskMenu;
   /** Records what a person did at the station (an event to the central store). */
-  record?: (type: string, dock: number, message: string, data: Record<string, unknown>) => void;
+  record?: (type: string, dock: number | undefined, message: string, data: Record<string, unknown>) => void;
 }
 
 /** How long button feedback stays on the screen, ms; the maintenance picker stays while it is being used. */
@@ -44,16 +50,20 @@ export class StationPanel {
   private message: { lines: LcdLines; until: number } | null = null;
   private picked: { dock: number; until: number } | null = null;
   private shown: readonly string[] = [];
+  private atLastPage = true;
 
   constructor(private readonly deps: PanelDeps) {}
 
-  /** The lines the rotation shows now (to know which dock a long press means). */
-  showing(lines: readonly string[]): void {
+  /** The lines the rotation shows now (to know which dock a long press means), and whether it is the last page. */
+  showing(lines: readonly string[], page = 0, pages = 1): void {
     this.shown = lines;
+    this.atLastPage = page >= pages - 1;
   }
 
-  /** What stands in for the rotation now, if anything. */
+  /** What stands in for the rotation now, if anything: the tasks menu or a procedure first, then button feedback. */
   overlay(): LcdLines | undefined {
+    const task = this.deps.tasks?.lines();
+    if (task) return task;
     const now = this.deps.clock.monotonic();
     if (this.message && now < this.message.until) return this.message.lines;
     this.message = null;
@@ -63,9 +73,16 @@ export class StationPanel {
   }
 
   acknowledgeButton(g: Gesture): void {
+    const tasks = this.deps.tasks;
+    if (tasks?.active) {
+      if (tasks.button(g) === 'leave') this.deps.firstPage?.();
+      return;
+    }
     if (g === 'short') {
       this.message = null;
-      this.deps.nextPage();
+      // After the rotation's last page comes the tasks page; the press after it brings back the first page.
+      if (tasks?.available && this.atLastPage) tasks.enter();
+      else this.deps.nextPage();
       return;
     }
     const w = (k: Parameters<ScreenLanguage['word']>[0]) => this.deps.language.word(k);
@@ -90,6 +107,8 @@ export class StationPanel {
   }
 
   maintenanceButton(g: Gesture): void {
+    // A running procedure holds its dock in maintenance: the other button must not end that under the trainee.
+    if (this.deps.tasks?.running) return;
     const views = [...this.deps.views()].sort((a, b) => a.dock - b.dock);
     if (views.length === 0) return;
     const now = this.deps.clock.monotonic();

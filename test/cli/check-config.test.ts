@@ -16,12 +16,26 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-function file(content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rikscha-cfg-'));
-  const f = join(dir, 'station.json');
+function file(content: string, name = 'station.json', dir = mkdtempSync(join(tmpdir(), 'rikscha-cfg-'))): string {
+  const f = join(dir, name);
   writeFileSync(f, content);
   return f;
 }
+
+/** A procedures file with a step line past 20 columns, an unknown condition and a repeated procedure id. */
+const BAD_PROCEDURES = JSON.stringify({
+  procedures: [
+    {
+      id: 'swap',
+      title: { de: 'Akku tauschen', en: 'Swap a pack' },
+      steps: [
+        { text: { de: ['Den Akku vorsichtig herausnehmen.'], en: ['Take the pack out.'] } },
+        { text: { de: ['Warten.'], en: ['Wait.'] }, waitFor: 'door-open' },
+      ],
+    },
+    { id: 'swap', title: { de: 'Noch einmal', en: 'Again' }, steps: [{ text: { de: ['a'], en: ['a'] } }] },
+  ],
+});
 
 describe('rikscha check-config', () => {
   it.each(['station-2-docks.json', 'station-4-docks.json', 'station-8-docks.json'])(
@@ -76,6 +90,40 @@ describe('rikscha check-config', () => {
     expect(r.stderr).toContain('docks[1].charger.unit:');
     expect(r.stderr).toContain('docks[2].bms.type:');
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('refuses a procedures file with a step past the screen, an unknown condition or a repeated id', async () => {
+    const r = await run(['check-config', file(BAD_PROCEDURES, 'procedures.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('procedures[0].steps[0].text.de[0]: longer than 20 characters on the 20x4 screen');
+    expect(r.stderr).toMatch(/procedures\[0\]\.steps\[1\]\.waitFor: Invalid option: expected one of "dock-empty"/);
+    expect(r.stderr).toContain('procedures[1].id: procedure id "swap" appears twice');
+    expect(r.stderr).toContain('3 problem(s)');
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('checks the procedures file a station config names, and the same list inline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rikscha-cfg-'));
+    file(BAD_PROCEDURES, 'procedures.json', dir);
+    const station = {
+      stationId: 's1',
+      mqtt: { url: 'mqtt://127.0.0.1:1883' },
+      docks: [{ dock: 1, bms: { type: 'jbd', port: '/dev/x' } }],
+    };
+    const named = await run([
+      'check-config',
+      file(JSON.stringify({ ...station, proceduresFile: 'procedures.json' }), 's.json', dir),
+    ]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(
+      'proceduresFile (procedures.json): procedures[0].steps[0].text.de[0]: longer than 20 characters',
+    );
+    const inline = { ...station, procedures: (JSON.parse(BAD_PROCEDURES) as { procedures: unknown }).procedures };
+    const r = await run(['check-config', file(JSON.stringify(inline))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('procedures[1].id: procedure id "swap" appears twice');
+    const fine = await run(['check-config', file(JSON.stringify(station))]);
+    expect(fine.stdout).toContain('1 docks) with 4 procedures');
   });
 
   it('says so when the file is not JSON or missing', async () => {
