@@ -14,7 +14,6 @@ export class RetiredPacks {
   private ids = new Set<string>();
 
   constructor(private readonly db: Database.Database) {
-    db.exec('CREATE TABLE IF NOT EXISTS retired_batteries (battery_id TEXT PRIMARY KEY)');
     this.ids = new Set(db.prepare('SELECT battery_id FROM retired_batteries').pluck().all() as string[]);
   }
 

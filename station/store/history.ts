@@ -39,19 +39,7 @@ export class History {
     private readonly db: Database.Database,
     private readonly retention: HistoryRetention = DEFAULT_RETENTION,
   ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS readings (
-        ts INTEGER NOT NULL, dock INTEGER NOT NULL, battery_id TEXT, state TEXT NOT NULL,
-        soc REAL, voltage REAL, current REAL, temp_max REAL, cell_min REAL, cell_max REAL, charger_current REAL
-      );
-      CREATE INDEX IF NOT EXISTS readings_ts ON readings (ts);
-      CREATE TABLE IF NOT EXISTS readings_1m (
-        minute INTEGER NOT NULL, dock INTEGER NOT NULL, battery_id TEXT, n INTEGER NOT NULL,
-        soc_sum REAL NOT NULL, voltage_sum REAL NOT NULL, current_sum REAL NOT NULL,
-        voltage_min REAL, voltage_max REAL, temp_max REAL, cell_min REAL, cell_max REAL,
-        PRIMARY KEY (minute, dock)
-      );
-    `);
+    // The tables come from the schema migrations (station-schema.ts), run when the database is opened.
     this.insertRaw = db.prepare(
       'INSERT INTO readings (ts, dock, battery_id, state, soc, voltage, current, temp_max, cell_min, cell_max, charger_current) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
     );

@@ -40,16 +40,7 @@ export class Outbox {
     private readonly db: Database.Database,
     private readonly limits: OutboxLimits,
   ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY,
-        topic TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        sent_at INTEGER
-      );
-    `);
+    // The tables come from the schema migrations (station-schema.ts), run when the database is opened.
     this.insert = db.prepare('INSERT INTO outbox (seq, topic, payload, kind, sent_at) VALUES (?, ?, ?, ?, NULL)');
     this.getSeq = db.prepare("SELECT value FROM meta WHERE key = 'seq'").pluck();
     this.setSeq = db.prepare(

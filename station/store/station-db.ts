@@ -1,15 +1,37 @@
-// Opens the station's SQLite database (WAL) once; the outbox and history tables live in it.
+// Opens the station's SQLite database (WAL) once and brings its schema up to date (station-schema.ts); the outbox,
+// history and retired-pack tables live in it.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { migrate, type Migration } from './migrate.ts';
+import { STATION_MIGRATIONS } from './station-schema.ts';
 
-export function openStationDb(dataDir: string, stationId: string): Database.Database {
+export function stationDbPath(dataDir: string, stationId: string): string {
+  return join(dataDir, `${stationId}.sqlite`);
+}
+
+/**
+ * Throws a SchemaError (the file left as it was) when the schema is newer than this program or a migration fails.
+ * `migrations` is for tests only.
+ */
+export function openStationDb(
+  dataDir: string,
+  stationId: string,
+  migrations: readonly Migration[] = STATION_MIGRATIONS,
+): Database.Database {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, `${stationId}.sqlite`));
-  db.pragma('journal_mode = WAL');
-  // FULL: a seq must survive a power cut once its message may have left, or a reused seq would be dropped centrally.
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 2000');
+  const file = stationDbPath(dataDir, stationId);
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a seq must survive a power cut once its message may have left, or a reused seq would be dropped centrally.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 2000');
+    migrate(db, migrations, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
