@@ -4,7 +4,6 @@
 
 import type { Logger } from 'pino';
 import type Database from 'better-sqlite3';
-import { topics } from '../contract/topics.ts';
 import type { DockTelemetry, StationEvent, StationMetrics } from '../contract/messages.ts';
 import type { Clock } from '../lib/clock.ts';
 import { ChargeController } from './charging/charge-controller.ts';
@@ -23,6 +22,8 @@ import { StationLink, type CommandHandler } from './mqtt/station-link.ts';
 import { History } from './store/history.ts';
 import { Outbox } from './store/outbox.ts';
 import { openStationDb } from './store/station-db.ts';
+import { StoreSpace } from './store/store-space.ts';
+import { EventRaiser } from './telemetry/event-raiser.ts';
 import { StationHealth } from './health/station-health.ts';
 import { RetiredPacks } from './health/retired-packs.ts';
 import { stationDockTelemetry } from './telemetry/dock-telemetry.ts';
@@ -44,6 +45,10 @@ export interface StationHandle {
   readonly stationId: string;
   readonly link: StationLink;
   readonly outbox: Outbox;
+  /** The station's database connection (tests limit its size with PRAGMA max_page_count, which is per connection). */
+  readonly db: Database.Database;
+  /** What a full database has cost so far (history, telemetry, reserve, events held). */
+  readonly store: StoreSpace;
   readonly loop: ChargeLoop;
   readonly controller: ChargeController;
   readonly devices: StationDevices;
@@ -64,8 +69,10 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const { clock, log } = deps;
   const startedAt = clock.monotonic();
   const db: Database.Database = openStationDb(config.dataDir, config.stationId);
-  const outbox = new Outbox(db, { maxMessages: 200_000 });
-  const history = new HistoryRecorder(new History(db));
+  // A full disk costs history first, then the reserve and old telemetry, never an event (store/store-space.ts).
+  const space = new StoreSpace(db, { clock, log: log.child({ component: 'store' }) });
+  const outbox = new Outbox(db, { maxMessages: 200_000 }, space.makeRoom);
+  const history = new HistoryRecorder(new History(db), space);
   // Packs the central side retired: quarantined as `retire` (not charged, not dispatched), also after a restart.
   const retired = new RetiredPacks(db);
 
@@ -74,14 +81,8 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const controller = new ChargeController(policy);
   const freshnessMs = policy.freshnessPolls * config.pollIntervalMs;
 
-  const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => {
-    const seq = outbox.append((s) => {
-      const msg: StationEvent = { ...event, stationId: config.stationId, ts: clock.now(), seq: s };
-      return { topic: topics.event(config.stationId), payload: JSON.stringify(msg), kind: 'event' };
-    });
-    link.pump();
-    return seq;
-  };
+  const events = new EventRaiser({ stationId: config.stationId, clock, outbox, space, pump: () => link.pump() });
+  const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => events.raise(event);
   // Service bays: the rickshaws' motor controllers, each on a line of its own (station/bays/).
   const bayNumbers = config.bays.map((b) => b.bay);
   const bays = createStationBays(config.bays, { clock, log: log.child({ component: 'bays' }), raise });
@@ -155,7 +156,9 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     outbox,
     pump: () => link.pump(),
     docks: docksNow,
+    onDropped: (err) => space.telemetryDropped(err),
     onPublished: (ts, docks) => {
+      events.storeHeld();
       departures.arm(ts);
       for (const d of docks) if (d.battery === null) health.absent(d.dock, ts);
       history.record(ts, docks);
@@ -178,6 +181,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
           docks: docksNow(),
           mqttConnected: link.connected,
           bays: bays.readers(),
+          store: space.counters,
           loopAgeMs: clock.monotonic() - loop.lastTickAt,
           uptimeS: (clock.monotonic() - startedAt) / 1000,
         }),
@@ -193,6 +197,8 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     stationId: config.stationId,
     link,
     outbox,
+    store: space,
+    db,
     loop,
     controller,
     devices,

@@ -3,6 +3,7 @@
 
 import type { DockTelemetry, StationMetrics } from '../../contract/messages.ts';
 import type { BayMetrics } from '../bays/station-bays.ts';
+import type { StoreCounters } from '../store/store-space.ts';
 
 export interface StationSnapshot {
   stationId: string;
@@ -14,6 +15,8 @@ export interface StationSnapshot {
   /** ms since the charge loop last ticked (Infinity before the first tick). */
   loopAgeMs: number;
   uptimeS: number;
+  /** What a full database has cost (station/store/store-space.ts). */
+  store?: StoreCounters;
 }
 
 type Labels = Record<string, string | number>;
@@ -49,6 +52,15 @@ const BAY_COUNTERS = [
   ['departures', 'rickshaws left'],
 ] as const;
 
+/** What a full database cost, per counter. */
+const STORE_COUNTERS = [
+  ['historyWritesFailed', 'history flushes dropped on a full database'],
+  ['historyRowsFreed', 'history rows deleted to make room for the outbox'],
+  ['telemetryDropped', 'telemetry messages that found no room'],
+  ['eventsHeld', 'events kept in memory because the database was full'],
+  ['reserveReleased', 'reserve rows given up to events'],
+] as const;
+
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export function renderStationMetrics(s: StationSnapshot): string {
@@ -77,6 +89,11 @@ export function renderStationMetrics(s: StationSnapshot): string {
   family('rikscha_station_outbox_thinned_total', 'counter', 'telemetry messages thinned out of a full outbox', [
     [station, outbox.thinned],
   ]);
+  if (s.store) {
+    const store = s.store;
+    for (const [key, help] of STORE_COUNTERS)
+      family(`rikscha_station_store_${snake(key)}_total`, 'counter', help, [[station, store[key]]]);
+  }
   for (const [key, help] of DEVICE_COUNTERS) {
     family(
       `rikscha_station_device_${snake(key)}_total`,

@@ -105,6 +105,13 @@ export class History {
     }
   }
 
+  /** Forgets what is buffered (a full disk); returns how many samples that was. */
+  discard(): number {
+    const n = this.buffer.length;
+    this.buffer = [];
+    return n;
+  }
+
   /** Writes everything buffered in one transaction; returns the number of samples written. */
   flush(): number {
     if (this.buffer.length === 0) return 0;

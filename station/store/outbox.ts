@@ -2,6 +2,7 @@
 // before it is published; it leaves only when the central store's ack covers it (a broker PUBACK is not enough).
 
 import type Database from 'better-sqlite3';
+import { isStoreFull, StoreFullError } from './store-space.ts';
 
 export interface OutboxRow {
   seq: number;
@@ -16,6 +17,15 @@ export interface OutboxLimits {
   /** Most full messages kept; beyond it the oldest telemetry is thinned to placeholders, events are never touched. */
   maxMessages: number;
 }
+
+/**
+ * Called when a message does not fit (SQLITE_FULL): frees something the message may displace and says whether it
+ * did. Telemetry may displace history; an event also older telemetry and the reserve (station/store/store-space.ts).
+ */
+export type MakeRoom = (kind: 'telemetry' | 'event', outbox: Outbox) => boolean;
+
+/** Attempts per message at most; each frees a chunk, so a few are plenty when anything is left to free. */
+const MAX_ROOM_ATTEMPTS = 16;
 
 export class Outbox {
   private readonly insert: Database.Statement;
@@ -39,6 +49,7 @@ export class Outbox {
   constructor(
     private readonly db: Database.Database,
     private readonly limits: OutboxLimits,
+    private readonly room?: MakeRoom,
   ) {
     // The tables come from the schema migrations (station-schema.ts), run when the database is opened.
     this.insert = db.prepare('INSERT INTO outbox (seq, topic, payload, kind, sent_at) VALUES (?, ?, ?, ?, NULL)');
@@ -73,11 +84,43 @@ export class Outbox {
     return (this.getSeq.get() as number | undefined) ?? 0;
   }
 
-  /** Allocates the next seq and stores the message built with it, in one transaction. */
+  /**
+   * Allocates the next seq and stores the message built with it, in one transaction. On a full database it makes
+   * room and tries again; a StoreFullError means nothing was stored and no seq given out.
+   */
   append(build: (seq: number) => { topic: string; payload: string; kind: 'telemetry' | 'event' }): number {
-    const seq = this.appendTx(build);
-    if (this.size() > this.limits.maxMessages) this.makeRoom();
-    return seq;
+    let kind: 'telemetry' | 'event' = 'telemetry';
+    const built = (seq: number) => {
+      const m = build(seq);
+      kind = m.kind;
+      return m;
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const seq = this.appendTx(built);
+        if (this.size() > this.limits.maxMessages) this.whileFull(() => this.makeRoom());
+        return seq;
+      } catch (err) {
+        if (!isStoreFull(err)) throw err;
+        if (attempt >= MAX_ROOM_ATTEMPTS || !this.room?.(kind, this)) throw new StoreFullError(kind, err);
+      }
+    }
+  }
+
+  /** Thins the oldest `n` full telemetry messages to placeholders, to make room for an event; false if none. */
+  thinOldest(n: number): boolean {
+    const seqs = this.thin.all(n) as number[];
+    this.thinSeqs(seqs);
+    return seqs.length > 0;
+  }
+
+  /** Bookkeeping that may fail on a full database without harm (a mark lost means one more resend). */
+  private whileFull(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      if (!isStoreFull(err)) throw err;
+    }
   }
 
   /**
@@ -88,7 +131,10 @@ export class Outbox {
     // Make room for a tenth of the limit at once, so thinning runs rarely and spreads evenly over the old part.
     const over = this.size() - Math.floor(this.limits.maxMessages * 0.9);
     const oldest = this.thin.all(over * 2) as number[];
-    const victims = oldest.filter((_, i) => i % 2 === 1);
+    this.thinSeqs(oldest.filter((_, i) => i % 2 === 1));
+  }
+
+  private thinSeqs(victims: readonly number[]): void {
     // The seq must still reach the central store, or its ack would stop there for good: keep a placeholder.
     this.db.transaction(() => {
       for (const seq of victims) {
@@ -115,12 +161,12 @@ export class Outbox {
   }
 
   markPublished(seq: number, at: number): void {
-    this.markSent.run(at, seq);
+    this.whileFull(() => this.markSent.run(at, seq));
   }
 
   /** After a reconnect nothing in flight can be trusted to arrive: send everything again (the ingester dedups). */
   resendAll(): void {
-    this.unsend.run();
+    this.whileFull(() => this.unsend.run());
   }
 
   size(): number {

@@ -5,6 +5,7 @@ import { topics } from '../../contract/topics.ts';
 import type { DockTelemetry, Telemetry } from '../../contract/messages.ts';
 import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { Outbox } from '../store/outbox.ts';
+import { StoreFullError } from '../store/store-space.ts';
 
 export interface TelemetryPublisherOptions {
   stationId: string;
@@ -17,6 +18,8 @@ export interface TelemetryPublisherOptions {
   docks: () => DockTelemetry[];
   /** Called after each message is queued, with its timestamp and docks. */
   onPublished: (ts: number, docks: readonly DockTelemetry[]) => void;
+  /** A message that found no room in a full database (not stored, no seq); without it the error is thrown. */
+  onDropped?: (err: StoreFullError) => void;
 }
 
 export class TelemetryPublisher {
@@ -41,10 +44,15 @@ export class TelemetryPublisher {
     const { stationId, clock, outbox } = this.opts;
     const ts = clock.now();
     const docks = this.opts.docks();
-    outbox.append((seq) => {
-      const msg: Telemetry = { stationId, ts, seq, docks };
-      return { topic: topics.telemetry(stationId), payload: JSON.stringify(msg), kind: 'telemetry' };
-    });
+    try {
+      outbox.append((seq) => {
+        const msg: Telemetry = { stationId, ts, seq, docks };
+        return { topic: topics.telemetry(stationId), payload: JSON.stringify(msg), kind: 'telemetry' };
+      });
+    } catch (err) {
+      if (!(err instanceof StoreFullError) || !this.opts.onDropped) throw err;
+      this.opts.onDropped(err);
+    }
     this.opts.pump();
     this.opts.onPublished(ts, docks);
   }

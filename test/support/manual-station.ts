@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { ManualClock } from '../../lib/manual-clock.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
 import { parseStationConfig, type StationConfigInput } from '../../station/config/station-config.ts';
@@ -21,7 +21,11 @@ export interface ManualStation {
   stop(): Promise<void>;
 }
 
-export async function startManualStation(id: string, extra: Partial<StationConfigInput> = {}): Promise<ManualStation> {
+export async function startManualStation(
+  id: string,
+  extra: Partial<StationConfigInput> = {},
+  log: Logger = pino({ level: 'silent' }),
+): Promise<ManualStation> {
   const clock = new ManualClock();
   const sim = new SimStation({
     stationId: id,
@@ -46,7 +50,7 @@ export async function startManualStation(id: string, extra: Partial<StationConfi
     ],
     ...extra,
   });
-  const station = await startStation(config, { clock, log: pino({ level: 'silent' }), password: 'x' });
+  const station = await startStation(config, { clock, log, password: 'x' });
   return {
     clock,
     sim,
@@ -55,7 +59,11 @@ export async function startManualStation(id: string, extra: Partial<StationConfi
       for (let i = 0; i < n; i++) await clock.advanceAsync(MANUAL_TICK_MS, 10);
     },
     stop: async () => {
-      await station.stop();
+      // The chargers' last "off" goes over the simulated line, whose replies follow this clock: keep it moving.
+      let stopped = false;
+      const stopping = station.stop().finally(() => (stopped = true));
+      while (!stopped) await clock.advanceAsync(MANUAL_TICK_MS, 10);
+      await stopping;
       await sim.stop();
     },
   };
