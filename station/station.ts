@@ -65,12 +65,20 @@ export interface StationHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * A part's logger. A caller that already bound `component` (the CLI and the demo bind 'station') gets the parts under
+ * `part`: a key twice in one line would lose one of them in journald.
+ */
+export function partLogger(log: Logger, name: string): Logger {
+  return log.child('component' in log.bindings() ? { part: name } : { component: name });
+}
+
 export async function startStation(config: StationConfig, deps: StationDeps): Promise<StationHandle> {
   const { clock, log } = deps;
   const startedAt = clock.monotonic();
   const db: Database.Database = openStationDb(config.dataDir, config.stationId);
   // A full disk costs history first, then the reserve and old telemetry, never an event (store/store-space.ts).
-  const space = new StoreSpace(db, { clock, log: log.child({ component: 'store' }) });
+  const space = new StoreSpace(db, { clock, log: partLogger(log, 'store') });
   const outbox = new Outbox(db, { maxMessages: 200_000 }, space.makeRoom);
   const history = new HistoryRecorder(new History(db), space);
   // Packs the central side retired: quarantined as `retire` (not charged, not dispatched), also after a restart.
@@ -85,17 +93,17 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => events.raise(event);
   // Service bays: the rickshaws' motor controllers, each on a line of its own (station/bays/).
   const bayNumbers = config.bays.map((b) => b.bay);
-  const bays = createStationBays(config.bays, { clock, log: log.child({ component: 'bays' }), raise });
+  const bays = createStationBays(config.bays, { clock, log: partLogger(log, 'bays'), raise });
 
   const departures = new DailyDepartures(config.departures, policy.budget.utcOffsetMin, (dock, at) =>
     controller.setDeparture(dock, at),
   );
   departures.arm(clock.now());
 
-  const watchdog = new SystemdWatchdog(log.child({ component: 'watchdog' }));
+  const watchdog = new SystemdWatchdog(partLogger(log, 'watchdog'));
   const loop = new ChargeLoop({
     clock,
-    log: log.child({ component: 'loop' }),
+    log: partLogger(log, 'loop'),
     tickMs: config.tickMs,
     controller,
     healthOf: (id) => retired.healthOf(id),
@@ -112,7 +120,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const board = config.ioBoard
     ? await StationBoard.open(config.ioBoard, {
         clock,
-        log: log.child({ component: 'io-board' }),
+        log: partLogger(log, 'io-board'),
         controller,
         views: () => loop.views(),
         language: screenLanguage(config.display),
@@ -126,7 +134,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   kickOnUnsafeReadings(devices, () => loop.kick(), policy);
 
   // Battery-health estimators see every reading; a closed charge session goes out as an event.
-  const health = new StationHealth(config.health, raise, log.child({ component: 'health' }));
+  const health = new StationHealth(config.health, raise, partLogger(log, 'health'));
   for (const d of devices.docks) {
     const dock = d.config.dock;
     d.bmsPoller.onReading((r) =>
@@ -174,7 +182,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     ? await startMetricsServer({
         ...config.metrics,
         staleLoopMs: 10 * config.tickMs,
-        log: log.child({ component: 'metrics' }),
+        log: partLogger(log, 'metrics'),
         snapshot: () => ({
           stationId: config.stationId,
           metrics: stationMetrics(devices, loop, outbox, bays),
@@ -243,7 +251,7 @@ function createLink(
       ackTimeoutMs: config.mqtt.ackTimeoutMs,
       version: STATION_VERSION,
       clock: deps.clock,
-      log: deps.log.child({ component: 'mqtt' }),
+      log: partLogger(deps.log, 'mqtt'),
       metrics,
     },
     outbox,

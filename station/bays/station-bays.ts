@@ -53,7 +53,7 @@ export function createStationBays(
   const bays = configs.map((cfg): Bay => {
     const blog = log.child({ bay: cfg.bay });
     const transport = createTransport(cfg.port, { baudRate: cfg.baudRate });
-    const keeper = new LineKeeper(transport, { clock, log: blog.child({ line: cfg.port }) });
+    const keeper = new LineKeeper(transport, { clock, log: blog }); // it logs `line` itself
     const bus = new RequestBus(transport, { clock });
     const driver = new VescDriver(bus, {
       device: `bay-${cfg.bay}/vesc`,
@@ -64,7 +64,7 @@ export function createStationBays(
       bay: cfg.bay,
       controller: driver,
       clock,
-      log: blog,
+      log, // the reader names its bay in every line: the `bay` binding would put the key in twice
       pollIntervalMs: cfg.pollIntervalMs,
       readingIntervalMs: cfg.readingIntervalMs,
       missesToLeave: cfg.missesToLeave,

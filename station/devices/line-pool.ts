@@ -33,7 +33,8 @@ export class LinePool {
     if (known) return known;
     const { clock, log } = this.deps;
     const transport = createTransport(address, { baudRate });
-    const keeper = new LineKeeper(transport, { clock, log: log.child({ line: address }) });
+    // The keeper names its line in every line it logs: a `line` binding here would put the key in twice.
+    const keeper = new LineKeeper(transport, { clock, log });
     const line: Line = { address, keeper, bus: new RequestBus(transport, { clock, gapMs }), onLost: [] };
     keeper.onChange((open) => {
       if (!open) for (const lost of line.onLost) lost();
