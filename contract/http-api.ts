@@ -207,3 +207,57 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+// ---- attention (the fleet overview) ---------------------------------------------------------------------------
+
+/**
+ * What can need a person, in the order of `kind` used to rank items of the same severity: a dock in fault, an
+ * unconfirmed safety action, a BMS protection flag, a hot pack, a cell spread, a fault that waits for the
+ * acknowledge button, a station whose data is stale, a pack reported by two stations, a battery-health alert.
+ */
+export const ATTENTION_KINDS = [
+  'dock-fault',
+  'alarm',
+  'protection',
+  'hot',
+  'cell-spread',
+  'awaiting-ack',
+  'stale',
+  'claimed-twice',
+  'health-alert',
+] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+
+/** The codes of broker/health's alerts (`code` of a `health-alert` item); the dashboard has words for each. */
+export const HEALTH_ALERT_CODES = [
+  'soh-replace',
+  'soh-retire',
+  'resistance-rise',
+  'cell-drift',
+  'over-temperature',
+  'missing',
+  'no-data',
+] as const;
+
+export const attentionItemSchema = z.object({
+  /** Stable across polls while the condition lasts: the dashboard keys its list rows by it. */
+  key: z.string(),
+  kind: z.enum(ATTENTION_KINDS),
+  severity: z.enum(ALERT_SEVERITIES),
+  stationId: stationIdSchema.nullable(),
+  dock: z.number().int().min(1).nullable(),
+  batteryId: z.string().nullable(),
+  /** The dock's fault code (E12), the protection flag, the alarm, or the health alert's code. */
+  code: z.string().nullable(),
+  /** The figure it is about, in the kind's unit: °C (hot), mV (cell spread), s (stale), the alert's own value. */
+  value: z.number().nullable(),
+  since: epochMs.nullable().describe('when it began, where known (an alert raised, a station last heard)'),
+  /** The dock's reason as the station sent it (dock-fault), kept for searching and as a fallback text. */
+  reason: z.string().nullable(),
+  message: z.string().describe('in plain English words, for scripts; the dashboard words it by kind and code'),
+});
+export type AttentionItem = z.infer<typeof attentionItemSchema>;
+
+/** `GET /api/attention`: everything that needs a person, worst first (severity, then kind, then the figure). */
+export const attentionListSchema = z.object({ items: z.array(attentionItemSchema) });
+export type AttentionList = z.infer<typeof attentionListSchema>;

@@ -1,6 +1,6 @@
 // The read-only JSON API for the dashboard: stations with their latest docks and seq bookkeeping, batteries with
-// a health summary, and a battery's history. Lists answer { items: [...] }. Every answer is built as its type in
-// contract/http-api.ts (test/broker/http-contract.test.ts parses each real answer with its schema).
+// a health summary, a battery's history, and the fleet's attention list. Lists answer { items: [...] }. Every answer is
+// built as its type in contract/http-api.ts (test/broker/http-contract.test.ts parses each real answer with its schema).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FAULT_CODES } from '../../contract/fault-codes.ts';
@@ -13,8 +13,10 @@ import {
   type HistoryResolution,
   type StationList,
   type StationView,
+  type AttentionList,
 } from '../../contract/http-api.ts';
 import { resolutionFor, type ReadQueries } from '../store/read-queries.ts';
+import { attentionItems, type PlaceOf } from './attention.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export interface ApiDeps {
@@ -29,11 +31,12 @@ export interface ApiDeps {
 const HISTORY_DEFAULT_LIMIT = 1000;
 const HISTORY_MAX_LIMIT = 10_000;
 
-/** Handles /api/stations..., /api/batteries... and /api/fault-codes; false when the path is not one of these. */
+/** Handles /api/stations..., /api/batteries..., /api/fault-codes and /api/attention; false for any other path. */
 export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps): boolean {
   const path = url.pathname.replace(/\/+$/, '');
   const parts = path.split('/').slice(1); // ['api', 'batteries', id, 'history']
-  const known = parts[1] === 'stations' || parts[1] === 'batteries' || path === '/api/fault-codes';
+  const known =
+    parts[1] === 'stations' || parts[1] === 'batteries' || path === '/api/fault-codes' || path === '/api/attention';
   if (parts[0] !== 'api' || !known) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
@@ -42,6 +45,10 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
   }
   if (path === '/api/fault-codes') {
     sendJson(res, 200, { items: [...FAULT_CODES] } satisfies FaultCodeTable);
+    return true;
+  }
+  if (path === '/api/attention') {
+    sendJson(res, 200, attention(deps));
     return true;
   }
   if (parts[1] === 'stations') {
@@ -99,6 +106,18 @@ export function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, d
     points: deps.queries.history(id, from, to, limit, resolution),
   } satisfies BatteryHistory);
   return true;
+}
+
+function attention(deps: ApiDeps): AttentionList {
+  const now = deps.now();
+  let places: Map<string, { stationId: string; dock: number }> | undefined;
+  // Only an alert about a pack in no dock needs the batteries table; read it once per answer, and only then.
+  const placeOf: PlaceOf = (id) => {
+    places ??= new Map(deps.queries.batteriesList().map((b) => [b.batteryId, b]));
+    return places.get(id);
+  };
+  const stations = deps.queries.stations(now, deps.staleAfterMs);
+  return { items: attentionItems(stations, deps.queries.alerts.openAlerts(), placeOf, now) };
 }
 
 function intParam(url: URL, name: string, fallback: number): number | null {

@@ -101,7 +101,7 @@ export class ReadQueries {
   /** Charge sessions and combined estimates (broker/health). */
   readonly health: HealthStore;
   /** Open battery-health alerts (broker/health/alert-check.ts), shown beside the reading's own. */
-  private readonly alerts: AlertStore;
+  readonly alerts: AlertStore;
   /** Mean (min, max) per bucket of the down-sampled tables, in the same point shape as the samples. */
   private readonly buckets: Record<'1m' | '15m' | '1h' | '1d', Statement>;
 

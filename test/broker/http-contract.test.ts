@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   apiErrorSchema,
+  attentionListSchema,
   auditListSchema,
   batteryHistorySchema,
   batteryListSchema,
@@ -123,6 +124,12 @@ describe('every HTTP answer matches its contract schema', () => {
     if (resolution === '5s')
       expect(history.points.map((p) => p.socPct)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
     else if (resolution !== 'auto') expect(history.points.every((p) => typeof p.n === 'number')).toBe(true);
+  });
+
+  it("GET /api/attention: the fleet overview's attention list", async () => {
+    // The test's station sends healthy packs: a list that parses, with nothing at its dock.
+    const list = await answer('/api/attention', attentionListSchema);
+    expect(list.items.filter((i) => i.stationId === 'st-c' && i.dock !== null)).toEqual([]);
   });
 
   it('GET /api/fault-codes: the table of contract/fault-codes.ts', async () => {
