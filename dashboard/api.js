@@ -14,6 +14,8 @@
  * @typedef {import('../contract/http-api.ts').LoginAnswer} LoginAnswer
  * @typedef {import('../contract/http-api.ts').CommandAnswer} CommandAnswer
  * @typedef {import('../contract/http-api.ts').FaultCodeTable} FaultCodeTable
+ * @typedef {import('../contract/http-api.ts').AuditEntry} AuditEntry
+ * @typedef {import('../contract/http-api.ts').AuditList} AuditList
  * @typedef {import('../contract/fault-codes.ts').FaultCodeEntry} FaultCodeEntry
  * @typedef {import('../contract/messages.ts').DockTelemetry} DockTelemetry
  * @typedef {import('../contract/messages.ts').BatteryTelemetry} BatteryTelemetry
@@ -230,4 +232,18 @@ export async function nameRickshaw(id, name) {
   return /** @type {RickshawDetail} */ (
     await request('POST', `/api/rickshaws/${encodeURIComponent(id)}/name`, { name })
   );
+}
+
+/**
+ * The audit trail, newest first (mechanics only: 401 without a login).
+ * @param {{ kind?: 'login' | 'command', limit?: number, before?: number }} [query]
+ * @returns {Promise<AuditList>}
+ */
+export async function getAudit(query = {}) {
+  const q = new window.URLSearchParams();
+  if (query.kind) q.set('kind', query.kind);
+  if (query.limit !== undefined) q.set('limit', String(query.limit));
+  if (query.before !== undefined) q.set('before', String(query.before));
+  const qs = q.toString();
+  return /** @type {AuditList} */ (await request('GET', `/api/audit${qs ? `?${qs}` : ''}`));
 }

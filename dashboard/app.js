@@ -12,6 +12,7 @@ import {
   injectFault,
   pressButton,
 } from './api.js';
+import { installAuditActions, isAuditRoute, loadAudit, renderAuditPage } from './audit.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { faultCodesKnown, setFaultCodes } from './fault-codes.js';
 import { h, morphChildren } from './dom.js';
@@ -149,6 +150,7 @@ async function refresh() {
   const jobs = [loadStations()];
   const rickshaws = rickshawRoute(location.hash);
   if (rickshaws) jobs.push(loadRickshawRoute(rickshaws));
+  if (isAuditRoute(location.hash) && isMechanic()) jobs.push(loadAudit(sessionEnded));
   if (route.name === 'battery') jobs.push(loadBattery(route.id));
   // A server without a simulator answers 404 once and is not asked again.
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
@@ -180,6 +182,7 @@ function renderHeader() {
     { class: 'topbar' },
     h('a', { class: 'brand', href: '#/', 'data-testid': 'home-link' }, t('app.title')),
     h('a', { class: 'nav-link', href: '#/rickshaws', 'data-testid': 'rickshaws-nav' }, t('nav.rickshaws')),
+    isMechanic() && h('a', { class: 'nav-link', href: '#/audit', 'data-testid': 'audit-nav' }, t('nav.audit')),
     renderSessionControl(),
     h(
       'button',
@@ -200,6 +203,7 @@ function renderHeader() {
 function renderMain() {
   const rickshaws = rickshawRoute(location.hash);
   if (rickshaws) return renderRickshawRoute(rickshaws, isMechanic());
+  if (isAuditRoute(location.hash)) return renderAuditPage(isMechanic());
   const route = currentRoute();
   if (route.name === 'battery') {
     const view =
@@ -394,6 +398,10 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void poll();
 });
 
+installAuditActions(() => {
+  render();
+  void poll();
+});
 installRickshawActions(render, () => {
   sessionEnded();
   render();

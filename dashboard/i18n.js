@@ -3,6 +3,7 @@
 // localStorage so a phone remembers it.
 
 import { RICKSHAW_STRINGS } from './i18n-rickshaws.js';
+import { AUDIT_STRINGS } from './i18n-audit.js';
 
 /** @typedef {'de' | 'en'} Lang */
 
@@ -330,6 +331,8 @@ export const STRINGS = {
 // The rickshaw pages keep their strings in a file of their own.
 Object.assign(STRINGS.de, RICKSHAW_STRINGS.de);
 Object.assign(STRINGS.en, RICKSHAW_STRINGS.en);
+Object.assign(STRINGS.de, AUDIT_STRINGS.de);
+Object.assign(STRINGS.en, AUDIT_STRINGS.en);
 
 /** @type {Lang} */
 let current = readStoredLang();

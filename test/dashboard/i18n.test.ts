@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HISTORY_RESOLUTIONS } from '../../contract/http-api.ts';
+import { AUDIT_KINDS, AUDIT_OUTCOMES, AUDIT_VIAS, HISTORY_RESOLUTIONS } from '../../contract/http-api.ts';
 import { DOCK_STATES } from '../../contract/messages.ts';
 import { LED_COLOURS, LED_PATTERNS, SIM_FAULT_NAMES } from '../../contract/sim-api.ts';
 import { DASHBOARD_DIR } from './fixture-server.ts';
@@ -57,6 +57,9 @@ describe('dashboard strings', () => {
       ...LED_COLOURS.map((c) => `color.${c}`),
       ...LED_PATTERNS.map((p) => `led.${p}`),
       ...HISTORY_RESOLUTIONS.map((r) => `history.res.${r}`),
+      ...AUDIT_OUTCOMES.map((o) => `audit.outcome.${o}`),
+      ...AUDIT_VIAS.map((v) => `audit.via.${v}`),
+      ...AUDIT_KINDS.map((k) => `audit.filter.${k}`),
     ];
     expect(keys.filter((k) => !(k in STRINGS.de) || !(k in STRINGS.en))).toEqual([]);
   });
