@@ -28,6 +28,7 @@ import { startBatteryHealth, type BatteryHealthParts } from './health/health-ser
 import { parseRickshawConfig, type RickshawConfigInput } from './rickshaws/rickshaw-config.ts';
 import { AuditLog, type AuditOptions } from './audit/audit-log.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
+import { startRental, type RentalParts } from './rental/rental-service.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -87,6 +88,8 @@ export interface Central {
   readonly batteryHealth: BatteryHealthParts;
   /** Logins and mechanic commands, as staff read them at `GET /api/audit`. */
   readonly audit: AuditLog;
+  /** The rental desk: bookings, check-out and return; `rental.view` is what the public feed reads. */
+  readonly rental: RentalParts;
   close(): Promise<void>;
 }
 
@@ -111,12 +114,14 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     rickshaws?: RickshawParts;
     batteryHealth?: BatteryHealthParts;
     audit?: AuditLog;
+    rental?: RentalParts;
   } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
       ['retention', parts.retention && (() => parts.retention?.stop())],
       ['rickshaw notices', parts.rickshaws && (() => parts.rickshaws?.stop())],
       ['battery health', parts.batteryHealth && (() => parts.batteryHealth?.stop())],
+      ['rental', parts.rental && (() => parts.rental?.stop())],
       ['commands', parts.relay && (() => parts.relay?.close())],
       ['http', parts.http && (() => parts.http?.close())],
       ['ingester', parts.ingester && (() => parts.ingester?.close())],
@@ -257,6 +262,8 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       mechanic,
     });
     parts.batteryHealth = batteryHealth;
+    const rental = startRental({ db: db.db });
+    parts.rental = rental;
     const http = await startHttpServer({
       host: opts.http.host,
       port: opts.http.port,
@@ -303,6 +310,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       rickshaws: parts.rickshaws,
       batteryHealth,
       audit,
+      rental,
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),

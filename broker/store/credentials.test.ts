@@ -90,13 +90,15 @@ describe('schema migration to v2 (the mechanic role)', () => {
 
       const migrated = new CentralDb(v1dir.path);
       try {
-        expect(migrated.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('3');
+        expect(migrated.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('4');
         const c = new Credentials(migrated, () => 2, params);
         expect(await c.verify('olga', 'viewer-pw')).toEqual({ role: 'viewer', username: 'olga' });
         const pw = c.addUser('max', 'mechanic');
         expect(await c.verify('max', pw)).toEqual({ role: 'mechanic', username: 'max' });
         // The other tables of the schema are there too (created for what v1 lacked).
         expect(migrated.listStations()).toEqual([]);
+        // v4: the rental desk's tables.
+        expect(migrated.db.prepare('SELECT count(*) FROM rental_bookings').pluck().get()).toBe(0);
       } finally {
         migrated.close();
       }

@@ -5,8 +5,9 @@ import { RICKSHAW_SCHEMA_SQL } from '../rickshaws/rickshaw-schema.ts';
 import { HEALTH_SQL } from '../health/health-schema.ts';
 import { BATTERY_CLAIMS_SQL } from '../ingest/battery-claims.ts';
 import { AUDIT_SQL } from '../audit/audit-schema.ts';
+import { RENTAL_SCHEMA_SQL } from '../rental/rental-schema.ts';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Bucket widths of the down-sampled battery tables, ms. */
 export const AGGREGATES = [
@@ -46,6 +47,8 @@ DROP TABLE users;
 ALTER TABLE users_v2 RENAME TO users;`,
   // v3: the audit trail (logins and mechanic commands).
   3: AUDIT_SQL,
+  // v4: the rental desk's tables (broker/rental/rental-schema.ts).
+  4: RENTAL_SCHEMA_SQL,
 };
 
 export const SCHEMA_SQL = `
@@ -140,4 +143,5 @@ ${RICKSHAW_SCHEMA_SQL}
 ${HEALTH_SQL}
 ${BATTERY_CLAIMS_SQL}
 ${AUDIT_SQL}
+${RENTAL_SCHEMA_SQL}
 `;
