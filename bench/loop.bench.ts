@@ -8,7 +8,8 @@ import { decodeBasicInfo } from '../firmware-bridge/jbd/jbd-registers.ts';
 import { RidenReg } from '../firmware-bridge/charger/riden-registers.ts';
 import type { StationHandle } from '../station/station.ts';
 import { percentile, type Benchmark } from './benchmark.ts';
-import { sleep, startStationRig, until } from './support/station-rig.ts';
+import { sleep, startStationRig } from './support/station-rig.ts';
+import { waitFor } from '../test/support/wait-for.ts';
 
 const DOCKS = 8;
 /** Service bays polled during both benches (the rickshaw issue asks for two). */
@@ -122,12 +123,11 @@ async function faultReaction(): Promise<number> {
     let discarded = 0;
     try {
       for (let rep = 0; rep < FAULT_REPS; rep++) {
-        await until(
+        await waitFor(
           () =>
             stateOf(station, FAULT_DOCK) === 'charging' &&
             station.devices.docks[FAULT_DOCK - 1]?.chargerPoller?.latest?.value.outputOn === true,
-          `dock ${FAULT_DOCK} charging (repetition ${rep + 1})`,
-          30_000,
+          { what: `dock ${FAULT_DOCK} charging (repetition ${rep + 1})`, timeoutMs: 30_000 },
         );
         // A random phase against the 500 ms poll and the 100 ms tick.
         await sleep(Math.random() * 500);
@@ -135,11 +135,10 @@ async function faultReaction(): Promise<number> {
         offAt = null;
         armed = true;
         await faults.inject(FAULT_DOCK, 'over-temperature');
-        await until(
-          () => frameAt !== null && offAt !== null,
-          `BMS fault frame and charger-off (repetition ${rep + 1})`,
-          5000,
-        );
+        await waitFor(() => frameAt !== null && offAt !== null, {
+          what: `BMS fault frame and charger-off (repetition ${rep + 1})`,
+          timeoutMs: 5000,
+        });
         armed = false;
         const f = frameAt as number | null;
         const o = offAt as number | null;
@@ -147,14 +146,13 @@ async function faultReaction(): Promise<number> {
         else discarded++;
         await faults.clear({ dock: FAULT_DOCK });
         // Serious faults need a person: acknowledge until the dock has left `fault` (the cause must be gone first).
-        await until(
+        await waitFor(
           () => {
             if (stateOf(station, FAULT_DOCK) !== 'fault') return true;
             station.controller.acknowledge(FAULT_DOCK);
             return false;
           },
-          `dock ${FAULT_DOCK} out of fault (repetition ${rep + 1})`,
-          30_000,
+          { what: `dock ${FAULT_DOCK} out of fault (repetition ${rep + 1})`, timeoutMs: 30_000 },
         );
       }
     } finally {

@@ -103,12 +103,3 @@ export async function startStationRig(docks: number, bays = 0): Promise<StationR
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` every 20 ms until it is true; throws after `timeoutMs` naming what it waited for. */
-export async function until(probe: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}

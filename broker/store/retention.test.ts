@@ -4,7 +4,8 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/manual-clock.ts';
-import { tempDir, waitFor } from '../../test/broker/helpers.ts';
+import { tempDir } from '../../test/broker/helpers.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { CentralDb, type BatterySampleRow } from './central-db.ts';
 import { Retention } from './retention.ts';
 
@@ -118,7 +119,9 @@ describe('central retention', () => {
     await new Promise((r) => setImmediate(r));
     expect(count('SELECT count(*) FROM messages')).toBe(1);
     clock.advance(1_000);
-    await waitFor('the scheduled pass to delete the old message', () => count('SELECT count(*) FROM messages') === 0);
+    await waitFor(() => count('SELECT count(*) FROM messages') === 0, {
+      what: 'the scheduled pass to delete the old message',
+    });
     message('st-a', 2, clock.now() - 31 * DAY);
     ack('st-a', 2);
     await retention.stop();

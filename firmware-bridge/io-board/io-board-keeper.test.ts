@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/manual-clock.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { parseIoBoardConfig } from './io-board-config.ts';
 import { IoBoardKeeper } from './io-board-keeper.ts';
 import { IoBoard, IoBoardError, type IoBoardOptions } from './io-board.ts';
@@ -80,8 +81,8 @@ describe('IoBoardKeeper', () => {
     expect([io.pinState(2).value, io.pinState(4).value]).toEqual([0, 255]); // the virtual pins dim: 255 is full on
     expect(io.lcd().lines[1]?.trimEnd()).toBe('weg');
     io.press(16);
-    // johnny-five debounces the button for 7 ms on real timers: wait for the event, at most 1 s.
-    for (let i = 0; i < 200 && presses === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    // johnny-five debounces the button for 7 ms on real timers: wait for the event.
+    await waitFor(() => presses > 0, { what: 'the button press through johnny-five' });
     expect(presses).toBe(1);
     expect(keeper.snapshot().leds['dock-1']).toEqual({ color: 'red', pattern: 'on' });
   });

@@ -4,7 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { startTestCentral, telemetry, waitFor } from './helpers.ts';
+import { startTestCentral, telemetry } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
 let a: MqttClient;
@@ -34,10 +35,10 @@ const send = (c: MqttClient, id: string, body: unknown) =>
 describe('battery records owned by facts', () => {
   it('does not move a battery on a report dated ten years ahead; the seq settles and the rejection is counted', async () => {
     await send(a, 'st-a', telemetry('st-a', 1, { batteryId: 'bat-x', ts: Date.now() }));
-    await waitFor('bat-x at st-a', async () => (await battery('bat-x')).stationId === 'st-a');
+    await waitFor(async () => (await battery('bat-x')).stationId === 'st-a', { what: 'bat-x at st-a' });
     const forged = telemetry('st-b', 1, { batteryId: 'bat-x', ts: Date.now() + 10 * 365 * 86_400_000 });
     await send(b, 'st-b', forged);
-    await waitFor('st-b seq 1 settled', () => ack('st-b') === 1);
+    await waitFor(() => ack('st-b') === 1, { what: 'st-b seq 1 settled' });
     const bat = await battery('bat-x');
     expect(bat.stationId).toBe('st-a');
     expect(bat.ts).toBeLessThan(Date.now() + 60_000);
@@ -46,9 +47,9 @@ describe('battery records owned by facts', () => {
 
   it('keeps a battery with the station that still reports it and raises an alert; it moves once that one lets go', async () => {
     await send(a, 'st-a', telemetry('st-a', 2, { batteryId: 'bat-x', ts: Date.now() }));
-    await waitFor('st-a seq 2', () => ack('st-a') === 2);
+    await waitFor(() => ack('st-a') === 2, { what: 'st-a seq 2' });
     await send(b, 'st-b', telemetry('st-b', 2, { batteryId: 'bat-x', ts: Date.now() + 1000 }));
-    await waitFor('st-b seq 2', () => ack('st-b') === 2);
+    await waitFor(() => ack('st-b') === 2, { what: 'st-b seq 2' });
     const bat = await battery('bat-x');
     expect(bat.stationId).toBe('st-a');
     expect(bat.health.alerts.map((x) => x.code)).toContain('claimed-twice');
@@ -57,9 +58,9 @@ describe('battery records owned by facts', () => {
     const dock1 = gone.docks[0];
     if (dock1) dock1.battery = null;
     await send(a, 'st-a', gone);
-    await waitFor('st-a seq 3', () => ack('st-a') === 3);
+    await waitFor(() => ack('st-a') === 3, { what: 'st-a seq 3' });
     await send(b, 'st-b', telemetry('st-b', 3, { batteryId: 'bat-x', ts: Date.now() }));
-    await waitFor('bat-x at st-b', async () => (await battery('bat-x')).stationId === 'st-b');
+    await waitFor(async () => (await battery('bat-x')).stationId === 'st-b', { what: 'bat-x at st-b' });
     expect((await battery('bat-x')).health.alerts.map((x) => x.code)).not.toContain('claimed-twice');
   });
 
@@ -67,7 +68,7 @@ describe('battery records owned by facts', () => {
     const big = { ...telemetry('st-b', 4, { ts: Date.now() }), pad: 'x'.repeat(300 * 1024) };
     await send(b, 'st-b', big);
     await send(b, 'st-b', telemetry('st-b', 5, { ts: Date.now() }));
-    await waitFor('st-b acked past the oversized seq', () => ack('st-b') === 5);
+    await waitFor(() => ack('st-b') === 5, { what: 'st-b acked past the oversized seq' });
     expect(t.central.metrics.get('rikscha_messages_rejected_total', { reason: 'too_large' })).toBe(1);
   });
 });

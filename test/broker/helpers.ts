@@ -1,5 +1,4 @@
-// Shared pieces of the broker tests: temp dirs, a log capture, polling with a deadline, MQTT 3.1.1 clients and
-// message builders that satisfy the contract schemas.
+// Shared pieces of the broker tests: temp dirs, a log capture, MQTT 3.1.1 clients and message builders that satisfy the contract schemas.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,28 +29,6 @@ export function captureLogger(): { log: Logger; lines: CapturedLog[] } {
     },
   });
   return { log: pino({ level: 'debug' }, sink), lines };
-}
-
-/** Polls `cond` until it holds or the deadline passes; the error names what was awaited. */
-export async function waitFor<T>(
-  what: string,
-  cond: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 10_000,
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await cond();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Connects with MQTT 3.1.1 and no automatic reconnect; rejects with the broker's refusal. */

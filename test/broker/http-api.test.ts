@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCentral, status, telemetry, tempDir, waitFor } from './helpers.ts';
+import { startTestCentral, status, telemetry, tempDir } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
 const dash = tempDir('rikscha-dash-');
@@ -33,7 +34,7 @@ beforeAll(async () => {
     });
     await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(tel), { qos: 1 });
   }
-  await waitFor('seq 3 acked', () => t.central.db.getStation('st-a')?.ackSeq === 3);
+  await waitFor(() => t.central.db.getStation('st-a')?.ackSeq === 3, { what: 'seq 3 acked' });
   await a.endAsync();
 });
 afterAll(async () => {

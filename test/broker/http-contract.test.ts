@@ -29,7 +29,8 @@ import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
 import { createSimControlHandler } from '../../hardware/control/sim-control-api.ts';
 import { ManualClock } from '../../lib/manual-clock.ts';
-import { startTestCentral, status, telemetry, waitFor } from './helpers.ts';
+import { startTestCentral, status, telemetry } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const BATTERY = 'BAT-C1';
 /** Recent: retention would delete samples from long ago before the test reads them. */
@@ -65,7 +66,7 @@ beforeAll(async () => {
   for (let seq = 1; seq <= 10; seq++) {
     const tel = telemetry('st-c', seq, { ts: T0 + seq * 5000, batteryId: BATTERY, socPct: 40 + seq });
     await station.publishAsync('rikscha/v1/st-c/telemetry', JSON.stringify(tel), { qos: 1 });
-    await waitFor(`seq ${seq} acked`, () => t.central.db.getStation('st-c')?.ackSeq === seq);
+    await waitFor(() => t.central.db.getStation('st-c')?.ackSeq === seq, { what: `seq ${seq} acked` });
   }
   const login = await t.http('/api/login', {
     method: 'POST',

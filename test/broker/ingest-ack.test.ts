@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { ackSchema } from '../../contract/messages.ts';
-import { collect, event, startTestCentral, status, telemetry, waitFor } from './helpers.ts';
+import { collect, event, startTestCentral, status, telemetry } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
 beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('ingestion with the embedded broker', () => {
       await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
     await a.publishAsync('rikscha/v1/st-a/event', JSON.stringify(event('st-a', 6)), { qos: 1 });
 
-    await waitFor('ack 3', () => acks.find((m) => (m.json as { seq: number }).seq === 3));
+    await waitFor(() => acks.find((m) => (m.json as { seq: number }).seq === 3), { what: 'ack 3' });
     expect(acks.every((m) => m.topic === 'rikscha/v1/st-a/ack')).toBe(true);
     expect(Math.max(...acks.map((m) => (m.json as { seq: number }).seq))).toBe(3);
     expect(storedAt.get(3)).toEqual(expect.arrayContaining([1, 2, 3]));
@@ -44,7 +45,7 @@ describe('ingestion with the embedded broker', () => {
 
     // The gap fills: the ack jumps to 6.
     await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', 4)), { qos: 1 });
-    await waitFor('ack 6', () => acks.find((m) => (m.json as { seq: number }).seq === 6));
+    await waitFor(() => acks.find((m) => (m.json as { seq: number }).seq === 6), { what: 'ack 6' });
     expect(storedAt.get(6)).toEqual([1, 2, 3, 4, 5, 6]);
     reader.close();
     await a.endAsync();
@@ -56,17 +57,17 @@ describe('ingestion with the embedded broker', () => {
     });
     await a.publishAsync('rikscha/v1/st-a/status', status('st-a', true), { qos: 1, retain: true });
     await waitFor(
-      'online',
       async () =>
         ((await (await t.http('/api/stations')).json()) as { items: Array<{ online: boolean }> }).items[0]?.online ===
         true,
+      { what: 'online' },
     );
     a.stream.destroy(); // an unclean drop, so the broker sends the will
     await waitFor(
-      'offline',
       async () =>
         ((await (await t.http('/api/stations')).json()) as { items: Array<{ online: boolean }> }).items[0]?.online ===
         false,
+      { what: 'offline' },
     );
     await a.endAsync(true);
   });
@@ -75,7 +76,7 @@ describe('ingestion with the embedded broker', () => {
     const a = await t.station('st-a');
     const got = collect(a);
     await a.subscribeAsync('rikscha/v1/st-a/ack', { qos: 1 });
-    const ack = await waitFor('retained ack', () => got.find((m) => m.topic === 'rikscha/v1/st-a/ack'));
+    const ack = await waitFor(() => got.find((m) => m.topic === 'rikscha/v1/st-a/ack'), { what: 'retained ack' });
     expect(ack).toMatchObject({ retain: true, json: { stationId: 'st-a', seq: 6 } });
     await a.endAsync();
   });

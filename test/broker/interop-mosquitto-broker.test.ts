@@ -9,7 +9,8 @@ import { ExternalSource } from '../../broker/ingest/sources.ts';
 import { Rejections } from '../../broker/ingest/rejections.ts';
 import { Metrics } from '../../broker/metrics/metrics.ts';
 import { systemClock } from '../../lib/clock.ts';
-import { collect, status, telemetry, tempDir, waitFor } from './helpers.ts';
+import { collect, status, telemetry, tempDir } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startMosquitto } from './processes.ts';
 
 const USERS = { 'st-a': 'station-a-pw', ingest: 'ingest-pw', ingest2: 'ingest2-pw' };
@@ -22,7 +23,6 @@ const quiet = pino({ level: 'silent' });
 beforeAll(async () => {
   broker = await startMosquitto(dir.path, USERS);
   await waitFor(
-    'mosquitto accepting connections',
     async () => {
       if (broker.proc.child.exitCode !== null) throw new Error(`mosquitto exited: ${broker.proc.stderr()}`);
       const c = await mqtt.connectAsync(url(), {
@@ -35,8 +35,7 @@ beforeAll(async () => {
       await c.endAsync();
       return true;
     },
-    10_000,
-    50,
+    { what: 'mosquitto accepting connections', timeoutMs: 10_000, intervalMs: 50 },
   );
   central = await startCentral({
     dataDir: dir.path,
@@ -68,13 +67,14 @@ describe('shared-subscription ingester against mosquitto', () => {
     for (const seq of [1, 2, 3, 3, 4, 5])
       await st.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
     await st.publishAsync('rikscha/v1/st-a/telemetry', '{broken', { qos: 1 });
-    await waitFor('ack 5 via mosquitto', () => got.find((m) => (m.json as { seq?: number } | undefined)?.seq === 5));
+    await waitFor(() => got.find((m) => (m.json as { seq?: number } | undefined)?.seq === 5), {
+      what: 'ack 5 via mosquitto',
+    });
     expect(central.db.getStation('st-a')).toMatchObject({ highestSeq: 5, ackSeq: 5, settledCount: 5 });
     expect(central.metrics.get('rikscha_duplicates_dropped_total')).toBe(1);
-    await waitFor(
-      'invalid JSON counted',
-      () => central.metrics.get('rikscha_messages_rejected_total', { reason: 'invalid_json' }) === 1,
-    );
+    await waitFor(() => central.metrics.get('rikscha_messages_rejected_total', { reason: 'invalid_json' }) === 1, {
+      what: 'invalid JSON counted',
+    });
     const res = await fetch(`http://127.0.0.1:${central.httpPort}/api/stations`);
     const items = ((await res.json()) as { items: Array<Record<string, unknown>> }).items;
     expect(items[0]).toMatchObject({ stationId: 'st-a', online: true, lastSeq: 5, missingSeqs: 0 });
@@ -146,15 +146,15 @@ describe('shared-subscription ingester against mosquitto', () => {
     for (const seq of [200, 201, 202])
       await st.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
     await waitFor(
-      'the observer to get all three',
       () => observed.filter((m) => (m.json as { seq?: number } | undefined)?.seq !== undefined).length >= 3,
+      { what: 'the observer to get all three' },
     );
-    await waitFor('the first one at the ingester', () => seen.length >= 1);
+    await waitFor(() => seen.length >= 1, { what: 'the first one at the ingester' });
     // Its PUBACK waits for room, and the client reads nothing more meanwhile.
     expect(seen).toEqual([200]);
     gate = null;
     release();
-    await waitFor('the rest once there is room', () => seen.length === 3);
+    await waitFor(() => seen.length === 3, { what: 'the rest once there is room' });
     expect(seen).toEqual([200, 201, 202]);
     await st.endAsync();
     await observer.endAsync();
@@ -190,9 +190,11 @@ describe('shared-subscription ingester against mosquitto', () => {
     });
     for (let seq = 100; seq < 140; seq++)
       await st.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
-    await waitFor('all 40 delivered once across the group', () => counts[0]! + counts[1]! === 40).catch((e: Error) => {
-      throw new Error(`${e.message}; counts ${JSON.stringify(counts)}`);
-    });
+    await waitFor(() => counts[0]! + counts[1]! === 40, { what: 'all 40 delivered once across the group' }).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}; counts ${JSON.stringify(counts)}`);
+      },
+    );
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[1]).toBeGreaterThan(0);
     await st.endAsync();

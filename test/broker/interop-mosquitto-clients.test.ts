@@ -3,7 +3,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireProgram, run, start } from './processes.ts';
-import { startTestCentral, telemetry, waitFor } from './helpers.ts';
+import { startTestCentral, telemetry } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
 const subscriptions: string[] = [];
@@ -25,7 +26,7 @@ describe('mosquitto_sub / mosquitto_pub against Aedes', () => {
   it('a viewer URL sees what a station publishes with mosquitto_pub, which is ingested', async () => {
     const url = `mqtt://viewer:${t.viewerPassword}@127.0.0.1:${t.mqttPort}/rikscha/v1/#`;
     const sub = start('mosquitto_sub', ['-L', url, '-v', '-C', '1', '-i', 'viewer:interop']);
-    await waitFor('mosquitto_sub subscribed', () => subscriptions.includes('viewer:interop rikscha/v1/#'));
+    await waitFor(() => subscriptions.includes('viewer:interop rikscha/v1/#'), { what: 'mosquitto_sub subscribed' });
     const pub = await run('mosquitto_pub', [
       ...host(),
       '-i',
@@ -47,7 +48,7 @@ describe('mosquitto_sub / mosquitto_pub against Aedes', () => {
     const [topic, ...rest] = got.stdout.trim().split(' ');
     expect(topic).toBe('rikscha/v1/st-a/telemetry');
     expect(JSON.parse(rest.join(' '))).toMatchObject({ stationId: 'st-a', seq: 1, ts: expect.any(Number) });
-    await waitFor('seq 1 stored', () => t.central.db.getStation('st-a')?.ackSeq === 1);
+    await waitFor(() => t.central.db.getStation('st-a')?.ackSeq === 1, { what: 'seq 1 stored' });
   });
 
   it('refuses mosquitto_sub without credentials and with a wrong password', async () => {
@@ -98,10 +99,9 @@ describe('mosquitto_sub / mosquitto_pub against Aedes', () => {
       '-m',
       JSON.stringify(telemetry('st-b', 2)),
     ]);
-    await waitFor(
-      'two ACL refusals',
-      () => t.central.metrics.get('rikscha_mqtt_acl_denied_total', { action: 'publish' }) >= 2,
-    );
+    await waitFor(() => t.central.metrics.get('rikscha_mqtt_acl_denied_total', { action: 'publish' }) >= 2, {
+      what: 'two ACL refusals',
+    });
     expect(t.central.db.getStation('st-b')?.highestSeq ?? null).toBeNull();
   });
 

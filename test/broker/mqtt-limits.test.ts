@@ -6,7 +6,8 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { collect, connackCode, connect, status, tempDir, waitFor } from './helpers.ts';
+import { collect, connackCode, connect, status, tempDir } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startCentral, type Central } from '../../broker/central.ts';
 
 // Long enough for a scrypt login on a busy 2-core machine, short enough to wait for.
@@ -79,7 +80,7 @@ describe('packet size while reading', () => {
       () => closed,
       32 * 1024 * 1024,
     );
-    await waitFor('the broker to close the socket', () => closed);
+    await waitFor(() => closed, { what: 'the broker to close the socket' });
     const grown = process.memoryUsage().rss - rssBefore;
     expect(refused('too_large')).toBe(before + 1);
     // Without the guard Aedes buffers what arrives (32 MB here) and never closes: both fail.
@@ -103,7 +104,7 @@ describe('packet size while reading', () => {
       () => closed,
       8 * 1024 * 1024,
     );
-    await waitFor('the broker to close the WebSocket', () => closed);
+    await waitFor(() => closed, { what: 'the broker to close the WebSocket' });
     expect(refused('too_large')).toBe(before + 1);
   });
 
@@ -122,7 +123,7 @@ describe('connect timeout', () => {
     const s = await openSocket();
     let closed = false;
     s.on('close', () => (closed = true));
-    await waitFor('the idle socket to be closed', () => closed, CONNECT_TIMEOUT_MS * 5);
+    await waitFor(() => closed, { what: 'the idle socket to be closed', timeoutMs: CONNECT_TIMEOUT_MS * 5 });
     expect(refused('connect_timeout')).toBe(before + 1);
   });
 });
@@ -148,13 +149,16 @@ describe('connection caps', () => {
     expect(text).toMatch(/^rikscha_mqtt_connections_refused_total\{reason="per_address"\} [1-9]/m);
     for (const s of [...held, other]) s.destroy();
     // Slots come back when the sockets close.
-    await waitFor('slots released', () => {
-      const s = tcpConnect({ host: '127.0.0.1', port: port(), localAddress: addr });
-      return new Promise<boolean>((res) => {
-        s.once('connect', () => setTimeout(() => res(!s.destroyed), 50));
-        s.once('error', () => res(false));
-      }).finally(() => s.destroy());
-    });
+    await waitFor(
+      () => {
+        const s = tcpConnect({ host: '127.0.0.1', port: port(), localAddress: addr });
+        return new Promise<boolean>((res) => {
+          s.once('connect', () => setTimeout(() => res(!s.destroyed), 50));
+          s.once('error', () => res(false));
+        }).finally(() => s.destroy());
+      },
+      { what: 'slots released' },
+    );
   });
 });
 
@@ -175,7 +179,7 @@ describe('client ids bound to logins', () => {
     expect(await connackCode(port(), { clientId: 'st-a', username: 'viewer', password: viewerPw })).toBe(2);
     // A message after the refusal proves the station's session is still the live one.
     await st.publishAsync('rikscha/v1/st-a/status', status('st-a', true, 1), { qos: 1, retain: true });
-    await waitFor('the second status', () => seen.filter((m) => !m.retain).length >= 1);
+    await waitFor(() => seen.filter((m) => !m.retain).length >= 1, { what: 'the second status' });
     expect(stClosed).toBe(false);
     expect(seen.some((m) => (m.json as { online?: boolean }).online === false)).toBe(false);
     expect(central.metrics.get('rikscha_mqtt_auth_failures_total', { reason: 'client_id_mismatch' })).toBeGreaterThan(

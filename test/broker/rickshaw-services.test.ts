@@ -8,7 +8,8 @@ import { startCentral, type Central } from '../../broker/central.ts';
 import { rickshawDetailSchema, rickshawListSchema, type RickshawDetail } from '../../contract/rickshaw-api.ts';
 import type { RickshawEventType, RickshawReading } from '../../contract/rickshaws.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
-import { captureLogger, connect, tempDir, waitFor } from './helpers.ts';
+import { captureLogger, connect, tempDir } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const DAY = 86_400_000;
 const HW = '3a001b000f5131373634383a';
@@ -57,10 +58,13 @@ async function detail(): Promise<RickshawDetail> {
 /** Publishes a reading at `ts` and waits until the central store has it. */
 async function ride(tachoKm: number, ts: number): Promise<RickshawDetail> {
   await publish('rickshaw-reading', ts, { reading: reading(tachoKm) });
-  return waitFor(`reading at ${ts}`, async () => {
-    const d = await detail();
-    return d.lastReading?.ts === ts || d.anomalies.some((a) => a.ts === ts) ? d : null;
-  });
+  return waitFor(
+    async () => {
+      const d = await detail();
+      return d.lastReading?.ts === ts || d.anomalies.some((a) => a.ts === ts) ? d : null;
+    },
+    { what: `reading at ${ts}` },
+  );
 }
 
 const service = (d: RickshawDetail, task: string) => d.services.find((s) => s.task === task);
@@ -110,10 +114,13 @@ afterAll(async () => {
 describe('rickshaw service intervals', () => {
   it('shows a new rickshaw on arrival, with its odometer and every interval ok', async () => {
     await publish('rickshaw-arrived', T0, { firmware: { major: 6, minor: 5, hwName: '60' }, reading: reading(100) });
-    const list = await waitFor('the rickshaw in the list', async () => {
-      const l = rickshawListSchema.parse(await (await fetch(`${base}/api/rickshaws`)).json());
-      return l.items.length > 0 ? l : null;
-    });
+    const list = await waitFor(
+      async () => {
+        const l = rickshawListSchema.parse(await (await fetch(`${base}/api/rickshaws`)).json());
+        return l.items.length > 0 ? l : null;
+      },
+      { what: 'the rickshaw in the list' },
+    );
     const r = list.items[0];
     expect(r?.id).toBe(HW);
     expect(r?.isNew).toBe(true);
@@ -209,10 +216,13 @@ describe('rickshaw service intervals', () => {
     expect(res.status).toBe(200);
     expect(rickshawDetailSchema.parse(await res.json())).toMatchObject({ name: 'Rikscha 3', isNew: false });
     await publish('rickshaw-left', T0 + 100 * DAY + 4000, { reason: 'no-answer', reading: reading(1010) });
-    const d = await waitFor('the rickshaw gone from the bay', async () => {
-      const x = await detail();
-      return x.present ? null : x;
-    });
+    const d = await waitFor(
+      async () => {
+        const x = await detail();
+        return x.present ? null : x;
+      },
+      { what: 'the rickshaw gone from the bay' },
+    );
     expect(d.lastSeen?.ts).toBe(T0 + 100 * DAY + 4000);
     expect((await fetch(`${base}/api/rickshaws/000000000000000000000000`)).status).toBe(404);
   });

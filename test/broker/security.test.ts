@@ -2,7 +2,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { collect, connackCode, startTestCentral, telemetry, waitFor } from './helpers.ts';
+import { collect, connackCode, startTestCentral, telemetry } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
 beforeAll(async () => {
@@ -37,9 +38,9 @@ describe('embedded broker security', () => {
     // A valid message afterwards proves the viewer is live; the forged one never arrived before it.
     const b = await t.station('st-b');
     await b.publishAsync('rikscha/v1/st-b/telemetry', JSON.stringify(telemetry('st-b', 1)), { qos: 1 });
-    await waitFor('the genuine message', () => seen.find((m) => m.topic === 'rikscha/v1/st-b/telemetry'));
+    await waitFor(() => seen.find((m) => m.topic === 'rikscha/v1/st-b/telemetry'), { what: 'the genuine message' });
     expect(seen.filter((m) => m.topic === 'rikscha/v1/st-b/telemetry')).toHaveLength(1);
-    await waitFor('st-b stored', () => t.central.db.getStation('st-b')?.highestSeq === 1);
+    await waitFor(() => t.central.db.getStation('st-b')?.highestSeq === 1, { what: 'st-b stored' });
     expect(t.central.metrics.get('rikscha_mqtt_acl_denied_total', { action: 'publish' })).toBeGreaterThan(0);
     await Promise.all([viewer.endAsync(), b.endAsync(), a.endAsync(true)]);
   });
@@ -70,7 +71,7 @@ describe('embedded broker security', () => {
       qos: 1,
       retain: true,
     });
-    await waitFor('the station status', () => seen.find((m) => m.topic === 'rikscha/v1/st-a/status'));
+    await waitFor(() => seen.find((m) => m.topic === 'rikscha/v1/st-a/status'), { what: 'the station status' });
     expect(seen.find((m) => m.topic.includes('/cmd/'))).toBeUndefined();
     await Promise.all([viewer.endAsync(true), other.endAsync(), a.endAsync()]);
   });

@@ -2,7 +2,8 @@
 // payload are rejected and counted, logged once per station per minute, while valid traffic keeps flowing.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogger, collect, startTestCentral, telemetry, waitFor } from './helpers.ts';
+import { captureLogger, collect, startTestCentral, telemetry } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
 let logs: ReturnType<typeof captureLogger>;
@@ -33,14 +34,16 @@ describe('payload validation on the embedded broker', () => {
     await a.publishAsync(topic, JSON.stringify(telemetry('st-a', 6)), { qos: 1 });
     // The same connection is still up and every PUBACK came back: the broker kept serving.
     expect(a.connected).toBe(true);
-    await waitFor('seq 6 stored', () => t.central.db.getStation('st-a')?.highestSeq === 6);
+    await waitFor(() => t.central.db.getStation('st-a')?.highestSeq === 6, { what: 'seq 6 stored' });
 
     expect(rejected('invalid_json')).toBe(1);
     expect(rejected('schema')).toBe(1);
     expect(rejected('station_mismatch')).toBe(1);
     expect(rejected('too_large')).toBe(1);
     // Subscribers only ever saw the valid messages.
-    await waitFor('seq 6 delivered', () => seen.find((m) => (m.json as { seq?: number } | undefined)?.seq === 6));
+    await waitFor(() => seen.find((m) => (m.json as { seq?: number } | undefined)?.seq === 6), {
+      what: 'seq 6 delivered',
+    });
     expect(seen.filter((m) => m.topic === topic).map((m) => (m.json as { seq: number }).seq)).toEqual([1, 6]);
 
     // Seq 3's and 5's envelopes were readable, so they are settled as rejected; 2 and 4 are missing.

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batteryViewSchema } from '../../contract/http-api.ts';
 import type { StationEvent } from '../../contract/messages.ts';
-import { startTestCentral, status, telemetry, waitFor } from '../broker/helpers.ts';
+import { startTestCentral, status, telemetry } from '../broker/helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { chargeSession } from './fixtures.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
@@ -31,7 +32,7 @@ beforeAll(async () => {
     qos: 1,
   });
   // Battery rows come from the newest telemetry of a batch: the second pack's reading waits for the first's ack.
-  await waitFor('seq 1 acked', () => t.central.db.getStation('st-a')?.ackSeq === 1);
+  await waitFor(() => t.central.db.getStation('st-a')?.ackSeq === 1, { what: 'seq 1 acked' });
   await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', 2, { batteryId: 'BAT-N' })), {
     qos: 1,
   });
@@ -42,7 +43,7 @@ beforeAll(async () => {
   await a.publishAsync('rikscha/v1/st-a/event', sessionEvent(5, { ...chargeSession('BAT-H', 3), chargedAh: 'x' }), {
     qos: 1,
   });
-  await waitFor('seq 5 acked', () => t.central.db.getStation('st-a')?.ackSeq === 5);
+  await waitFor(() => t.central.db.getStation('st-a')?.ackSeq === 5, { what: 'seq 5 acked' });
   await a.endAsync();
 });
 afterAll(async () => {
