@@ -29,7 +29,9 @@ async function setup() {
   const host = new SerialTransport(`mock:${path}`, { baudRate: 9600 });
   await host.open();
   const bus = new RequestBus(host, { clock: systemClock });
-  const driver = new JbdBmsDriver(bus, { device: 'dock-1/bms', timeoutMs: 200 });
+  // Real time on the mock line: a generous timeout, so a loaded machine does not turn a slow reply into a timeout
+  // (these tests count timeouts: 0). Timeouts themselves are tested on a manual clock in request-bus.test.ts.
+  const driver = new JbdBmsDriver(bus, { device: 'dock-1/bms', timeoutMs: 5000 });
   cleanups.push(async () => {
     bus.dispose();
     await host.close();

@@ -5,8 +5,12 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentral, type Central } from '../../broker/central.ts';
-import { captureLogger, connect, telemetry, tempDir, waitFor } from './helpers.ts';
+import { ManualClock } from '../../lib/manual-clock.ts';
+import { captureLogger, connect, telemetry, tempDir } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
+const COMMAND_TIMEOUT_MS = 5000;
+const clock = new ManualClock(Date.now());
 let dir: ReturnType<typeof tempDir>;
 let central: Central;
 let station: MqttClient;
@@ -43,8 +47,11 @@ beforeAll(async () => {
     mqtt: { host: '127.0.0.1', port: 0 },
     http: { host: '127.0.0.1', port: 0 },
     logger: logs.log,
-    ingest: { flushIntervalMs: 20 },
-    commandTimeoutMs: 400,
+    // Time stands still unless a test moves it: neither the station's answer nor the login throttle's wait races a
+    // real-time window on a slow machine. Each message is stored at once, as no flush timer runs.
+    clock,
+    ingest: { maxBatch: 1 },
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
   });
   base = `http://127.0.0.1:${central.httpPort}`;
   const stationPw = central.addStation('st-a');
@@ -66,10 +73,13 @@ beforeAll(async () => {
   });
   await publishStatus(true);
   await station.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', 1)), { qos: 1 });
-  await waitFor('st-a online with its docks', async () => {
-    const r = (await (await fetch(`${base}/api/stations/st-a`)).json()) as { online?: boolean; docks?: unknown[] };
-    return r.online === true && (r.docks?.length ?? 0) > 0;
-  });
+  await waitFor(
+    async () => {
+      const r = (await (await fetch(`${base}/api/stations/st-a`)).json()) as { online?: boolean; docks?: unknown[] };
+      return r.online === true && (r.docks?.length ?? 0) > 0;
+    },
+    { what: 'st-a online with its docks' },
+  );
 });
 
 afterAll(async () => {
@@ -127,11 +137,17 @@ describe('commands to a station', () => {
   });
 
   it('answers 504 when the station does not answer in time', async () => {
-    const res = await post(
+    const before = received.length;
+    const pending = post(
       '/api/stations/st-a/commands/set-departure',
       { dock: 1, args: { at: Date.now() + 3_600_000 } },
       { cookie },
     );
+    await waitFor(() => received.slice(before).some((r) => r.topic.endsWith('/cmd/set-departure')), {
+      what: 'set-departure at the station',
+    });
+    clock.advance(COMMAND_TIMEOUT_MS);
+    const res = await pending;
     expect(res.status).toBe(504);
     expect(central.metrics.get('rikscha_command_results_total', { result: 'timeout' })).toBeGreaterThanOrEqual(1);
   });
@@ -177,8 +193,8 @@ describe('commands to a station', () => {
   it('answers 409 without sending when the station is offline', async () => {
     await publishStatus(false);
     await waitFor(
-      'st-a offline',
       async () => ((await (await fetch(`${base}/api/stations/st-a`)).json()) as { online: boolean }).online === false,
+      { what: 'st-a offline' },
     );
     const before = received.length;
     const res = await post('/api/stations/st-a/commands/stop-charging', { dock: 1 }, { cookie });
@@ -186,8 +202,8 @@ describe('commands to a station', () => {
     expect(received.length).toBe(before);
     await publishStatus(true);
     await waitFor(
-      'st-a online again',
       async () => ((await (await fetch(`${base}/api/stations/st-a`)).json()) as { online: boolean }).online,
+      { what: 'st-a online again' },
     );
   });
 
