@@ -1,6 +1,6 @@
-// Issue-5 black-box check on `rikscha demo`: each fault injected on a charging dock puts it in `fault` with its
-// charger off (a stuck relay: the station says it cannot switch it off and what a person must do), and after the
-// fault is cleared and acknowledged at the station's button the dock charges again.
+// Issue-5 black-box check on `rikscha demo`: each fault injected on a charging dock puts it in `fault` with that
+// fault's own code and reason and its charger off (a stuck relay: the station says it cannot switch it off and what a
+// person must do), and after the fault is cleared and acknowledged at the station's button the dock charges again.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ interface Dock {
   dock: number;
   state: string;
   reason?: string;
+  code?: string;
   charger: { online: boolean; outputOn: boolean; currentA: number };
   battery: { currentA: number } | null;
 }
@@ -57,14 +58,24 @@ afterAll(async () => {
   if (demo) await demo.stop();
 });
 
-const FAULTS = [
-  'over-temperature',
-  'cell-drift-high',
-  'no-answer',
-  'unplug',
-  'stuck-relay',
-  'ignore-setpoints',
-] as const;
+/**
+ * The fault code (contract/fault-codes.ts) and reason each injected fault must show on the dock. Unplugged and
+ * silent BMS look alike to the station (no fresh reading); a cell over 4.25 V is flagged by the BMS and by the
+ * station's own check, whichever reading shows it first. A stuck relay shows first as the overheating that makes the
+ * station try to switch off (E12); its own reason, charger-not-off (E31), comes as the charger-stuck event.
+ */
+const EXPECTED = {
+  'over-temperature': { codes: ['E12'], reason: /^battery at [\d.]+ °C, outside 0\.\.45 °C$/ },
+  'cell-drift-high': {
+    codes: ['E21', 'E22'],
+    reason: /^(BMS protection: .*cell-over-voltage|cell at [\d.]+ V above the [\d.]+ V limit)/,
+  },
+  'no-answer': { codes: ['E41'], reason: /^BMS reading \d+ ms old$/ },
+  unplug: { codes: ['E41'], reason: /^BMS reading \d+ ms old$/ },
+  'stuck-relay': { codes: ['E12'], reason: /^battery at [\d.]+ °C, outside 0\.\.45 °C$/ },
+  'ignore-setpoints': { codes: ['E33'], reason: /^charger output [\d.]+ A above the battery limit [\d.]+ A$/ },
+} as const;
+const FAULTS = Object.keys(EXPECTED) as (keyof typeof EXPECTED)[];
 
 describe('faults on a charging dock of the demo', () => {
   for (const fault of FAULTS) {
@@ -82,13 +93,17 @@ describe('faults on a charging dock of the demo', () => {
         },
         { what: `dock ${DOCK} in fault with its charger off after ${fault}`, timeoutMs: 15_000 },
       );
-      expect(faulted.reason ?? '').not.toBe('');
+      expect(EXPECTED[fault].codes, `${fault}: ${faulted.code} ${faulted.reason}`).toContain(faulted.code);
+      expect(faulted.reason).toMatch(EXPECTED[fault].reason);
       if (fault === 'stuck-relay') {
         const stuck = await waitFor(() => events.find((e) => e.type === 'charger-stuck' && e.dock === DOCK), {
           what: 'the station to say it cannot switch the charger off',
         });
         expect(stuck.severity).toBe('fault');
         expect(stuck.message.length).toBeGreaterThan(10);
+        // The stuck relay's own reason is on its event; the dock keeps the fault that made the station switch off.
+        expect(stuck.data?.['code']).toBe('charger-not-off');
+        expect(stuck.message).toMatch(/cannot be switched off/);
         // With the relay stuck, the station opens the battery's own charge switch: no current reaches the pack.
         await waitFor(async () => Math.abs((await dock(DOCK))?.battery?.currentA ?? 99) < 0.2, {
           what: 'the BMS to stop the charge current',
