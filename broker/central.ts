@@ -28,7 +28,7 @@ import { startBatteryHealth, type BatteryHealthParts } from './health/health-ser
 import { parseRickshawConfig, type RickshawConfigInput } from './rickshaws/rickshaw-config.ts';
 import { AuditLog, type AuditOptions } from './audit/audit-log.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
-import { startRental, type RentalParts } from './rental/rental-service.ts';
+import { startRental, type RentalOptions, type RentalParts } from './rental/rental-service.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -55,6 +55,8 @@ export interface CentralOptions {
   retention?: Partial<RetentionOptions> | null;
   /** Service intervals, the odometer guard's daily limit, station notices (defaults in rickshaws/rickshaw-config.ts). */
   rickshaws?: RickshawConfigInput;
+  /** The rental desk's reservation retries and station watch (defaults in rental/rental-service.ts). */
+  rental?: RentalOptions;
   /** Battery-health alert thresholds and check period (defaults in health/alert-config.ts). */
   healthAlerts?: AlertConfigInput;
   /** The audit trail's retention and write batching (defaults in audit/audit-log.ts). */
@@ -262,7 +264,15 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       mechanic,
     });
     parts.batteryHealth = batteryHealth;
-    const rental = startRental({ db: db.db });
+    const rental = startRental({
+      db: db.db,
+      clock,
+      log: child('rental'),
+      relay,
+      mechanic,
+      online: (id) => queries.stations(clock.now(), staleAfterMs).some((s) => s.stationId === id && s.online),
+      options: opts.rental,
+    });
     parts.rental = rental;
     const http = await startHttpServer({
       host: opts.http.host,
@@ -283,6 +293,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       mechanic,
       rickshaws: parts.rickshaws.routes,
       batteries: batteryHealth.routes,
+      rental: rental.routes,
       audit: auditRoutes({ audit, who: mechanic.who }),
     });
     parts.http = http;

@@ -30,6 +30,8 @@ export interface HttpServerOptions {
   rickshaws?: ExtraRoutes;
   /** Battery health: alerts, passports, work records (broker/health/health-routes.ts). */
   batteries?: ExtraRoutes;
+  /** The rental desk (broker/rental/rental-routes.ts). */
+  rental?: ExtraRoutes;
   /** The audit trail for staff (broker/audit/audit-routes.ts). */
   audit?: ExtraRoutes;
 }
@@ -69,6 +71,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (opts.rickshaws && (await opts.rickshaws(req, res, url))) return;
     if (opts.batteries && (await opts.batteries(req, res, url))) return;
     if (opts.audit && (await opts.audit(req, res, url))) return;
+    if (opts.rental && (await opts.rental(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;
     if (url.pathname.startsWith('/api/')) return sendError(res, 404, 'not found');
     if (opts.dashboardDir && (await serveStatic(req, res, url, opts.dashboardDir))) return;

@@ -83,6 +83,14 @@ CREATE TABLE IF NOT EXISTS rental_station_takes (
   PRIMARY KEY (booking_id, dock)
 ) WITHOUT ROWID;
 
+-- Where the station watch starts reading a booking's station (its highest seq when booked), and the seq of the
+-- station's event that named the reserved docks: a dock empty in a later reading means the pack was taken.
+CREATE TABLE IF NOT EXISTS rental_watch (
+  booking_id TEXT PRIMARY KEY REFERENCES rental_bookings(id),
+  seq_base INTEGER NOT NULL,
+  reserved_seq INTEGER
+);
+
 -- Whom a breakdown's cancellation concerns: the booking's contact and the desk user who booked it.
 CREATE TABLE IF NOT EXISTS rental_concerns (
   restriction_id INTEGER NOT NULL REFERENCES rental_restrictions(id),

@@ -1,16 +1,82 @@
 // The rental desk composed: its store on the broker's own connection, the in-memory view the public feed reads,
-// and (next) the desk's HTTP routes and the pack reservations sent to stations.
+// the desk's HTTP routes, the pack reservations sent to stations and the watch on what the stations report.
 
 import type { Database } from 'better-sqlite3';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Clock } from '../../lib/clock.ts';
+import type { CommandRelay } from '../commands/command-relay.ts';
+import { PackReserver } from './pack-reserver.ts';
+import { RentalDesk } from './rental-desk.ts';
+import { RentalFacts } from './rental-facts.ts';
+import { RentalRead } from './rental-read.ts';
+import { rentalRoutes, type RentalRouteDeps } from './rental-routes.ts';
+import { RentalStore } from './rental-store.ts';
 import { RentalView, type RentalReadView } from './rental-view.ts';
+import { StationWatch } from './station-watch.ts';
 
 export interface RentalParts {
   /** Read by the public feed (GBFS): checked out, reserved, disabled; in memory. */
   readonly view: RentalReadView;
+  readonly desk: RentalDesk;
+  readonly watch: StationWatch;
+  readonly reserver: PackReserver;
+  readonly routes: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   stop(): Promise<void>;
 }
 
-export function startRental(deps: { db: Database }): RentalParts {
+export interface RentalOptions {
+  /** How often pending pack reservations are sent again (ms). Default 30 000. */
+  reserveRetryMs?: number;
+  /** How often the stations' reports are read for reservations and taken packs (ms). Default 2000. */
+  watchIntervalMs?: number;
+}
+
+export function startRental(deps: {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  relay: Pick<CommandRelay, 'send'>;
+  mechanic: Pick<RentalRouteDeps, 'who' | 'readJson'>;
+  online: (stationId: string) => boolean;
+  options?: RentalOptions;
+}): RentalParts {
   const view = new RentalView(deps.db);
-  return { view, stop: () => Promise.resolve() };
+  const facts = new RentalFacts(deps.db);
+  const store = new RentalStore(deps.db, facts);
+  const read = new RentalRead(deps.db, facts, view);
+  const changed = (): void => view.reload();
+  const reserver = new PackReserver({
+    db: deps.db,
+    store,
+    relay: deps.relay,
+    clock: deps.clock,
+    log: deps.log,
+    online: deps.online,
+    changed,
+    intervalMs: deps.options?.reserveRetryMs ?? 30_000,
+  });
+  const watch = new StationWatch({
+    db: deps.db,
+    clock: deps.clock,
+    log: deps.log,
+    intervalMs: deps.options?.watchIntervalMs ?? 2000,
+    changed,
+  });
+  const now = (): number => deps.clock.now();
+  const desk = new RentalDesk({ store, read, view, reserver, now, log: deps.log, online: deps.online });
+  const routes = rentalRoutes({ desk, now, log: deps.log, who: deps.mechanic.who, readJson: deps.mechanic.readJson });
+  reserver.start();
+  watch.start();
+  return {
+    view,
+    desk,
+    watch,
+    reserver,
+    routes,
+    async stop() {
+      watch.stop();
+      await reserver.stop();
+    },
+  };
 }

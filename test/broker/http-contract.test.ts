@@ -24,6 +24,7 @@ import {
 } from '../../contract/http-api.ts';
 import { FAULT_CODES } from '../../contract/fault-codes.ts';
 import { rickshawListSchema } from '../../contract/rickshaw-api.ts';
+import { bookingListSchema, problemListSchema, rentalOverviewSchema } from '../../contract/rental-api.ts';
 import { SIM_FAULT_NAMES, simFaultListSchema, simStateSchema, simTruthSchema } from '../../contract/sim-api.ts';
 import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
@@ -140,6 +141,16 @@ describe('every HTTP answer matches its contract schema', () => {
 
   it('GET /api/rickshaws', async () => {
     expect((await answer('/api/rickshaws', rickshawListSchema)).items).toEqual([]);
+  });
+
+  it('GET /api/bookings, /api/rental and /api/rental/problems (staff only)', async () => {
+    expect((await t.http('/api/bookings')).status).toBe(401);
+    const init = { headers: { cookie } };
+    expect((await answer('/api/bookings', bookingListSchema, init)).items).toEqual([]);
+    const overview = await answer('/api/rental', rentalOverviewSchema, init);
+    expect(overview.items.map((i) => i.id)).toEqual([BATTERY]);
+    expect(overview.locations.map((l) => l.stationId)).toEqual(['st-c']);
+    expect((await answer('/api/rental/problems?state=all', problemListSchema, init)).items).toEqual([]);
   });
 
   it('GET /api/session, logged out and logged in', async () => {
