@@ -8,7 +8,8 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentral, type Central } from '../../broker/central.ts';
 import { auditListSchema, type AuditEntry, type AuditList } from '../../contract/http-api.ts';
-import { captureLogger, connackCode, connect, telemetry, tempDir, waitFor } from './helpers.ts';
+import { captureLogger, connackCode, connect, telemetry, tempDir } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let dir: ReturnType<typeof tempDir>;
 let central: Central;
@@ -36,7 +37,7 @@ async function audit(query = '', headers: Record<string, string> = { cookie }): 
   return auditListSchema.parse(await res.json());
 }
 const find = async (pred: (e: AuditEntry) => boolean, what: string): Promise<AuditEntry> =>
-  waitFor(what, async () => (await audit('?limit=500')).items.find(pred));
+  waitFor(async () => (await audit('?limit=500')).items.find(pred), { what: what });
 
 beforeAll(async () => {
   dir = tempDir();
@@ -68,10 +69,13 @@ beforeAll(async () => {
   const online = JSON.stringify({ stationId: 'st-a', ts: Date.now(), seq: 0, online: true });
   await station.publishAsync('rikscha/v1/st-a/status', online, { qos: 1, retain: true });
   await station.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', 1)), { qos: 1 });
-  await waitFor('st-a online', async () => {
-    const r = (await (await fetch(`${base}/api/stations/st-a`)).json()) as { online?: boolean };
-    return r.online === true;
-  });
+  await waitFor(
+    async () => {
+      const r = (await (await fetch(`${base}/api/stations/st-a`)).json()) as { online?: boolean };
+      return r.online === true;
+    },
+    { what: 'st-a online' },
+  );
   const res = await post('/api/login', { username: 'mech', password: mechanicPw });
   expect(res.status).toBe(200);
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -174,10 +178,13 @@ describe('mechanic commands are on the record with the station answer', () => {
   it('a station offline', async () => {
     const offline = JSON.stringify({ stationId: 'st-a', ts: Date.now(), seq: 0, online: false });
     await station.publishAsync('rikscha/v1/st-a/status', offline, { qos: 1, retain: true });
-    await waitFor('st-a offline', async () => {
-      const r = (await (await fetch(`${base}/api/stations/st-a`)).json()) as { online?: boolean };
-      return r.online === false;
-    });
+    await waitFor(
+      async () => {
+        const r = (await (await fetch(`${base}/api/stations/st-a`)).json()) as { online?: boolean };
+        return r.online === false;
+      },
+      { what: 'st-a offline' },
+    );
     expect((await cmd('resume-charging', { dock: 1 })).status).toBe(409);
     const e = await find((x) => x.command === 'resume-charging', 'the offline command');
     expect(e).toMatchObject({ outcome: 'offline', stationId: 'st-a', dock: 1, user: 'mech' });

@@ -6,7 +6,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etagOf, matches, pickEncoding } from '../../broker/http/negotiate.ts';
-import { startTestCentral, status, telemetry, waitFor } from './helpers.ts';
+import { startTestCentral, status, telemetry } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
 
@@ -40,11 +41,14 @@ beforeAll(async () => {
     });
     await c.endAsync();
   }
-  await waitFor('six stations stored', async () => {
-    const res = await t.http('/api/stations');
-    const list = (await res.json()) as { items: Array<{ docks: unknown[] }> };
-    return list.items.length === 6 && list.items.every((s) => s.docks.length > 0);
-  });
+  await waitFor(
+    async () => {
+      const res = await t.http('/api/stations');
+      const list = (await res.json()) as { items: Array<{ docks: unknown[] }> };
+      return list.items.length === 6 && list.items.every((s) => s.docks.length > 0);
+    },
+    { what: 'six stations stored' },
+  );
 });
 
 afterAll(async () => {
