@@ -111,6 +111,11 @@ export async function getStations() {
     .sort((a, b) => a.stationId.localeCompare(b.stationId));
 }
 
+/** Every pack the central store has seen, with its latest reading and health summary. @returns {Promise<BatteryView[]>} */
+export async function getBatteries() {
+  return /** @type {import('../contract/http-api.ts').BatteryList} */ (await request('GET', '/api/batteries')).items;
+}
+
 /** @param {string} id @returns {Promise<BatteryView>} */
 export async function getBattery(id) {
   return /** @type {BatteryView} */ (await request('GET', `/api/batteries/${encodeURIComponent(id)}`));

@@ -13,6 +13,7 @@ import {
   pressButton,
 } from './api.js';
 import { installAuditActions, isAuditRoute, loadAudit, renderAuditPage } from './audit.js';
+import { installBatteryListActions, isBatteryListRoute, loadBatteryList, renderBatteryListRoute } from './batteries.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { faultCodesKnown, setFaultCodes } from './fault-codes.js';
 import { h, morphChildren } from './dom.js';
@@ -151,6 +152,7 @@ async function refresh() {
   const rickshaws = rickshawRoute(location.hash);
   if (rickshaws) jobs.push(loadRickshawRoute(rickshaws));
   if (isAuditRoute(location.hash) && isMechanic()) jobs.push(loadAudit(sessionEnded));
+  if (isBatteryListRoute(location.hash)) jobs.push(loadBatteryList());
   if (route.name === 'battery') jobs.push(loadBattery(route.id));
   // A server without a simulator answers 404 once and is not asked again.
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
@@ -183,6 +185,7 @@ function renderHeader() {
     h('a', { class: 'brand', href: '#/', 'data-testid': 'home-link' }, t('app.title')),
     h('a', { class: 'nav-link', href: '#/rickshaws', 'data-testid': 'rickshaws-nav' }, t('nav.rickshaws')),
     isMechanic() && h('a', { class: 'nav-link', href: '#/audit', 'data-testid': 'audit-nav' }, t('nav.audit')),
+    h('a', { class: 'nav-link', href: '#/batteries', 'data-testid': 'batteries-nav' }, t('nav.batteries')),
     renderSessionControl(),
     h(
       'button',
@@ -204,6 +207,7 @@ function renderMain() {
   const rickshaws = rickshawRoute(location.hash);
   if (rickshaws) return renderRickshawRoute(rickshaws, isMechanic());
   if (isAuditRoute(location.hash)) return renderAuditPage(isMechanic());
+  if (isBatteryListRoute(location.hash)) return renderBatteryListRoute();
   const route = currentRoute();
   if (route.name === 'battery') {
     const view =
@@ -402,6 +406,7 @@ installAuditActions(() => {
   render();
   void poll();
 });
+installBatteryListActions(render);
 installRickshawActions(render, () => {
   sessionEnded();
   render();

@@ -2,6 +2,7 @@
 // Mechanics and trainees read German; the English labels are for guests and volunteers. The choice is kept in
 // localStorage so a phone remembers it.
 
+import { HEALTH_STRINGS } from './i18n-health.js';
 import { RICKSHAW_STRINGS } from './i18n-rickshaws.js';
 import { AUDIT_STRINGS } from './i18n-audit.js';
 
@@ -333,6 +334,9 @@ Object.assign(STRINGS.de, RICKSHAW_STRINGS.de);
 Object.assign(STRINGS.en, RICKSHAW_STRINGS.en);
 Object.assign(STRINGS.de, AUDIT_STRINGS.de);
 Object.assign(STRINGS.en, AUDIT_STRINGS.en);
+// So do the battery list and passport.
+Object.assign(STRINGS.de, HEALTH_STRINGS.de);
+Object.assign(STRINGS.en, HEALTH_STRINGS.en);
 
 /** @type {Lang} */
 let current = readStoredLang();

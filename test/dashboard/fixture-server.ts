@@ -14,6 +14,7 @@ import {
   HISTORY_RESOLUTIONS,
   type ApiErrorAnswer,
   type BatteryHistory,
+  type BatteryList,
   type BatteryPoint,
   type BatteryView,
   type CommandAnswer,
@@ -84,6 +85,8 @@ export interface Fixture {
   commandGate: Promise<void> | null;
   /** The query of every GET /api/batteries/<id>/history, in order. */
   historyQueries: Record<string, string>[];
+  /** What GET /api/batteries lists; null: the batteries in the stations' docks, as batteryDetail builds them. */
+  batteries: BatteryView[] | null;
 }
 
 function battery(
@@ -165,6 +168,7 @@ export function newFixture(): Fixture {
     faultPresent: true,
     commandGate: null,
     historyQueries: [],
+    batteries: null,
   };
 }
 
@@ -352,6 +356,12 @@ async function api(
   }
   if (method === 'GET' && path === '/api/fault-codes')
     return send(res, 200, { items: [...FAULT_CODES] } satisfies FaultCodeTable);
+  if (method === 'GET' && path === '/api/batteries') {
+    const docked = fx.stations.flatMap((s) =>
+      s.docks.flatMap((d) => (d.battery ? [batteryDetail(fx, d.battery.id)] : [])),
+    );
+    return send(res, 200, { items: fx.batteries ?? docked } satisfies BatteryList);
+  }
   const battery = /^\/api\/batteries\/([^/]+)(\/history)?$/.exec(path);
   if (method === 'GET' && battery?.[1]) {
     const id = decodeURIComponent(battery[1]);
