@@ -10,6 +10,7 @@ import { startCentral } from '../broker/central.ts';
 import { CentralDb } from '../broker/store/central-db.ts';
 import { Credentials } from '../broker/store/credentials.ts';
 import { createLogger } from './logger.ts';
+import { onMemoryReport } from './memory-report.ts';
 import { UsageError } from './options.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -40,6 +41,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     logger: log,
   });
   onShutdown(log, () => central.close());
+  onMemoryReport(log);
 }
 
 /** Declares where a station's seq history starts (a new or restored central store; see CentralDb.setFirstSeq). */

@@ -6,6 +6,7 @@ import { ConfigError, loadStationConfig, type StationConfig } from '../station/c
 import { startStation } from '../station/station.ts';
 import { SchemaError } from '../station/store/migrate.ts';
 import { createLogger } from './logger.ts';
+import { onMemoryReport } from './memory-report.ts';
 import { UsageError } from './options.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -45,4 +46,5 @@ export async function runStation(file: string): Promise<void> {
     return;
   }
   onShutdown(log, () => station.stop());
+  onMemoryReport(log);
 }

@@ -1,0 +1,107 @@
+// A rikscha command in a process of its own, as installed (compiled JavaScript): its JSON log lines can be waited
+// for, its resident set read from /proc, and its memory report (SIGUSR2, cli/memory-report.ts) asked for.
+
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/rikscha.js');
+
+/**
+ * The node flags the installed unit starts the process with (deploy/systemd/rikscha-<unit>.service ExecStart), so a
+ * bench measures what a Pi runs; RIKSCHA_BENCH_NODE_FLAGS (space-separated) overrides them for experiments.
+ */
+export function unitNodeFlags(unit: 'station' | 'broker'): string[] {
+  const override = process.env.RIKSCHA_BENCH_NODE_FLAGS;
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+  const text = readFileSync(join(ROOT, `deploy/systemd/rikscha-${unit}.service`), 'utf8');
+  const exec = /^ExecStart=\S+\s+(.*?)\s*\S*bin\/rikscha\.js/m.exec(text)?.[1] ?? '';
+  return exec.split(/\s+/).filter((f) => f.startsWith('--'));
+}
+
+export type LogLine = { msg?: string; [k: string]: unknown };
+
+export interface MemoryReport {
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  nativeMb: number;
+}
+
+export class NodeProcess {
+  readonly child: ChildProcessByStdio<null, Readable, null>;
+  private waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  private readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    args: string[],
+    opts: { nodeFlags?: string[]; env?: Record<string, string> } = {},
+  ) {
+    this.child = spawn(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], {
+      env: { ...process.env, RIKSCHA_COMPILED: '1', RIKSCHA_LOG_LEVEL: 'info', ...opts.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
+    createInterface({ input: this.child.stdout }).on('line', (text) => {
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        return;
+      }
+      for (const w of [...this.waiters]) {
+        if (!w.test(line)) continue;
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    });
+  }
+
+  /** The next log line `test` accepts; fails naming the process and what it waited for after `timeoutMs`. */
+  line(test: (l: LogLine) => boolean, what: string, timeoutMs = 60_000): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no ${what} within ${timeoutMs} ms`)), timeoutMs);
+      const done = (l: LogLine) => {
+        clearTimeout(timer);
+        resolve(l);
+      };
+      this.waiters.push({ test, resolve: done });
+      void this.exited.then((code) => reject(new Error(`${this.name} exited (${String(code)}) before ${what}`)));
+    });
+  }
+
+  /** Resident set in MB, from /proc (what the kernel charges the process, shared libraries included). */
+  rssMb(): number {
+    const status = readFileSync(`/proc/${this.child.pid ?? 0}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]) / 1024;
+  }
+
+  async memory(): Promise<MemoryReport> {
+    const reply = this.line((l) => l.msg === 'memory', 'memory report', 15_000);
+    this.child.kill('SIGUSR2');
+    return (await reply) as unknown as MemoryReport;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.kill('SIGTERM');
+    await this.exited;
+  }
+}
+
+/** Least-squares slope of (x, y) samples; 0 for fewer than two distinct x. */
+export function slope(samples: ReadonlyArray<readonly [number, number]>): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const mx = samples.reduce((a, [x]) => a + x, 0) / n;
+  const my = samples.reduce((a, [, y]) => a + y, 0) / n;
+  const num = samples.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const den = samples.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
