@@ -8,6 +8,7 @@ import { readJsonConfig } from '../lib/config-file.ts';
 import { rickshawConfigSchema } from './rickshaws/rickshaw-config.ts';
 import { alertConfigSchema } from './health/alert-config.ts';
 import { mqttLimitsSchema } from './mqtt/limits.ts';
+import { gbfsConfigSchema } from './gbfs/gbfs-config.ts';
 
 const listen = (defaultPort: number) =>
   z.object({
@@ -159,6 +160,9 @@ export const brokerConfigSchema = z.object({
   mqttLimits: mqttLimitsSchema
     .prefault({})
     .describe('embedded broker: packet sizes, connect timeout, caps on connections (in total and per address)'),
+  gbfs: gbfsConfigSchema
+    .optional()
+    .describe('the public GBFS v3.0 feed at /gbfs/gbfs.json: system, station places, vehicle types and range model'),
 });
 
 export type BrokerConfig = z.infer<typeof brokerConfigSchema>;

@@ -29,6 +29,10 @@ import { parseRickshawConfig, type RickshawConfigInput } from './rickshaws/ricks
 import { AuditLog, type AuditOptions } from './audit/audit-log.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
 import { startRental, type RentalOptions, type RentalParts } from './rental/rental-service.ts';
+import { RickshawRegistry } from './rickshaws/rickshaw-registry.ts';
+import { parseGbfsConfig, type GbfsConfigInput } from './gbfs/gbfs-config.ts';
+import { startGbfs, type GbfsParts } from './gbfs/gbfs-service.ts';
+import { deskStates, type RentalStates } from './gbfs/rental-view.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -61,6 +65,10 @@ export interface CentralOptions {
   healthAlerts?: AlertConfigInput;
   /** The audit trail's retention and write batching (defaults in audit/audit-log.ts). */
   audit?: Partial<AuditOptions>;
+  /** The public GBFS feed at /gbfs/ (broker/gbfs/gbfs-config.ts); not published when absent. */
+  gbfs?: GbfsConfigInput;
+  /** What the rental desk says of each rickshaw, for the feed; default: the central's own rental desk. */
+  rentalStates?: RentalStates;
 }
 
 export interface Central {
@@ -92,6 +100,8 @@ export interface Central {
   readonly audit: AuditLog;
   /** The rental desk: bookings, check-out and return; `rental.view` is what the public feed reads. */
   readonly rental: RentalParts;
+  /** The public GBFS feed, when configured. */
+  readonly gbfs?: GbfsParts;
   close(): Promise<void>;
 }
 
@@ -213,7 +223,27 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       source = embeddedSource(mqttServer, (h) => (handler = h));
     }
     parts.source = source;
-    await source.start((v, raw) => ingester.offer(v, raw));
+    const staleAfterMs = opts.staleAfterMs ?? 60_000;
+    const queries = new ReadQueries(db);
+    // Before the first message comes in: the feed's picture starts from the store and is then kept by the ingest.
+    const gbfs = opts.gbfs
+      ? startGbfs({
+          config: parseGbfsConfig(opts.gbfs),
+          clock,
+          staleAfterMs,
+          // The desk starts further down: its view is looked up on each build.
+          rental: opts.rentalStates ?? deskStates(() => parts.rental?.view),
+          seed: {
+            stations: queries.stations(clock.now(), staleAfterMs),
+            rickshaws: new RickshawRegistry(db.db, rickshawConfig).list(clock.now()),
+          },
+        })
+      : undefined;
+    await source.start((v, raw) => {
+      const taken = ingester.offer(v, raw);
+      if (taken) gbfs?.fleet.observe(v, raw, clock.now());
+      return taken;
+    });
     ingester.setAckPublisher((topic, payload) => source.publishAck(topic, payload));
 
     if (opts.retention !== null) {
@@ -221,8 +251,6 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       parts.retention.start();
     }
 
-    const staleAfterMs = opts.staleAfterMs ?? 60_000;
-    const queries = new ReadQueries(db);
     metrics.gauge(
       'rikscha_stations_online',
       'Stations whose last status is online and that were heard from recently',
@@ -295,6 +323,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       batteries: batteryHealth.routes,
       rental: rental.routes,
       audit: auditRoutes({ audit, who: mechanic.who }),
+      gbfs: gbfs?.routes,
     });
     parts.http = http;
     if (mqttServer && !('url' in opts.mqtt) && opts.mqtt.websocketPath !== null)
@@ -322,6 +351,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       batteryHealth,
       audit,
       rental,
+      gbfs,
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),

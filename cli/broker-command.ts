@@ -38,6 +38,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     rickshaws: cfg.rickshaws,
     healthAlerts: cfg.healthAlerts,
     mqttLimits: cfg.mqttLimits,
+    gbfs: cfg.gbfs,
     logger: log,
   });
   onShutdown(log, () => central.close());

@@ -46,6 +46,18 @@ const DEMO_DOCKS = [
 /** The demo's rickshaw: docked at dock 2, its controller read in service bay 1. */
 export const DEMO_RICKSHAW = { dock: 2, bay: 1, name: 'Rikscha 3', km: 512 };
 
+/** The demo's public GBFS feed: the demo station at a made-up spot, its service bay as the rickshaws' one dock. */
+const DEMO_GBFS = {
+  system: {
+    id: 'rikscha-demo',
+    name: { de: 'Rikscha Demo', en: 'Rikscha demo' },
+    feedContactEmail: 'feed@rikscha.example',
+  },
+  stations: { [DEMO_STATION]: { name: 'Demo-Station', lat: 52.4862, lon: 13.4247, bays: 1 } },
+  // Every 2 s: the demo runs at 10x, and a person watching the feed should see the ranges move.
+  statusIntervalS: 2,
+};
+
 /** A virtual I/O board: an RGB LED per dock and per bay, a status LED, the acknowledge button and the 20x4 screen. */
 const DEMO_IO_BOARD = {
   io: { type: 'virtual' as const },
@@ -100,6 +112,7 @@ export async function runDemo(opts: Record<string, string | undefined>): Promise
     dashboardDir: DASHBOARD_DIR,
     logger: log.child({ component: 'central' }),
     extraRoutes: (req, res) => simApi(req, res),
+    gbfs: DEMO_GBFS,
   });
 
   let stationPassword: string;

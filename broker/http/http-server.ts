@@ -34,6 +34,8 @@ export interface HttpServerOptions {
   rental?: ExtraRoutes;
   /** The audit trail for staff (broker/audit/audit-routes.ts). */
   audit?: ExtraRoutes;
+  /** The public GBFS feed under /gbfs/ (broker/gbfs/gbfs-routes.ts). */
+  gbfs?: ExtraRoutes;
 }
 
 export interface HttpServer {
@@ -66,6 +68,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (url.pathname === '/metrics')
       return sendText(res, 200, metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
     if (url.pathname === '/sheet/fault-codes') return sendText(res, 200, faultSheetHtml(), 'text/html; charset=utf-8');
+    if (opts.gbfs && (await opts.gbfs(req, res, url))) return;
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
     if (opts.mechanic && (await opts.mechanic(req, res, url))) return;
     if (opts.rickshaws && (await opts.rickshaws(req, res, url))) return;
