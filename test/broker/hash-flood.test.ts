@@ -7,7 +7,8 @@
 import { createHook } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIR } from '../dashboard/fixture-server.ts';
-import { connackCode, startTestCentral, waitFor } from './helpers.ts';
+import { connackCode, startTestCentral } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const FLOOD_HTTP = 30;
 const FLOOD_MQTT = 30;
@@ -58,7 +59,11 @@ describe('a scrypt flood and the dashboard files', () => {
       connackCode(t.mqttPort, { clientId: `flood-${i}`, username: `flood-mqtt-${i}`, password: 'wrong' }),
     );
     // The flood has arrived: most of it is in the thread pool or waiting for a slot.
-    await waitFor('the flood queued', async () => scrypt.running.size + (await waiting()) >= FLOOD / 2, 20_000, 5);
+    await waitFor(async () => scrypt.running.size + (await waiting()) >= FLOOD / 2, {
+      what: 'the flood queued',
+      timeoutMs: 20_000,
+      intervalMs: 5,
+    });
     const remainingWhenServed: number[] = [];
     for (const path of FILES) {
       const res = await t.http(path);

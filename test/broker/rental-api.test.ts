@@ -19,7 +19,8 @@ import {
   type BookingView,
   type RefusalCode,
 } from '../../contract/rental-api.ts';
-import { connect, tempDir, waitFor } from './helpers.ts';
+import { connect, tempDir } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const HW = 'aa00bb11cc22dd33ee44ff55';
 const H = 3_600_000;
@@ -45,7 +46,7 @@ async function send(kind: 'telemetry' | 'event', body: Record<string, unknown>):
   const s = seq;
   const msg = { stationId: 'st-q', ts: Date.now(), seq: s, ...body };
   await station.publishAsync(`rikscha/v1/st-q/${kind}`, JSON.stringify(msg), { qos: 1 });
-  await waitFor(`seq ${s} stored`, () => (central.db.getStation('st-q')?.ackSeq ?? 0) >= s);
+  await waitFor(() => (central.db.getStation('st-q')?.ackSeq ?? 0) >= s, { what: `seq ${s} stored` });
   return s;
 }
 
@@ -129,7 +130,7 @@ beforeAll(async () => {
     body: JSON.stringify({ username: 'desk', password: mech }),
   });
   cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  await waitFor('the station online', () => central.rental.desk.overview().locations.some((l) => l.online));
+  await waitFor(() => central.rental.desk.overview().locations.some((l) => l.online), { what: 'the station online' });
 });
 
 afterAll(async () => {
@@ -222,10 +223,13 @@ describe('rental desk API', () => {
         .pluck()
         .get('st-q', takenSeq) as string,
     ) as { ts: number };
-    const seen = await waitFor('the take recorded', async () => {
-      const v = bookingViewSchema.parse((await api(`/api/bookings/${b1.id}`)).json);
-      return v.stationTakes.length > 0 ? v : null;
-    });
+    const seen = await waitFor(
+      async () => {
+        const v = bookingViewSchema.parse((await api(`/api/bookings/${b1.id}`)).json);
+        return v.stationTakes.length > 0 ? v : null;
+      },
+      { what: 'the take recorded' },
+    );
     expect(seen.reservation.docks).toEqual([1, 2]);
     expect(seen.stationTakes).toEqual([{ packId: 'P1', stationId: 'st-q', dock: 1, at: at.ts }]);
   });
