@@ -25,6 +25,8 @@ import { DEFAULT_RETENTION, Retention, type RetentionOptions } from './store/ret
 import { startRickshaws, type RickshawParts } from './rickshaws/rickshaw-service.ts';
 import { alertConfigSchema, type AlertConfigInput } from './health/alert-config.ts';
 import { startBatteryHealth, type BatteryHealthParts } from './health/health-service.ts';
+import { LogbookStore } from './trainees/logbook-store.ts';
+import { logbookRoutes } from './trainees/logbook-routes.ts';
 import { parseRickshawConfig, type RickshawConfigInput } from './rickshaws/rickshaw-config.ts';
 import { AuditLog, type AuditOptions } from './audit/audit-log.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
@@ -322,6 +324,13 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       rickshaws: parts.rickshaws.routes,
       batteries: batteryHealth.routes,
       rental: rental.routes,
+      trainees: logbookRoutes({
+        store: new LogbookStore(db.db),
+        now: () => clock.now(),
+        log: child('logbook'),
+        who: mechanic.who,
+        readJson: mechanic.readJson,
+      }),
       audit: auditRoutes({ audit, who: mechanic.who }),
       gbfs: gbfs?.routes,
     });

@@ -186,6 +186,8 @@ export const procedureIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, '
 const procedureBase = {
   runId: z.string().min(1).max(64).describe('one run of one procedure at one station'),
   procedureId: procedureIdSchema,
+  /** The procedure's German title, for the logbook and the certificate page. */
+  title: z.string().max(40).optional(),
   trainee: traineeIdSchema.nullable(),
   dock: z.number().int().min(1).max(512).optional(),
   bay: z.number().int().min(1).max(64).optional(),

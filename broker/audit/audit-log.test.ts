@@ -9,6 +9,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/manual-clock.ts';
 import { Metrics } from '../metrics/metrics.ts';
+import { SCHEMA_VERSION } from '../store/schema.ts';
 import { CentralDb } from '../store/central-db.ts';
 import { AuditLog, type LoginRecord } from './audit-log.ts';
 
@@ -41,7 +42,9 @@ describe('audit log', () => {
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'audit_log'").get()).toBeUndefined();
     raw.close();
     const db = new CentralDb(d);
-    expect(db.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('3');
+    expect(db.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(
+      String(SCHEMA_VERSION),
+    );
     const log = new AuditLog(db.db, new ManualClock(), pino({ level: 'silent' }), new Metrics());
     log.login(attempt('olga'));
     expect(log.list({ limit: 10 }).items.map((e) => e.user)).toEqual(['olga']);

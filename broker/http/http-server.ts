@@ -32,6 +32,8 @@ export interface HttpServerOptions {
   batteries?: ExtraRoutes;
   /** The rental desk (broker/rental/rental-routes.ts). */
   rental?: ExtraRoutes;
+  /** The trainee logbook and its printable page (broker/trainees/logbook-routes.ts). */
+  trainees?: ExtraRoutes;
   /** The audit trail for staff (broker/audit/audit-routes.ts). */
   audit?: ExtraRoutes;
   /** The public GBFS feed under /gbfs/ (broker/gbfs/gbfs-routes.ts). */
@@ -73,6 +75,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (opts.mechanic && (await opts.mechanic(req, res, url))) return;
     if (opts.rickshaws && (await opts.rickshaws(req, res, url))) return;
     if (opts.batteries && (await opts.batteries(req, res, url))) return;
+    if (opts.trainees && (await opts.trainees(req, res, url))) return;
     if (opts.audit && (await opts.audit(req, res, url))) return;
     if (opts.rental && (await opts.rental(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;

@@ -13,6 +13,7 @@ import { HealthStore } from '../health/health-store.ts';
 import { BatteryClaims } from './battery-claims.ts';
 import type { CentralDb, StationRow } from '../store/central-db.ts';
 import { RickshawWriter } from '../rickshaws/rickshaw-writer.ts';
+import { LogbookWriter } from '../trainees/logbook-writer.ts';
 
 /**
  * A queued message as plain data. Its payload is either text (`payload`), or bytes `len` long at `off` in the
@@ -79,6 +80,7 @@ export class BatchWriter {
 
   private readonly rickshaws: RickshawWriter;
   private readonly claims: BatteryClaims;
+  private readonly logbook: LogbookWriter;
 
   constructor(
     private readonly db: CentralDb,
@@ -90,6 +92,7 @@ export class BatchWriter {
     this.rickshaws = new RickshawWriter(db.db, rickshawMaxDailyKm);
     this.claims = new BatteryClaims(db.db);
     this.health = new HealthStore(db.db);
+    this.logbook = new LogbookWriter(db.db);
   }
 
   /** Writes the batch in one transaction; throws (nothing written, nothing acked) if the transaction fails. */
@@ -161,6 +164,8 @@ export class BatchWriter {
         if (item.kind === 'event') this.rickshaws.applyPayload(item.stationId, payload);
         // A charge session (stored once: a duplicate never gets here) updates its pack's health estimates.
         if (item.kind === 'event') this.health.onEvent(item.stationId, item.seq, payload);
+        // A guided procedure's start, steps and end make up its logbook entry.
+        if (item.kind === 'event') this.logbook.applyPayload(item.stationId, payload);
         const cur = latest.get(item.stationId);
         if (item.kind === 'telemetry' && (!cur || item.seq > cur.seq))
           latest.set(item.stationId, { seq: item.seq, ts: item.ts, receivedAt: item.receivedAt, payload });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/broker/helpers.ts';
+import { SCHEMA_VERSION } from './schema.ts';
 import { CentralDb } from './central-db.ts';
 import { Credentials, generatePassword, hashPasswordSync, verifyPassword } from './credentials.ts';
 
@@ -90,7 +91,9 @@ describe('schema migration to v2 (the mechanic role)', () => {
 
       const migrated = new CentralDb(v1dir.path);
       try {
-        expect(migrated.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('4');
+        expect(migrated.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe(
+          String(SCHEMA_VERSION),
+        );
         const c = new Credentials(migrated, () => 2, params);
         expect(await c.verify('olga', 'viewer-pw')).toEqual({ role: 'viewer', username: 'olga' });
         const pw = c.addUser('max', 'mechanic');

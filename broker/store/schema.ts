@@ -6,8 +6,9 @@ import { HEALTH_SQL } from '../health/health-schema.ts';
 import { BATTERY_CLAIMS_SQL } from '../ingest/battery-claims.ts';
 import { AUDIT_SQL } from '../audit/audit-schema.ts';
 import { RENTAL_SCHEMA_SQL } from '../rental/rental-schema.ts';
+import { TRAINEE_SQL } from '../trainees/logbook-writer.ts';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Bucket widths of the down-sampled battery tables, ms. */
 export const AGGREGATES = [
@@ -49,6 +50,8 @@ ALTER TABLE users_v2 RENAME TO users;`,
   3: AUDIT_SQL,
   // v4: the rental desk's tables (broker/rental/rental-schema.ts).
   4: RENTAL_SCHEMA_SQL,
+  // v5: the trainee logbook (procedure runs) and the pseudonym table (trainee number -> name, staff only).
+  5: TRAINEE_SQL,
 };
 
 export const SCHEMA_SQL = `
@@ -144,4 +147,5 @@ ${HEALTH_SQL}
 ${BATTERY_CLAIMS_SQL}
 ${AUDIT_SQL}
 ${RENTAL_SCHEMA_SQL}
+${TRAINEE_SQL}
 `;

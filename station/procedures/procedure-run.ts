@@ -201,6 +201,7 @@ export class ProcedureRun {
     this.deps.record(type, this.target.kind === 'dock' ? this.target.dock : undefined, message, {
       runId: this.runId,
       procedureId: this.procedure.id,
+      title: this.procedure.title.de,
       trainee: this.trainee,
       ...where,
       ...data,

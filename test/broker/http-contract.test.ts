@@ -25,6 +25,12 @@ import {
 import { FAULT_CODES } from '../../contract/fault-codes.ts';
 import { rickshawListSchema } from '../../contract/rickshaw-api.ts';
 import { bookingListSchema, problemListSchema, rentalOverviewSchema } from '../../contract/rental-api.ts';
+import {
+  logbookListSchema,
+  traineeListSchema,
+  traineeNameListSchema,
+  traineeRecordSchema,
+} from '../../contract/logbook.ts';
 import { SIM_FAULT_NAMES, simFaultListSchema, simStateSchema, simTruthSchema } from '../../contract/sim-api.ts';
 import { FaultInjector } from '../../hardware/faults/fault-injector.ts';
 import { SimStation } from '../../hardware/station-sim/sim-station.ts';
@@ -69,6 +75,30 @@ beforeAll(async () => {
     await station.publishAsync('rikscha/v1/st-c/telemetry', JSON.stringify(tel), { qos: 1 });
     await waitFor(() => t.central.db.getStation('st-c')?.ackSeq === seq, { what: `seq ${seq} acked` });
   }
+  // A guided procedure done at the station (its start and end): the logbook's entry for trainee 4.
+  const run = { runId: 'r-1', procedureId: 'swap-pack', title: 'Akku tauschen', trainee: 4, dock: 1 };
+  const procedureEvents = [
+    { type: 'procedure-started', data: { ...run, steps: 4 } },
+    {
+      type: 'procedure-ended',
+      data: {
+        ...run,
+        outcome: 'done',
+        reason: 'done',
+        stepsDone: 4,
+        steps: 4,
+        startedAt: T0,
+        durationMs: 60_000,
+        chargerHeldOff: false,
+      },
+    },
+  ];
+  for (const [i, e] of procedureEvents.entries()) {
+    const seq = 11 + i;
+    const msg = { stationId: 'st-c', ts: T0 + 60_000 * i, seq, severity: 'info', message: e.type, ...e };
+    await station.publishAsync('rikscha/v1/st-c/event', JSON.stringify(msg), { qos: 1 });
+    await waitFor(() => t.central.db.getStation('st-c')?.ackSeq === seq, { what: `seq ${seq} acked` });
+  }
   const login = await t.http('/api/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -102,7 +132,7 @@ describe('every HTTP answer matches its contract schema', () => {
     const list = await answer('/api/stations', stationListSchema);
     expect(list.items.map((s) => s.stationId)).toEqual(['st-c']);
     const one = await answer('/api/stations/st-c', stationViewSchema);
-    expect(one).toMatchObject({ stationId: 'st-c', online: true, lastSeq: 10, ackSeq: 10, missingSeqs: 0 });
+    expect(one).toMatchObject({ stationId: 'st-c', online: true, lastSeq: 12, ackSeq: 12, missingSeqs: 0 });
     expect(one.docks.map((d) => d.dock)).toEqual([1, 2]);
     expect(one.docks[0]?.battery?.id).toBe(BATTERY);
   });
@@ -151,6 +181,27 @@ describe('every HTTP answer matches its contract schema', () => {
     expect(overview.items.map((i) => i.id)).toEqual([BATTERY]);
     expect(overview.locations.map((l) => l.stationId)).toEqual(['st-c']);
     expect((await answer('/api/rental/problems?state=all', problemListSchema, init)).items).toEqual([]);
+  });
+
+  it('GET /api/logbook, /api/trainees and /api/trainees/<n>', async () => {
+    const list = await answer('/api/logbook', logbookListSchema);
+    expect(list.items).toMatchObject([{ runId: 'r-1', trainee: 4, outcome: 'done' }]);
+    expect((await answer('/api/trainees', traineeListSchema)).items).toMatchObject([{ trainee: 4, done: 1 }]);
+    expect(await answer('/api/trainees/4', traineeRecordSchema)).toMatchObject({ trainee: 4, done: 1 });
+  });
+
+  it('GET /api/trainee-names (staff only)', async () => {
+    expect((await t.http('/api/trainee-names')).status).toBe(401);
+    expect(await answer('/api/trainee-names', traineeNameListSchema, { headers: { cookie } })).toEqual({ items: [] });
+  });
+
+  it('GET /sheet/fault-codes: an HTML page listing every code of the table', async () => {
+    const res = await t.http('/sheet/fault-codes');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    const listed = [...html.matchAll(/data-code="([A-Z]\d{2})"/g)].map((m) => m[1]);
+    expect(new Set(listed)).toEqual(new Set(FAULT_CODES.map((e) => e.code)));
   });
 
   it('GET /api/session, logged out and logged in', async () => {
