@@ -11,6 +11,7 @@ import { ManualClock } from '../../lib/manual-clock.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import { SCHEMA_VERSION } from '../store/schema.ts';
 import { CentralDb } from '../store/central-db.ts';
+import { SCHEMA_VERSION } from '../store/schema.ts';
 import { AuditLog, type LoginRecord } from './audit-log.ts';
 
 const dirs: string[] = [];
@@ -32,7 +33,7 @@ const attempt = (user: string): LoginRecord => ({
 const count = (db: CentralDb): number => db.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
 
 describe('audit log', () => {
-  it('migrates a v2 store: the audit table appears and the version becomes 3', () => {
+  it('migrates a v2 store: the audit table appears (v3) and the version becomes the current one', () => {
     const d = mkdtempSync(join(tmpdir(), 'rikscha-audit-'));
     dirs.push(d);
     const first = new CentralDb(d);
