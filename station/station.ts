@@ -182,6 +182,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
     ? await startMetricsServer({
         ...config.metrics,
         staleLoopMs: 10 * config.tickMs,
+        screen: () => board?.snapshot() ?? null,
         log: partLogger(log, 'metrics'),
         snapshot: () => ({
           stationId: config.stationId,

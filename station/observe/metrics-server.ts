@@ -1,11 +1,13 @@
-// The station's local HTTP port for operators: `GET /metrics` (Prometheus text) and `GET /healthz` (200 while the
-// charge loop ticks, 503 when it has stalled). Off unless configured, and bound to localhost by default: it tells
+// The station's local HTTP port for operators: `GET /metrics` (Prometheus text), `GET /healthz` (200 while the
+// charge loop ticks, 503 when it has stalled) and the kiosk page `GET /kiosk` (the screen, larger, for HDMI). Off unless configured, and bound to localhost by default: it tells
 // anyone who can reach it which docks exist and how the lines behave.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { renderStationMetrics, type StationSnapshot } from './prometheus-text.ts';
+import type { ScreenSnapshot } from '../display/station-board.ts';
+import { serveKiosk } from '../kiosk/kiosk-page.ts';
 
 export interface MetricsServerOptions {
   host: string;
@@ -13,6 +15,8 @@ export interface MetricsServerOptions {
   /** A loop older than this many ms is reported unhealthy. */
   staleLoopMs: number;
   snapshot: () => StationSnapshot;
+  /** What the station's screen and LEDs show, for the kiosk page (/kiosk); absent or null: no screen. */
+  screen?: () => ScreenSnapshot | null;
   log: Logger;
 }
 
@@ -47,6 +51,7 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         return;
       }
+      if (opts.screen && serveKiosk(path ?? '', res, opts.screen)) return;
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     } catch (err) {
       opts.log.warn({ err: String(err) }, 'metrics request failed');
