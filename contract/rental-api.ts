@@ -187,6 +187,8 @@ export const rentalItemSchema = z.object({
   name: z.string().nullable(),
   /** Where it is (rickshaw: last seen; pack: its dock's station), if known. */
   stationId: z.string().nullable(),
+  /** A pack's dock there (its last reading's), null for a rickshaw. */
+  dock: z.number().int().nullable(),
   odometerKm: z.number().nullable(),
   socPct: z.number().nullable(),
   checkedOut: z.boolean(),

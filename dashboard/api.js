@@ -36,12 +36,14 @@ export class ApiError extends Error {
    * @param {string} message
    * @param {number} status HTTP status, or 0 when the server was not reached
    * @param {string | null} [detail] the server's own `error` text, shown to the user where it helps (a refusal)
+   * @param {string | null} [code] the server's refusal code, where it gives one (the rental desk's)
    */
-  constructor(message, status, detail = null) {
+  constructor(message, status, detail = null, code = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.detail = detail;
+    this.code = code;
   }
 }
 
@@ -50,6 +52,16 @@ function errorText(text) {
   try {
     const json = JSON.parse(text);
     return json && typeof json.error === 'string' && json.error ? json.error : null;
+  } catch {
+    return null;
+  }
+}
+
+/** @param {string} text @returns {string | null} */
+function refusalCode(text) {
+  try {
+    const json = JSON.parse(text);
+    return json && typeof json.code === 'string' ? json.code : null;
   } catch {
     return null;
   }
@@ -93,7 +105,12 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
   const text = await res.text().catch(() => '');
   if (!res.ok) {
     const detail = errorText(text);
-    throw new ApiError(`${method} ${path}: HTTP ${res.status}${detail ? ` (${detail})` : ''}`, res.status, detail);
+    throw new ApiError(
+      `${method} ${path}: HTTP ${res.status}${detail ? ` (${detail})` : ''}`,
+      res.status,
+      detail,
+      refusalCode(text),
+    );
   }
   if (!text) return null;
   try {
@@ -251,4 +268,37 @@ export async function getAudit(query = {}) {
   if (query.before !== undefined) q.set('before', String(query.before));
   const qs = q.toString();
   return /** @type {AuditList} */ (await request('GET', `/api/audit${qs ? `?${qs}` : ''}`));
+}
+
+/**
+ * @typedef {import('../contract/rental-api.ts').BookingView} BookingView
+ * @typedef {import('../contract/rental-api.ts').RentalOverview} RentalOverview
+ * @typedef {import('../contract/rental-api.ts').Problem} Problem
+ * @typedef {import('../contract/rental-api.ts').BookingBody} BookingBody
+ */
+
+/** The rental desk's bookings overlapping [from, to) (staff only). @param {number} from @param {number} to */
+export async function getBookings(from, to) {
+  const json = /** @type {{ items: BookingView[] }} */ (await request('GET', `/api/bookings?from=${from}&to=${to}`));
+  return json.items;
+}
+
+/** Items, locations, timeframes and restrictions for the desk's forms. @returns {Promise<RentalOverview>} */
+export async function getRentalOverview() {
+  return /** @type {RentalOverview} */ (await request('GET', '/api/rental'));
+}
+
+/** Open problem reports from returns. @returns {Promise<Problem[]>} */
+export async function getProblems() {
+  return /** @type {{ items: Problem[] }} */ (await request('GET', '/api/rental/problems')).items;
+}
+
+/**
+ * A rental desk POST: a booking (waits for the station's answer to the pack reservation), check-out, return,
+ * cancel, timeframe, restriction, closing a problem report.
+ * @param {string} path below /api/
+ * @param {unknown} body
+ */
+export async function rentalPost(path, body) {
+  return request('POST', `/api/${path}`, body, COMMAND_TIMEOUT_MS);
 }

@@ -14,6 +14,8 @@ import {
 } from './api.js';
 import { installAuditActions, isAuditRoute, loadAudit, renderAuditPage } from './audit.js';
 import { installBatteryListActions, isBatteryListRoute, loadBatteryList, renderBatteryListRoute } from './batteries.js';
+import { installRentalActions, isRentalRoute, loadRental } from './rental.js';
+import { renderRentalPage } from './render-rental.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { faultCodesKnown, setFaultCodes } from './fault-codes.js';
 import { h, morphChildren } from './dom.js';
@@ -153,6 +155,7 @@ async function refresh() {
   if (rickshaws) jobs.push(loadRickshawRoute(rickshaws));
   if (isAuditRoute(location.hash) && isMechanic()) jobs.push(loadAudit(sessionEnded));
   if (isBatteryListRoute(location.hash)) jobs.push(loadBatteryList());
+  if (isRentalRoute(location.hash) && isMechanic()) jobs.push(loadRental(sessionEnded));
   if (route.name === 'battery') jobs.push(loadBattery(route.id));
   // A server without a simulator answers 404 once and is not asked again.
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
@@ -184,6 +187,7 @@ function renderHeader() {
     { class: 'topbar' },
     h('a', { class: 'brand', href: '#/', 'data-testid': 'home-link' }, t('app.title')),
     h('a', { class: 'nav-link', href: '#/rickshaws', 'data-testid': 'rickshaws-nav' }, t('nav.rickshaws')),
+    isMechanic() && h('a', { class: 'nav-link', href: '#/rental', 'data-testid': 'rental-nav' }, t('nav.rental')),
     isMechanic() && h('a', { class: 'nav-link', href: '#/audit', 'data-testid': 'audit-nav' }, t('nav.audit')),
     h('a', { class: 'nav-link', href: '#/batteries', 'data-testid': 'batteries-nav' }, t('nav.batteries')),
     renderSessionControl(),
@@ -208,6 +212,7 @@ function renderMain() {
   if (rickshaws) return renderRickshawRoute(rickshaws, isMechanic());
   if (isAuditRoute(location.hash)) return renderAuditPage(isMechanic());
   if (isBatteryListRoute(location.hash)) return renderBatteryListRoute();
+  if (isRentalRoute(location.hash)) return renderRentalPage(isMechanic());
   const route = currentRoute();
   if (route.name === 'battery') {
     const view =
@@ -407,6 +412,7 @@ installAuditActions(() => {
   void poll();
 });
 installBatteryListActions(render);
+installRentalActions({ render, reload: () => void poll(), unauthorized: () => (sessionEnded(), render()) });
 installRickshawActions(render, () => {
   sessionEnded();
   render();

@@ -5,6 +5,7 @@
 import { HEALTH_STRINGS } from './i18n-health.js';
 import { RICKSHAW_STRINGS } from './i18n-rickshaws.js';
 import { AUDIT_STRINGS } from './i18n-audit.js';
+import { RENTAL_STRINGS } from './i18n-rental.js';
 
 /** @typedef {'de' | 'en'} Lang */
 
@@ -337,6 +338,8 @@ Object.assign(STRINGS.en, AUDIT_STRINGS.en);
 // So do the battery list and passport.
 Object.assign(STRINGS.de, HEALTH_STRINGS.de);
 Object.assign(STRINGS.en, HEALTH_STRINGS.en);
+Object.assign(STRINGS.de, RENTAL_STRINGS.de);
+Object.assign(STRINGS.en, RENTAL_STRINGS.en);
 
 /** @type {Lang} */
 let current = readStoredLang();

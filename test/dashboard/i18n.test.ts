@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_KINDS, AUDIT_OUTCOMES, AUDIT_VIAS, HISTORY_RESOLUTIONS } from '../../contract/http-api.ts';
 import { DOCK_STATES } from '../../contract/messages.ts';
+import { BOOKING_STATES, REFUSAL_CODES, RESERVATION_STATES, RESTRICTION_KINDS } from '../../contract/rental-api.ts';
 import { LED_COLOURS, LED_PATTERNS, SIM_FAULT_NAMES } from '../../contract/sim-api.ts';
 import { DASHBOARD_DIR } from './fixture-server.ts';
 
@@ -60,6 +61,10 @@ describe('dashboard strings', () => {
       ...AUDIT_OUTCOMES.map((o) => `audit.outcome.${o}`),
       ...AUDIT_VIAS.map((v) => `audit.via.${v}`),
       ...AUDIT_KINDS.map((k) => `audit.filter.${k}`),
+      ...BOOKING_STATES.map((s) => `rental.state.${s}`),
+      ...RESERVATION_STATES.map((s) => `rental.res.${s}`),
+      ...REFUSAL_CODES.map((c) => `rental.refused.${c}`),
+      ...RESTRICTION_KINDS.map((k) => `rental.kind.${k}`),
     ];
     expect(keys.filter((k) => !(k in STRINGS.de) || !(k in STRINGS.en))).toEqual([]);
   });
