@@ -14,6 +14,7 @@ import { SimStation } from '../hardware/station-sim/sim-station.ts';
 import { stationConfigFor } from '../hardware/scenario/station-config-snippet.ts';
 import { requireTool } from '../test/support/socat.ts';
 import type { Benchmark } from './benchmark.ts';
+import { unitNodeFlags } from './support/node-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const MINUTES = Number(process.env.RIKSCHA_BENCH_MINUTES ?? 10);
@@ -81,7 +82,9 @@ async function measure(): Promise<MemoryRun> {
   const file = join(dir, 'station.json');
   writeFileSync(file, JSON.stringify(config));
   const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/rikscha.js'), 'station', '--config', file], {
+  // With the node flags of the installed unit: the figure is what a Pi runs.
+  const flags = unitNodeFlags('station');
+  const child = spawn(process.execPath, [...flags, join(ROOT, 'bin/rikscha.js'), 'station', '--config', file], {
     env: { ...process.env, RIKSCHA_COMPILED: '1', RIKSCHA_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -13,7 +13,7 @@ import { applyCommand } from './commands/station-commands.ts';
 import type { StationConfig } from './config/station-config.ts';
 import { createStationDevices, type StationDevices } from './devices/dock-devices.ts';
 import { screenLanguage } from './display/screen-language.ts';
-import { StationBoard } from './display/station-board.ts';
+import type { StationBoard } from './display/station-board.ts';
 import { createStationBays, type StationBays } from './bays/station-bays.ts';
 import { ChargeLoop } from './loop/charge-loop.ts';
 import { SystemdWatchdog } from './loop/systemd-watchdog.ts';
@@ -118,7 +118,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   });
   const devicesByDock = new Map(devices.docks.map((d) => [d.config.dock, d]));
   const board = config.ioBoard
-    ? await StationBoard.open(config.ioBoard, {
+    ? await openBoard(config.ioBoard, {
         clock,
         log: partLogger(log, 'io-board'),
         controller,
@@ -232,6 +232,12 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       log.info({ stationId: config.stationId }, 'station stopped');
     },
   };
+}
+
+/** The I/O board, imported only when configured: johnny-five and the panel cost a station without one ~7 MB. */
+async function openBoard(...args: Parameters<typeof StationBoard.open>): Promise<StationBoard> {
+  const { StationBoard } = await import('./display/station-board.ts');
+  return StationBoard.open(...args);
 }
 
 /** The MQTT link: the station's credentials, its health counters, and what handles the commands it receives. */
