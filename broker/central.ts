@@ -35,6 +35,8 @@ import { RickshawRegistry } from './rickshaws/rickshaw-registry.ts';
 import { parseGbfsConfig, type GbfsConfigInput } from './gbfs/gbfs-config.ts';
 import { startGbfs, type GbfsParts } from './gbfs/gbfs-service.ts';
 import { deskStates, type RentalStates } from './gbfs/rental-view.ts';
+import { startRideRequests, type RideRequestParts } from './ride-requests/ride-request-service.ts';
+import type { RideRequestConfigInput } from './ride-requests/ride-request-config.ts';
 
 export interface CentralOptions {
   /** Directory for central.sqlite (created if missing). */
@@ -71,6 +73,8 @@ export interface CentralOptions {
   gbfs?: GbfsConfigInput;
   /** What the rental desk says of each rickshaw, for the feed; default: the central's own rental desk. */
   rentalStates?: RentalStates;
+  /** Passengers' ride requests: retention after the ride and the deletion job's period (ride-request-config.ts). */
+  rideRequests?: RideRequestConfigInput;
 }
 
 export interface Central {
@@ -104,6 +108,8 @@ export interface Central {
   readonly rental: RentalParts;
   /** The public GBFS feed, when configured. */
   readonly gbfs?: GbfsParts;
+  /** Passengers' ride requests (staff API, deletion after the retention period). */
+  readonly rideRequests: RideRequestParts;
   close(): Promise<void>;
 }
 
@@ -129,6 +135,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     batteryHealth?: BatteryHealthParts;
     audit?: AuditLog;
     rental?: RentalParts;
+    rideRequests?: RideRequestParts;
   } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
@@ -138,6 +145,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       ['rental', parts.rental && (() => parts.rental?.stop())],
       ['commands', parts.relay && (() => parts.relay?.close())],
       ['http', parts.http && (() => parts.http?.close())],
+      ['ride requests', parts.rideRequests && (() => parts.rideRequests?.stop())],
       ['ingester', parts.ingester && (() => parts.ingester?.close())],
       ['write worker', parts.worker && (() => parts.worker?.close())],
       ['ingest source', parts.source && (() => parts.source?.close())],
@@ -304,6 +312,13 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       options: opts.rental,
     });
     parts.rental = rental;
+    parts.rideRequests = startRideRequests({
+      dataDir: opts.dataDir,
+      config: opts.rideRequests,
+      clock,
+      log: child('ride-requests'),
+      mechanic,
+    });
     const http = await startHttpServer({
       host: opts.http.host,
       port: opts.http.port,
@@ -331,6 +346,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
         who: mechanic.who,
         readJson: mechanic.readJson,
       }),
+      rideRequests: parts.rideRequests.routes,
       audit: auditRoutes({ audit, who: mechanic.who }),
       gbfs: gbfs?.routes,
     });
@@ -361,6 +377,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       audit,
       rental,
       gbfs,
+      rideRequests: parts.rideRequests,
       addStation: (id, o) => credentials.addStation(id, o),
       hasStation: (id) => credentials.hasStation(id),
       addViewer: (user, o) => credentials.addViewer(user, o),

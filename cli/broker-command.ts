@@ -39,6 +39,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     healthAlerts: cfg.healthAlerts,
     mqttLimits: cfg.mqttLimits,
     gbfs: cfg.gbfs,
+    rideRequests: cfg.rideRequests,
     logger: log,
   });
   onShutdown(log, () => central.close());

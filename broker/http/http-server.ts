@@ -36,6 +36,8 @@ export interface HttpServerOptions {
   trainees?: ExtraRoutes;
   /** The audit trail for staff (broker/audit/audit-routes.ts). */
   audit?: ExtraRoutes;
+  /** Passengers' ride requests for staff (broker/ride-requests/ride-request-routes.ts). */
+  rideRequests?: ExtraRoutes;
   /** The public GBFS feed under /gbfs/ (broker/gbfs/gbfs-routes.ts). */
   gbfs?: ExtraRoutes;
 }
@@ -77,6 +79,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (opts.batteries && (await opts.batteries(req, res, url))) return;
     if (opts.trainees && (await opts.trainees(req, res, url))) return;
     if (opts.audit && (await opts.audit(req, res, url))) return;
+    if (opts.rideRequests && (await opts.rideRequests(req, res, url))) return;
     if (opts.rental && (await opts.rental(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;
     if (url.pathname.startsWith('/api/')) return sendError(res, 404, 'not found');

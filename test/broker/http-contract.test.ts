@@ -24,6 +24,7 @@ import {
 } from '../../contract/http-api.ts';
 import { FAULT_CODES } from '../../contract/fault-codes.ts';
 import { rickshawListSchema } from '../../contract/rickshaw-api.ts';
+import { rideRequestListSchema } from '../../contract/ride-requests-api.ts';
 import { bookingListSchema, problemListSchema, rentalOverviewSchema } from '../../contract/rental-api.ts';
 import {
   logbookListSchema,
@@ -167,6 +168,11 @@ describe('every HTTP answer matches its contract schema', () => {
   it('GET /api/fault-codes: the table of contract/fault-codes.ts', async () => {
     const table = await answer('/api/fault-codes', faultCodeTableSchema);
     expect(table.items.map((e) => e.code)).toEqual(FAULT_CODES.map((e) => e.code));
+  });
+
+  it('GET /api/ride-requests (staff only)', async () => {
+    const list = await answer('/api/ride-requests', rideRequestListSchema, { headers: { cookie } });
+    expect(list).toMatchObject({ items: [], retentionDays: 7, tally: [] });
   });
 
   it('GET /api/rickshaws', async () => {
