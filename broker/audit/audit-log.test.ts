@@ -11,7 +11,6 @@ import { ManualClock } from '../../lib/manual-clock.ts';
 import { Metrics } from '../metrics/metrics.ts';
 import { SCHEMA_VERSION } from '../store/schema.ts';
 import { CentralDb } from '../store/central-db.ts';
-import { SCHEMA_VERSION } from '../store/schema.ts';
 import { AuditLog, type LoginRecord } from './audit-log.ts';
 
 const dirs: string[] = [];

@@ -1,9 +1,11 @@
 // Battery records owned by facts over real MQTT: a future-dated forged report does not move a battery (rejected,
 // counted, its seq settled), a battery reported by two stations at once stays with its holder and raises an alert,
-// it moves once the holder no longer reports it, and an oversized message settles its seq so the ack moves on.
+// it moves once the holder no longer reports it, an oversized message settles its seq so the ack moves on, and a
+// future-dated forged rickshaw reading does not move a rickshaw or its odometer.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
+import type { RickshawReading } from '../../contract/rickshaws.ts';
 import { startTestCentral, telemetry } from './helpers.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -70,5 +72,52 @@ describe('battery records owned by facts', () => {
     await send(b, 'st-b', telemetry('st-b', 5, { ts: Date.now() }));
     await waitFor(() => ack('st-b') === 5, { what: 'st-b acked past the oversized seq' });
     expect(t.central.metrics.get('rikscha_messages_rejected_total', { reason: 'too_large' })).toBe(1);
+  });
+
+  it('does not move a rickshaw or its odometer on a reading dated ten years ahead from another station', async () => {
+    const hwId = '3a001b000f51313736343899';
+    const reading = (tachoKm: number): RickshawReading => ({
+      tachoKm,
+      controllerOdometerKm: null,
+      tachometerAbs: Math.round(tachoKm * 1000),
+      tempMotorC: 30,
+      tempFetC: 28,
+      inputV: 50.2,
+      ampHours: 1,
+      ampHoursCharged: 0,
+      wattHours: 50,
+      wattHoursCharged: 0,
+      fault: { code: 0, name: 'NONE' },
+    });
+    const event = (stationId: string, seq: number, ts: number, tachoKm: number) =>
+      JSON.stringify({
+        stationId,
+        ts,
+        seq,
+        type: 'rickshaw-reading',
+        severity: 'info',
+        message: 'reading',
+        data: { bay: 1, hwId, reading: reading(tachoKm) },
+      });
+    type Detail = { odometerKm: number | null; lastSeen: { stationId: string } | null };
+    const rickshaw = async (): Promise<Detail | null> => {
+      const res = await t.http(`/api/rickshaws/${hwId}`);
+      return res.status === 200 ? ((await res.json()) as Detail) : null;
+    };
+    await a.publishAsync('rikscha/v1/st-a/event', event('st-a', 4, Date.now(), 120), { qos: 1 });
+    const before = await waitFor(
+      async () => {
+        const r = await rickshaw();
+        return r?.lastSeen?.stationId === 'st-a' ? r : null;
+      },
+      { what: 'the rickshaw at st-a' },
+    );
+    const forged = event('st-b', 6, Date.now() + 10 * 365 * 86_400_000, 9000);
+    await b.publishAsync('rikscha/v1/st-b/event', forged, { qos: 1 });
+    await waitFor(() => ack('st-b') === 6, { what: 'st-b seq 6 settled' });
+    const after = await rickshaw();
+    expect(after?.lastSeen?.stationId).toBe('st-a');
+    expect(after?.odometerKm).toBe(before.odometerKm);
+    expect(t.central.metrics.get('rikscha_messages_rejected_total', { reason: 'ts_out_of_range' })).toBe(2);
   });
 });
