@@ -86,7 +86,7 @@ export class RideRequestStore {
   }
 
   list(): RideRequest[] {
-    return (this.db.prepare(`SELECT ${COLS} FROM ride_requests ORDER BY pickup_at, id`).all() as Row[]).map((r) =>
+    return (this.db.prepare(`SELECT ${COLS} FROM ride_requests ORDER BY pickup_at, rowid`).all() as Row[]).map((r) =>
       this.view(r),
     );
   }
