@@ -154,6 +154,10 @@ export function renderDock(stationId, dock, extra) {
         h('span', { 'aria-hidden': 'true' }, '⚠ '),
         `${t('dock.reason')}: ${reasonText(dock.reason, dock.code)}`,
       ),
+    // The table's longer explanation, shown (not only as a tooltip, which a phone never shows).
+    dock.reason &&
+      codeText(dock.code) &&
+      h('p', { class: 'explain', 'data-testid': `dock-explain-${key}` }, codeText(dock.code)?.explain ?? ''),
     dock.alarm &&
       h(
         'p',

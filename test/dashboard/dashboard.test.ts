@@ -65,6 +65,8 @@ describe('dashboard overview', () => {
       .poll(() => text(page, 'dock-reason-demo-1-3'), WAIT)
       .toBe('⚠ Grund: E12 Akku zu heiß: Warten bis grün (over-temperature)');
     expect(await page.getByTestId('dock-reason-demo-1-3').getAttribute('title')).toMatch(/^Der Akku ist zu heiß/);
+    // The table's longer explanation shows under it, not only as a tooltip a phone never shows.
+    expect(await text(page, 'dock-explain-demo-1-3')).toMatch(/^Der Akku ist zu heiß/);
     expect(await text(page, 'dock-state-demo-1-3')).toContain('Störung');
     expect(await text(page, 'dock-dnd-demo-1-3')).toContain('Nicht ausgeben');
     expect(await text(page, 'dock-temp-demo-1-3')).toContain('heiß');
@@ -72,6 +74,7 @@ describe('dashboard overview', () => {
     // Healthy docks carry neither.
     expect(await text(page, 'dock-reason-demo-1-1')).toBeNull();
     expect(await text(page, 'dock-dnd-demo-1-1')).toBeNull();
+    expect(await text(page, 'dock-explain-demo-1-1')).toBeNull();
     await page.getByTestId('lang-toggle').click();
     await expect
       .poll(() => text(page, 'dock-reason-demo-1-3'), WAIT)
