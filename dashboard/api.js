@@ -155,6 +155,28 @@ export async function getBatteryHistory(id, range = {}) {
   return /** @type {BatteryHistory} */ (await request('GET', path));
 }
 
+/** @typedef {import('../contract/battery-health.ts').Passport} Passport */
+/** @typedef {import('../contract/battery-health.ts').WorkRecord} WorkRecord */
+
+/** A pack's life in one answer: stays, charge sessions, alerts, estimates and their trend, work records. */
+export async function getPassport(/** @type {string} */ id) {
+  return /** @type {Passport} */ (await request('GET', `/api/batteries/${encodeURIComponent(id)}/passport`));
+}
+
+/**
+ * A mechanic records work done on a pack (401 without a login, 403 for a viewer).
+ * @param {string} id
+ * @param {WorkRecord['kind']} kind
+ * @param {string} note empty for none
+ * @returns {Promise<WorkRecord>}
+ */
+export async function addWorkRecord(id, kind, note) {
+  const body = note ? { kind, note } : { kind };
+  return /** @type {WorkRecord} */ (
+    await request('POST', `/api/batteries/${encodeURIComponent(id)}/work-records`, body)
+  );
+}
+
 /** The fault code table, to name a dock's fault by its code. @returns {Promise<FaultCodeEntry[]>} */
 export async function getFaultCodes() {
   return /** @type {FaultCodeTable} */ (await request('GET', '/api/fault-codes')).items;

@@ -18,6 +18,7 @@ import { installRentalActions, isRentalRoute, loadRental } from './rental.js';
 import { renderRentalPage } from './render-rental.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { faultCodesKnown, setFaultCodes } from './fault-codes.js';
+import { installPassportActions, loadPassport, renderPassportRoute } from './passport.js';
 import { h, morphChildren } from './dom.js';
 import { ago } from './format.js';
 import { getLang, setLang, t } from './i18n.js';
@@ -114,13 +115,13 @@ async function loadSim() {
 }
 
 /**
- * The default range asks without `from`, exactly as before ranges existed: the server's newest 5-second samples.
+ * Every range asks from its start: "last hour" is the last hour (720 five-second samples at most), not the server's
+ * newest 1,000 samples, which reach further back and across gaps.
  * @param {string} id
  * @param {string} range
  */
 function fetchHistory(id, range) {
-  const r = HISTORY_RANGES.find(([key]) => key === range);
-  if (range === DEFAULT_RANGE || r === undefined) return getBatteryHistory(id);
+  const r = HISTORY_RANGES.find(([key]) => key === range) ?? HISTORY_RANGES[0];
   return getBatteryHistory(id, { from: Date.now() - r[1], limit: HISTORY_LIMIT, resolution: r[2] });
 }
 
@@ -156,7 +157,7 @@ async function refresh() {
   if (isAuditRoute(location.hash) && isMechanic()) jobs.push(loadAudit(sessionEnded));
   if (isBatteryListRoute(location.hash)) jobs.push(loadBatteryList());
   if (isRentalRoute(location.hash) && isMechanic()) jobs.push(loadRental(sessionEnded));
-  if (route.name === 'battery') jobs.push(loadBattery(route.id));
+  if (route.name === 'battery') jobs.push(loadBattery(route.id), loadPassport(route.id));
   // A server without a simulator answers 404 once and is not asked again.
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
   // Asked once at start; asked again only while no answer has settled it (server away at start).
@@ -221,6 +222,7 @@ function renderMain() {
       'main',
       { class: 'page', 'data-testid': 'page-battery' },
       renderBattery(view, state.stations, state.historyRange),
+      renderPassportRoute(route.id, isMechanic()),
     );
   }
   const notice = state.notice ? { text: t(state.notice.key, state.notice.params), ok: state.notice.ok } : null;
@@ -413,6 +415,10 @@ installAuditActions(() => {
 });
 installBatteryListActions(render);
 installRentalActions({ render, reload: () => void poll(), unauthorized: () => (sessionEnded(), render()) });
+installPassportActions(render, () => {
+  sessionEnded();
+  render();
+});
 installRickshawActions(render, () => {
   sessionEnded();
   render();

@@ -10,7 +10,10 @@ const MAX_POINTS = 600;
 
 /**
  * @typedef {{ ts: number, v: number | null }} ChartPoint
- * @typedef {{ label: string, unit: string, digits: number, points: ChartPoint[], testid: string, tone: string }} ChartSpec
+ * @typedef {{ label: string, unit: string, digits: number, points: ChartPoint[], testid: string, tone: string,
+ *   from?: number, to?: number, gapMs?: number, marks?: { ts: number, label: string }[] }} ChartSpec
+ * `from`/`to` fix the time axis (else it spans the points); two points further apart than `gapMs` are not joined (a
+ * station offline or a pack away is a gap, not a straight line); `marks` are vertical lines with a label (work done).
  */
 
 /**
@@ -31,21 +34,25 @@ function thin(points) {
 }
 
 /**
- * SVG path data; a missing value breaks the line instead of drawing across the gap.
+ * SVG path data; a missing value, or a time gap longer than `gapMs`, breaks the line instead of drawing across it.
  * @param {ChartPoint[]} points
  * @param {(ts: number) => number} x
  * @param {(v: number) => number} y
+ * @param {number} gapMs
  */
-function pathData(points, x, y) {
+function pathData(points, x, y, gapMs) {
   let d = '';
   let pen = false;
+  let lastTs = -Infinity;
   for (const p of points) {
     if (!isNum(p.v)) {
       pen = false;
       continue;
     }
+    if (p.ts - lastTs > gapMs) pen = false;
     d += `${pen ? 'L' : 'M'}${x(p.ts).toFixed(1)},${y(p.v).toFixed(1)}`;
     pen = true;
+    lastTs = p.ts;
   }
   return d;
 }
@@ -54,7 +61,11 @@ function pathData(points, x, y) {
  * @param {ChartSpec} spec
  */
 export function lineChart(spec) {
-  const points = thin(spec.points.filter((p) => isNum(p.ts)));
+  // A point from before the axis's start (the answer is a poll older than this render) would be drawn off the edge.
+  const all = spec.points.filter((p) => isNum(p.ts) && (spec.from === undefined || p.ts >= spec.from));
+  const points = thin(all);
+  // Thinning keeps every n-th point: a gap must be wider than the thinned spacing to count.
+  const gapMs = (spec.gapMs ?? Infinity) * Math.max(1, all.length / MAX_POINTS);
   const values = points.map((p) => p.v).filter(isNum);
   const latest = [...points].reverse().find((p) => isNum(p.v));
   const caption = h(
@@ -80,8 +91,8 @@ export function lineChart(spec) {
   const pad = (hi - lo) * 0.08;
   const yLo = lo - pad;
   const yHi = hi + pad;
-  const t0 = points[0]?.ts ?? 0;
-  const t1 = points[points.length - 1]?.ts ?? t0;
+  const t0 = spec.from ?? points[0]?.ts ?? 0;
+  const t1 = spec.to ?? points[points.length - 1]?.ts ?? t0;
   const span = t1 - t0 || 1;
   const x = (/** @type {number} */ ts) => ((ts - t0) / span) * W;
   const y = (/** @type {number} */ v) => H - ((v - yLo) / (yHi - yLo)) * H;
@@ -105,7 +116,23 @@ export function lineChart(spec) {
       'aria-label': `${spec.label}: ${num(lo, spec.unit, spec.digits)} – ${num(hi, spec.unit, spec.digits)}`,
     },
     grid,
-    svg('path', { d: pathData(points, x, y), class: 'chart-line', 'vector-effect': 'non-scaling-stroke' }),
+    (spec.marks ?? [])
+      .filter((m) => m.ts >= t0 && m.ts <= t1)
+      .map((m) =>
+        svg(
+          'line',
+          {
+            x1: x(m.ts).toFixed(1),
+            x2: x(m.ts).toFixed(1),
+            y1: 0,
+            y2: H,
+            class: 'chart-mark',
+            'vector-effect': 'non-scaling-stroke',
+          },
+          svg('title', null, m.label),
+        ),
+      ),
+    svg('path', { d: pathData(points, x, y, gapMs), class: 'chart-line', 'vector-effect': 'non-scaling-stroke' }),
   );
   return h(
     'figure',

@@ -70,7 +70,15 @@ function findDock(stations, id) {
 function fieldList(detail) {
   const rows = FIELDS.map(([key, read, unit, digits]) => {
     const value = read(detail);
-    const text = isNum(value) ? (unit === '%' ? pct(value) : num(value, unit, digits)) : DASH;
+    // An estimate the server has not made yet says so in words; a missing reading stays a dash.
+    const estimate = key === 'sohPct' || key === 'internalResistanceMilliOhm';
+    const text = isNum(value)
+      ? unit === '%'
+        ? pct(value)
+        : num(value, unit, digits)
+      : estimate
+        ? t('bl.noData')
+        : DASH;
     return h(
       'div',
       { class: 'field' },
@@ -113,15 +121,42 @@ function cellGrid(cells) {
   );
 }
 
-/** @param {BatteryPoint[]} history */
-function charts(history) {
+/** Spacing of each resolution's points, ms: three missing in a row are drawn as a gap. */
+const STEP_MS = { '5s': 5_000, '1m': 60_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
+
+/**
+ * @param {BatteryPoint[]} history
+ * @param {string} range
+ * @param {string | null | undefined} resolution what the server answered with
+ */
+function charts(history, range, resolution) {
   if (history.length === 0) return h('p', { class: 'muted', 'data-testid': 'battery-chart' }, t('battery.noHistory'));
+  const span = (HISTORY_RANGES.find(([key]) => key === range) ?? HISTORY_RANGES[0])[1];
+  const to = Math.max(Date.now(), history[history.length - 1]?.ts ?? 0);
+  const step = STEP_MS[/** @type {keyof typeof STEP_MS} */ (resolution ?? '5s')] ?? STEP_MS['5s'];
+  const axis = { from: to - span, to, gapMs: 3 * step };
   const series = (/** @type {'voltageV' | 'currentA' | 'socPct' | 'tempMaxC'} */ key) =>
     history.map((p) => ({ ts: p.ts, v: p[key] }));
   const specs = [
-    { label: t('chart.voltage'), unit: 'V', digits: 1, points: series('voltageV'), testid: 'chart-voltage', tone: 'a' },
-    { label: t('chart.current'), unit: 'A', digits: 1, points: series('currentA'), testid: 'chart-current', tone: 'b' },
-    { label: t('chart.soc'), unit: '%', digits: 0, points: series('socPct'), testid: 'chart-soc', tone: 'c' },
+    {
+      label: t('chart.voltage'),
+      unit: 'V',
+      digits: 1,
+      points: series('voltageV'),
+      testid: 'chart-voltage',
+      tone: 'a',
+      ...axis,
+    },
+    {
+      label: t('chart.current'),
+      unit: 'A',
+      digits: 1,
+      points: series('currentA'),
+      testid: 'chart-current',
+      tone: 'b',
+      ...axis,
+    },
+    { label: t('chart.soc'), unit: '%', digits: 0, points: series('socPct'), testid: 'chart-soc', tone: 'c', ...axis },
   ];
   if (history.some((p) => isNum(p.tempMaxC))) {
     specs.push({
@@ -131,6 +166,7 @@ function charts(history) {
       points: series('tempMaxC'),
       testid: 'chart-temp',
       tone: 'd',
+      ...axis,
     });
   }
   return h('div', { class: 'charts', 'data-testid': 'battery-chart' }, specs.map(lineChart));
@@ -220,7 +256,7 @@ export function renderBattery(view, stations, range = DEFAULT_RANGE) {
       { class: 'card' },
       h('h3', null, t('battery.history')),
       rangePicker(view, range),
-      charts(view.history ?? []),
+      charts(view.history ?? [], view.historyRange ?? range, view.resolution),
     ),
   );
 }

@@ -6,16 +6,21 @@ import { text, useDashboard, WAIT } from './harness.ts';
 const { fx, open } = useDashboard();
 const DAY = 86_400_000;
 
-/** The queries that asked for a range, i.e. carried `from`. */
-const ranged = () => fx.historyQueries.filter((q) => q.from !== undefined);
+const HOUR = 3_600_000;
+/** The queries that asked for a range longer than the last hour. */
+const ranged = () => fx.historyQueries.filter((q) => q.from !== undefined && Number(q.from) < Date.now() - 2 * HOUR);
 
 describe('battery history range', () => {
-  it('asks without `from` by default, and 30 days back per hour with limit 2000 after picking "30 Tage"', async () => {
+  it('asks for exactly the last hour by default, and 30 days back per hour after picking "30 Tage"', async () => {
     const { page, errors } = await open('/#/battery/B-0041');
     await expect.poll(() => text(page, 'history-resolution'), WAIT).toBe('5-s-Werte');
-    // The default view asks exactly as before ranges existed: no query at all.
+    // "Last hour" is the last hour of 5-s samples (at most 720), not the newest 1,000 samples.
     expect(fx.historyQueries.length).toBeGreaterThan(0);
-    expect(fx.historyQueries.every((q) => Object.keys(q).length === 0)).toBe(true);
+    for (const q of fx.historyQueries) {
+      expect(Math.abs(Number(q.from) - (Date.now() - HOUR))).toBeLessThan(60_000);
+      expect(q.resolution).toBe('5s');
+      expect(Number(q.limit)).toBeGreaterThanOrEqual(720);
+    }
     expect(await page.getByTestId('history-range-1h').getAttribute('aria-pressed')).toBe('true');
     expect(await text(page, 'history-range-1h')).toBe('Letzte Stunde');
 
@@ -36,6 +41,25 @@ describe('battery history range', () => {
     expect(errors).toEqual([]);
   });
 
+  it('spans the chart over the whole hour and breaks the line at a gap in the samples', async () => {
+    const { page, errors } = await open('/#/battery/B-0041', { width: 1280, height: 900 });
+    await expect.poll(() => text(page, 'history-resolution'), WAIT).toBe('5-s-Werte');
+    const d = (await page.getByTestId('chart-voltage').locator('svg path').getAttribute('d')) ?? '';
+    // The fixture's samples cover the hour without a gap: one stroke from the left edge to the right one.
+    expect(d.split('M')).toHaveLength(2);
+    expect(Number(/^M([\d.]+),/.exec(d)?.[1])).toBeLessThan(2);
+    // Ten minutes of samples missing in the middle: the line stops and starts again instead of bridging them.
+    fx.historyGap = { fromAgoMs: 40 * 60_000, toAgoMs: 30 * 60_000 };
+    await expect
+      .poll(
+        async () =>
+          ((await page.getByTestId('chart-voltage').locator('svg path').getAttribute('d')) ?? '').split('M').length,
+        WAIT,
+      )
+      .toBe(3);
+    expect(errors).toEqual([]);
+  });
+
   it('goes back to the default query when "Letzte Stunde" is picked again', async () => {
     const { page, errors } = await open('/#/battery/B-0041');
     await expect.poll(() => text(page, 'history-resolution'), WAIT).toBe('5-s-Werte');
@@ -47,7 +71,12 @@ describe('battery history range', () => {
     expect(ranged()[0]?.resolution).toBe('15m');
     const before = fx.historyQueries.length;
     await page.getByTestId('history-range-1h').click();
-    await expect.poll(() => fx.historyQueries.slice(before).some((q) => q.from === undefined), WAIT).toBe(true);
+    await expect
+      .poll(
+        () => fx.historyQueries.slice(before).some((q) => Math.abs(Number(q.from) - (Date.now() - HOUR)) < 60_000),
+        WAIT,
+      )
+      .toBe(true);
     expect(await page.getByTestId('history-range-1h').getAttribute('aria-pressed')).toBe('true');
     expect(errors).toEqual([]);
   });

@@ -206,7 +206,8 @@ describe('dashboard battery page', () => {
     expect(await text(page, 'battery-field-cycles')).toBe('212');
     expect(await text(page, 'battery-field-maxTempC')).toBe('33,5 °C');
     expect(await text(page, 'battery-field-cellSpreadMv')).toBe('—');
-    expect(await text(page, 'battery-field-internalResistanceMilliOhm')).toBe('—');
+    // Not estimated yet: said in words, never 0 and not a bare dash.
+    expect(await text(page, 'battery-field-internalResistanceMilliOhm')).toBe('zu wenig Daten');
     expect(await text(page, 'battery-alerts')).toContain('Zelle 7 driftet');
     await expect.poll(() => text(page, 'battery-where'), WAIT).toContain('demo-1, Dock 1');
     expect(await page.getByTestId('battery-cells').locator('li').count()).toBe(13);

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { workRecordBodySchema, type WorkRecord } from '../../contract/battery-health.ts';
 import { FAULT_CODES, faultCodeFor } from '../../contract/fault-codes.ts';
 import {
   HISTORY_RESOLUTIONS,
@@ -26,6 +27,7 @@ import {
   type StationView,
 } from '../../contract/http-api.ts';
 import type { BatteryTelemetry, ChargerTelemetry } from '../../contract/messages.ts';
+import { passportFor } from './passport-fixture.ts';
 import { SIM_FAULT_NAMES, type SimActiveFault, type SimFaultName, type SimState } from '../../contract/sim-api.ts';
 
 export const DASHBOARD_DIR = resolve(fileURLToPath(new URL('../../dashboard/', import.meta.url)));
@@ -87,6 +89,10 @@ export interface Fixture {
   historyQueries: Record<string, string>[];
   /** What GET /api/batteries lists; null: the batteries in the stations' docks, as batteryDetail builds them. */
   batteries: BatteryView[] | null;
+  /** Work records added through POST /api/batteries/<id>/work-records, shown in that pack's passport. */
+  workRecords: WorkRecord[];
+  /** Samples left out of every history answer (a station offline), as ages before now in ms; null for none. */
+  historyGap: { fromAgoMs: number; toAgoMs: number } | null;
 }
 
 function battery(
@@ -169,6 +175,8 @@ export function newFixture(): Fixture {
     commandGate: null,
     historyQueries: [],
     batteries: null,
+    workRecords: [],
+    historyGap: null,
   };
 }
 
@@ -362,13 +370,21 @@ async function api(
     );
     return send(res, 200, { items: fx.batteries ?? docked } satisfies BatteryList);
   }
+  const passport = /^\/api\/batteries\/(B-[^/]+)\/(passport|work-records)$/.exec(path);
+  if (passport?.[1]) return passportApi(fx, req, res, decodeURIComponent(passport[1]), passport[2] === 'passport');
   const battery = /^\/api\/batteries\/([^/]+)(\/history)?$/.exec(path);
   if (method === 'GET' && battery?.[1]) {
     const id = decodeURIComponent(battery[1]);
     if (!id.startsWith('B-')) return send(res, 404, { error: 'unknown battery' });
     if (!battery[2]) return send(res, 200, batteryDetail(fx, id));
     fx.historyQueries.push(Object.fromEntries(query));
-    return send(res, 200, batteryHistory(id, query));
+    const history = batteryHistory(id, query);
+    const gap = fx.historyGap;
+    if (gap) {
+      const now = Date.now();
+      history.points = history.points.filter((p) => p.ts < now - gap.fromAgoMs || p.ts > now - gap.toAgoMs);
+    }
+    return send(res, 200, history);
   }
   if (path === '/api/sim' || path === '/api/sim/faults' || path === '/api/sim/buttons') {
     if (!fx.simEnabled) return send(res, 404, { error: 'no simulator' });
@@ -434,6 +450,28 @@ async function auth(fx: Fixture, req: IncomingMessage, res: ServerResponse, path
     });
   }
   return send(res, 405, { error: 'method not allowed' });
+}
+
+/** The passport, and a work record added like the broker does: a mechanic's login, a known kind. */
+async function passportApi(fx: Fixture, req: IncomingMessage, res: ServerResponse, id: string, read: boolean) {
+  const own = fx.workRecords.filter((w) => w.batteryId === id);
+  if (read) return req.method === 'GET' ? send(res, 200, passportFor(id, own)) : send(res, 405, { error: 'GET only' });
+  if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
+  const current = sessionOf(fx, req);
+  if (!current) return send(res, 401, { error: 'log in first' });
+  if (USERS[current.username]?.role !== 'mechanic') return send(res, 403, { error: 'only mechanics may record work' });
+  const body = workRecordBodySchema.safeParse(await readBody(req).catch(() => null));
+  if (!body.success) return send(res, 400, { error: body.error.message });
+  const record: WorkRecord = {
+    id: fx.workRecords.length + 1,
+    batteryId: id,
+    at: Date.now(),
+    by: current.username,
+    kind: body.data.kind,
+    note: body.data.note ?? null,
+  };
+  fx.workRecords.push(record);
+  return send(res, 201, record);
 }
 
 const DOCK_COMMANDS = new Set(['stop-charging', 'resume-charging', 'acknowledge', 'maintenance', 'set-departure']);

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SESSION_END_REASONS, WORK_KINDS } from '../../contract/battery-health.ts';
 import { AUDIT_KINDS, AUDIT_OUTCOMES, AUDIT_VIAS, HISTORY_RESOLUTIONS } from '../../contract/http-api.ts';
 import { DOCK_STATES } from '../../contract/messages.ts';
 import { BOOKING_STATES, REFUSAL_CODES, RESERVATION_STATES, RESTRICTION_KINDS } from '../../contract/rental-api.ts';
@@ -58,6 +59,8 @@ describe('dashboard strings', () => {
       ...LED_COLOURS.map((c) => `color.${c}`),
       ...LED_PATTERNS.map((p) => `led.${p}`),
       ...HISTORY_RESOLUTIONS.map((r) => `history.res.${r}`),
+      ...WORK_KINDS.map((k) => `work.kind.${k}`),
+      ...SESSION_END_REASONS.map((r) => `bp.end.${r}`),
       ...AUDIT_OUTCOMES.map((o) => `audit.outcome.${o}`),
       ...AUDIT_VIAS.map((v) => `audit.via.${v}`),
       ...AUDIT_KINDS.map((k) => `audit.filter.${k}`),
