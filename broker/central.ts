@@ -308,7 +308,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       log: child('rental'),
       relay,
       mechanic,
-      online: (id) => queries.stations(clock.now(), staleAfterMs).some((s) => s.stationId === id && s.online),
+      onlineStations: () => queries.stations(clock.now(), staleAfterMs).flatMap((s) => (s.online ? [s.stationId] : [])),
       options: opts.rental,
     });
     parts.rental = rental;

@@ -14,7 +14,7 @@ export interface ReserverDeps {
   relay: Pick<CommandRelay, 'send'>;
   clock: Clock;
   log: Logger;
-  online: (stationId: string) => boolean;
+  onlineStations: () => string[];
   /** Called after a reservation state changed (the view and caches reload). */
   changed: () => void;
   intervalMs: number;
@@ -72,7 +72,9 @@ export class PackReserver {
          FROM rental_bookings WHERE state = 'booked' AND reservation = 'pending' AND pickup_at > ?`,
       )
       .all(this.deps.clock.now()) as Pending[];
-    await Promise.all(rows.filter((r) => this.deps.online(r.stationId)).map((r) => this.reserve(r)));
+    if (rows.length === 0) return;
+    const online = new Set(this.deps.onlineStations());
+    await Promise.all(rows.filter((r) => online.has(r.stationId)).map((r) => this.reserve(r)));
   }
 
   start(): void {

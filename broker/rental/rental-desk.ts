@@ -26,7 +26,8 @@ export class RentalDesk {
       reserver: PackReserver;
       now: () => number;
       log: Logger;
-      online: (stationId: string) => boolean;
+      /** The stations online now (one read of the station list per call). */
+      onlineStations: () => string[];
     },
   ) {}
 
@@ -46,7 +47,8 @@ export class RentalDesk {
     this.deps.view.reload();
     const b = this.must(id);
     this.deps.log.info({ booking: id, rickshaw: b.rickshawId, stationId: b.stationId, by: user }, 'booked');
-    if (b.packs > 0 && this.deps.online(b.stationId)) await this.deps.reserver.reserve({ ...b, deskUser: user });
+    if (b.packs > 0 && this.deps.onlineStations().includes(b.stationId))
+      await this.deps.reserver.reserve({ ...b, deskUser: user });
     return this.must(id);
   }
 
@@ -111,6 +113,6 @@ export class RentalDesk {
   }
 
   overview(): RentalOverview {
-    return this.deps.read.overview(this.deps.now(), this.deps.online);
+    return this.deps.read.overview(this.deps.now(), new Set(this.deps.onlineStations()));
   }
 }

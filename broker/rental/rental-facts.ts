@@ -59,12 +59,13 @@ export class RentalFacts {
     return (JSON.parse(payload) as { docks: DockTelemetry[] }).docks;
   }
 
-  pack(packId: string): PackFact | undefined {
+  /** `docksOf` lets a caller share one parse of a station's telemetry among its packs. */
+  pack(packId: string, docksOf: (stationId: string) => DockTelemetry[] = (s) => this.docks(s)): PackFact | undefined {
     const row = this.q.battery.get(packId) as
       { stationId: string; dock: number; ts: number; payload: string } | undefined;
     if (!row) return undefined;
     const reading = JSON.parse(row.payload) as BatteryTelemetry;
-    const dock = this.docks(row.stationId).find((d) => d.dock === row.dock);
+    const dock = docksOf(row.stationId).find((d) => d.dock === row.dock);
     return {
       packId,
       stationId: row.stationId,
@@ -83,6 +84,12 @@ export class RentalFacts {
       .prepare('SELECT battery_id FROM batteries ORDER BY battery_id')
       .pluck()
       .all() as string[];
-    return ids.flatMap((id) => this.pack(id) ?? []);
+    const parsed = new Map<string, DockTelemetry[]>();
+    const docksOf = (s: string): DockTelemetry[] => {
+      let d = parsed.get(s);
+      if (!d) parsed.set(s, (d = this.docks(s)));
+      return d;
+    };
+    return ids.flatMap((id) => this.pack(id, docksOf) ?? []);
   }
 }

@@ -172,7 +172,7 @@ export class RentalRead {
     return (this.db.prepare(`SELECT ${PROBLEM_COLS} FROM rental_problems WHERE id = ?`).get(id) as Problem) ?? null;
   }
 
-  overview(now: number, online: (stationId: string) => boolean): RentalOverview {
+  overview(now: number, online: ReadonlySet<string>): RentalOverview {
     const items: RentalItem[] = [
       ...this.facts.rickshaws().map((r) => ({
         id: r.id,
@@ -199,7 +199,7 @@ export class RentalRead {
     ];
     return {
       items,
-      locations: this.facts.stations().map((stationId) => ({ stationId, online: online(stationId) })),
+      locations: this.facts.stations().map((stationId) => ({ stationId, online: online.has(stationId) })),
       timeframes: this.timeframes(),
       restrictions: this.restrictions(now),
     };

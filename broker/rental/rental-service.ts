@@ -38,7 +38,8 @@ export function startRental(deps: {
   log: Logger;
   relay: Pick<CommandRelay, 'send'>;
   mechanic: Pick<RentalRouteDeps, 'who' | 'readJson'>;
-  online: (stationId: string) => boolean;
+  /** The stations online now. */
+  onlineStations: () => string[];
   options?: RentalOptions;
 }): RentalParts {
   const view = new RentalView(deps.db);
@@ -52,7 +53,7 @@ export function startRental(deps: {
     relay: deps.relay,
     clock: deps.clock,
     log: deps.log,
-    online: deps.online,
+    onlineStations: deps.onlineStations,
     changed,
     intervalMs: deps.options?.reserveRetryMs ?? 30_000,
   });
@@ -64,7 +65,7 @@ export function startRental(deps: {
     changed,
   });
   const now = (): number => deps.clock.now();
-  const desk = new RentalDesk({ store, read, view, reserver, now, log: deps.log, online: deps.online });
+  const desk = new RentalDesk({ store, read, view, reserver, now, log: deps.log, onlineStations: deps.onlineStations });
   const routes = rentalRoutes({ desk, now, log: deps.log, who: deps.mechanic.who, readJson: deps.mechanic.readJson });
   reserver.start();
   watch.start();
