@@ -26,6 +26,13 @@
 
 const TIMEOUT_MS = 5000;
 /**
+ * The last answer and ETag of recent GET paths: asked again with If-None-Match, an unchanged answer is a 304 with no
+ * body, and the page gets the very object it had (so a view can tell nothing changed). Bounded: history paths vary.
+ * @type {Map<string, { etag: string, value: unknown }>}
+ */
+const etags = new Map();
+const ETAG_PATHS = 16;
+/**
  * A station command waits for the station's answer: the broker gives up first and says so (504 with a reason), so
  * the page must wait longer than the broker or it would only ever see its own abort.
  */
@@ -85,7 +92,10 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
       // The broker only takes a POST that says it is JSON: a form on another site cannot send that (CSRF guard).
       headers:
         body === undefined
-          ? { accept: 'application/json' }
+          ? {
+              accept: 'application/json',
+              ...(method === 'GET' && etags.has(path) ? { 'if-none-match': etags.get(path)?.etag } : {}),
+            }
           : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: controller.signal,
@@ -102,6 +112,8 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
   } finally {
     clearTimeout(timer);
   }
+  const cached = etags.get(path);
+  if (res.status === 304 && cached) return cached.value;
   const text = await res.text().catch(() => '');
   if (!res.ok) {
     const detail = errorText(text);
@@ -114,7 +126,12 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
   }
   if (!text) return null;
   try {
-    return JSON.parse(text);
+    const value = JSON.parse(text);
+    const etag = method === 'GET' ? res.headers.get('etag') : null;
+    etags.delete(path);
+    if (etag) etags.set(path, { etag, value });
+    if (etags.size > ETAG_PATHS) etags.delete(etags.keys().next().value ?? '');
+    return value;
   } catch {
     throw new ApiError(`${method} ${path}: answer is not JSON`, res.status);
   }
@@ -131,6 +148,14 @@ export async function getStations() {
 /** Every pack the central store has seen, with its latest reading and health summary. @returns {Promise<BatteryView[]>} */
 export async function getBatteries() {
   return /** @type {import('../contract/http-api.ts').BatteryList} */ (await request('GET', '/api/batteries')).items;
+}
+
+/**
+ * What needs a person in the fleet, worst first (GET /api/attention).
+ * @returns {Promise<import('../contract/http-api.ts').AttentionItem[]>}
+ */
+export async function getAttention() {
+  return /** @type {import('../contract/http-api.ts').AttentionList} */ (await request('GET', '/api/attention')).items;
 }
 
 /** @param {string} id @returns {Promise<BatteryView>} */

@@ -19,6 +19,7 @@ import { renderRentalPage } from './render-rental.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
 import { faultCodesKnown, setFaultCodes } from './fault-codes.js';
 import { installPassportActions, loadPassport, renderPassportRoute } from './passport.js';
+import { fleetSlot, installFleetActions, loadFleet, paintFleet } from './fleet.js';
 import { h, morphChildren } from './dom.js';
 import { ago } from './format.js';
 import { getLang, setLang, t } from './i18n.js';
@@ -87,6 +88,13 @@ function currentRoute() {
     }
   }
   return { name: 'overview' };
+}
+
+/** True on the start page (the fleet overview), not on any of the other pages the hash can name. */
+function isOverview() {
+  const hash = location.hash;
+  if (rickshawRoute(hash) || isAuditRoute(hash) || isBatteryListRoute(hash) || isRentalRoute(hash)) return false;
+  return currentRoute().name === 'overview';
 }
 
 /** @param {unknown} err */
@@ -158,6 +166,7 @@ async function refresh() {
   if (isBatteryListRoute(location.hash)) jobs.push(loadBatteryList());
   if (isRentalRoute(location.hash) && isMechanic()) jobs.push(loadRental(sessionEnded));
   if (route.name === 'battery') jobs.push(loadBattery(route.id), loadPassport(route.id));
+  if (isOverview()) jobs.push(loadFleet());
   // A server without a simulator answers 404 once and is not asked again.
   if (route.name === 'overview' && state.simAvailable !== false) jobs.push(loadSim());
   // Asked once at start; asked again only while no answer has settled it (server away at start).
@@ -229,7 +238,8 @@ function renderMain() {
   return h(
     'main',
     { class: 'page', 'data-testid': 'page-overview' },
-    renderOverview(state.stations, Date.now(), isMechanic() ? renderDockActions : undefined),
+    // The fleet overview patches its own slot (keyed rows) after the page's patch; see render().
+    state.stations?.length ? fleetSlot() : renderOverview(state.stations, Date.now()),
     state.simAvailable && state.sim && renderTraining(state.sim, state.stations, notice, state.pending),
   );
 }
@@ -244,6 +254,7 @@ function render() {
     renderBanner() ?? h('div', { class: 'banner-slot', 'aria-hidden': 'true' }),
     renderMain(),
   ]);
+  if (state.stations?.length) paintFleet(root, state.stations, isMechanic() ? renderDockActions : undefined);
 }
 
 // ---- polling --------------------------------------------------------------------------------------------------
@@ -399,9 +410,15 @@ async function dockCommand(stationId, dock, actionId) {
   if (result === 'ok') void poll();
 }
 
+/** Where the overview was scrolled to when the reader left it: "back to the overview" returns there. */
+let overviewScroll = 0;
+let onOverview = isOverview();
 window.addEventListener('hashchange', () => {
-  window.scrollTo(0, 0);
+  const toOverview = isOverview();
+  if (onOverview && !toOverview) overviewScroll = window.scrollY;
+  onOverview = toOverview;
   render();
+  window.scrollTo(0, toOverview ? overviewScroll : 0);
   void poll();
 });
 
@@ -419,6 +436,7 @@ installPassportActions(render, () => {
   sessionEnded();
   render();
 });
+installFleetActions(render);
 installRickshawActions(render, () => {
   sessionEnded();
   render();

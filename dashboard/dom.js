@@ -105,6 +105,8 @@ export function morph(from, to) {
     return;
   }
   syncAttributes(fromEl, toEl);
+  // A part of the page that patches its own children (the fleet overview's keyed rows) is left to itself.
+  if (toEl.hasAttribute('data-managed')) return;
   const oldKids = [...fromEl.childNodes];
   const newKids = [...toEl.childNodes];
   newKids.forEach((kid, i) => {

@@ -6,6 +6,7 @@ import { HEALTH_STRINGS } from './i18n-health.js';
 import { RICKSHAW_STRINGS } from './i18n-rickshaws.js';
 import { AUDIT_STRINGS } from './i18n-audit.js';
 import { RENTAL_STRINGS } from './i18n-rental.js';
+import { FLEET_STRINGS } from './i18n-fleet.js';
 
 /** @typedef {'de' | 'en'} Lang */
 
@@ -340,6 +341,8 @@ Object.assign(STRINGS.de, HEALTH_STRINGS.de);
 Object.assign(STRINGS.en, HEALTH_STRINGS.en);
 Object.assign(STRINGS.de, RENTAL_STRINGS.de);
 Object.assign(STRINGS.en, RENTAL_STRINGS.en);
+Object.assign(STRINGS.de, FLEET_STRINGS.de);
+Object.assign(STRINGS.en, FLEET_STRINGS.en);
 
 /** @type {Lang} */
 let current = readStoredLang();

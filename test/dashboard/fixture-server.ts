@@ -10,10 +10,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { workRecordBodySchema, type WorkRecord } from '../../contract/battery-health.ts';
+import { attentionItems } from '../../broker/http/attention.ts';
 import { FAULT_CODES, faultCodeFor } from '../../contract/fault-codes.ts';
 import {
   HISTORY_RESOLUTIONS,
   type ApiErrorAnswer,
+  type AttentionList,
   type BatteryHistory,
   type BatteryList,
   type BatteryPoint,
@@ -362,6 +364,13 @@ async function api(
     }
     return send(res, 200, { items: fx.stations } satisfies StationList);
   }
+  // Rated by the broker's own builder from the fixture's stations, so the list cannot disagree with the docks.
+  if (method === 'GET' && path === '/api/attention')
+    return send(res, 200, {
+      items: attentionItems(fx.stations, [], () => undefined, Date.now()),
+    } satisfies AttentionList);
+  // No rickshaw in a bay: the overview's search also looks there.
+  if (method === 'GET' && path === '/api/rickshaws') return send(res, 200, { items: [] });
   if (method === 'GET' && path === '/api/fault-codes')
     return send(res, 200, { items: [...FAULT_CODES] } satisfies FaultCodeTable);
   if (method === 'GET' && path === '/api/batteries') {

@@ -1,12 +1,20 @@
 // The dashboard's German and English strings stay in step: the same keys, the same {placeholders}, nothing
 // empty; every literal key the pages ask for exists; and every name the contract can send (dock states, simulator
-// faults, LED colours and patterns, history resolutions) has its words in both languages.
+// faults, LED colours and patterns, history resolutions, attention kinds and health alert codes) has its words in
+// both languages.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SESSION_END_REASONS, WORK_KINDS } from '../../contract/battery-health.ts';
-import { AUDIT_KINDS, AUDIT_OUTCOMES, AUDIT_VIAS, HISTORY_RESOLUTIONS } from '../../contract/http-api.ts';
+import {
+  ATTENTION_KINDS,
+  AUDIT_KINDS,
+  AUDIT_OUTCOMES,
+  AUDIT_VIAS,
+  HEALTH_ALERT_CODES,
+  HISTORY_RESOLUTIONS,
+} from '../../contract/http-api.ts';
 import { DOCK_STATES } from '../../contract/messages.ts';
 import { BOOKING_STATES, REFUSAL_CODES, RESERVATION_STATES, RESTRICTION_KINDS } from '../../contract/rental-api.ts';
 import { LED_COLOURS, LED_PATTERNS, SIM_FAULT_NAMES } from '../../contract/sim-api.ts';
@@ -68,6 +76,8 @@ describe('dashboard strings', () => {
       ...RESERVATION_STATES.map((s) => `rental.res.${s}`),
       ...REFUSAL_CODES.map((c) => `rental.refused.${c}`),
       ...RESTRICTION_KINDS.map((k) => `rental.kind.${k}`),
+      ...ATTENTION_KINDS.map((k) => `attn.${k}`),
+      ...HEALTH_ALERT_CODES.map((c) => `alert.${c}`),
     ];
     expect(keys.filter((k) => !(k in STRINGS.de) || !(k in STRINGS.en))).toEqual([]);
   });
