@@ -24,6 +24,8 @@ const fleet = {
   open: readSet(OPEN_KEY),
   /** @type {Set<string>} */
   closed: new Set(),
+  /** the fleet has a single station (as last painted): it shows open unless closed */
+  only: false,
 };
 
 /** @param {string} key @returns {Set<string>} */
@@ -83,6 +85,7 @@ export { fleetSlot };
 export function paintFleet(root, stations, dockExtra) {
   const slot = root.querySelector('[data-testid="fleet"][data-managed]');
   if (!slot) return;
+  fleet.only = stations.length === 1;
   patchFleet(slot, {
     stations,
     attention: fleet.attention,
@@ -106,8 +109,7 @@ export function installFleetActions(render) {
     const action = target?.getAttribute('data-action');
     const id = target?.getAttribute('data-station');
     if (!id || (action !== 'fleet-toggle' && action !== 'fleet-show')) return;
-    const only = document.querySelectorAll('[data-testid="station-lines"] > li').length === 1;
-    if (action === 'fleet-toggle' && isOpen(id, only)) {
+    if (action === 'fleet-toggle' && isOpen(id, fleet.only)) {
       fleet.open.delete(id);
       fleet.closed.add(id);
     } else {
