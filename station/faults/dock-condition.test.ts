@@ -59,6 +59,15 @@ describe('dockCondition', () => {
     expect(dockFaultCode({ code: 'temperature', quarantined: false }, null)?.code).toBe('E11');
   });
 
+  it('keeps the side a temperature fault was latched at after the pack has cooled or warmed', () => {
+    const hot = { code: 'temperature' as const, quarantined: false, reason: 'battery at 47.4 °C, outside 0..45 °C' };
+    expect(dockFaultCode(hot, [21, 22])?.code).toBe('E12');
+    const cold = { code: 'temperature' as const, quarantined: false, reason: 'battery at -3 °C, outside 0..45 °C' };
+    expect(dockFaultCode(cold, [30, 31])?.code).toBe('E13');
+    // A missing sensor says nothing about the side the fault was latched at.
+    expect(dockFaultCode(hot, null)?.code).toBe('E12');
+  });
+
   it('an unknown cause or reason still gets a code', () => {
     expect(dockFaultCode({ code: 'flux-capacitor', quarantined: false }, null)?.code).toBe('E61');
     expect(dockFaultCode({ reason: 'moon phase', quarantined: false }, null)?.code).toBe('I61');

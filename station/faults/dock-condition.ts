@@ -23,13 +23,19 @@ const HOLD_REASONS: ReadonlyMap<string, DockCondition> = new Map([
 ]);
 
 /**
- * A temperature fault means outside the charging window. The core's cause does not say which side; the pack's
- * sensors do: a reading at or above room temperature can only have left the window at the top (the configurable
+ * A temperature fault means outside the charging window. The side is the one the fault was latched at: the core's
+ * reason names the reading that tripped it ("battery at 52 °C, outside 0..45 °C"), and a latched fault keeps that
+ * side after the pack has cooled (a hot pack at 20 °C again is not "too cold"). Without such a reason the pack's
+ * sensors decide: a reading at or above room temperature can only have left the window at the top (the configurable
  * window always contains 20..30 °C: minC <= 20, maxC >= 30).
  */
 export const HOT_FROM_C = 25;
 
-function temperatureSide(tempsC: readonly number[] | null): 'missing' | 'high' | 'low' {
+const TRIPPED_AT = /^battery at (-?\d+(?:\.\d+)?) °C, outside (-?\d+(?:\.\d+)?)\.\./;
+
+function temperatureSide(reason: string | undefined, tempsC: readonly number[] | null): 'missing' | 'high' | 'low' {
+  const tripped = reason === undefined ? null : TRIPPED_AT.exec(reason);
+  if (tripped) return Number(tripped[1]) < Number(tripped[2]) ? 'low' : 'high';
   if (tempsC === null || tempsC.length === 0) return 'missing';
   return Math.max(...tempsC) >= HOT_FROM_C ? 'high' : 'low';
 }
@@ -41,7 +47,7 @@ export function dockCondition(
 ): DockCondition | null {
   if (view.code !== undefined) {
     const source = view.quarantined ? 'quarantine' : 'interlock';
-    const name = view.code === 'temperature' ? `temperature-${temperatureSide(tempsC)}` : view.code;
+    const name = view.code === 'temperature' ? `temperature-${temperatureSide(view.reason, tempsC)}` : view.code;
     const c = `${source}:${name}`;
     return KNOWN.has(c) ? (c as DockCondition) : 'unknown:fault';
   }

@@ -119,8 +119,8 @@ describe('faults on a charging dock of the demo', () => {
           await post('/api/sim/buttons', { button: 'acknowledge' });
           return null;
         },
-        { what: `dock ${DOCK} to charge again after ${fault} was cleared`, timeoutMs: 30_000, intervalMs: 500 },
+        { what: `dock ${DOCK} to charge again after ${fault} was cleared`, timeoutMs: 50_000, intervalMs: 500 },
       );
-    }, 60_000);
+    }, 90_000);
   }
 });
