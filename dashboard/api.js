@@ -349,3 +349,23 @@ export async function getProblems() {
 export async function rentalPost(path, body) {
   return request('POST', `/api/${path}`, body, COMMAND_TIMEOUT_MS);
 }
+
+/**
+ * @typedef {import('../contract/ride-requests-api.ts').RideRequestList} RideRequestList
+ * @typedef {import('../contract/ride-requests-api.ts').RideRequest} RideRequest
+ */
+
+/** Open ride requests and the counts of old ones (staff only). @returns {Promise<RideRequestList>} */
+export async function getRideRequests() {
+  return /** @type {RideRequestList} */ (await request('GET', '/api/ride-requests'));
+}
+
+/** @param {{ name: string, pickup: string, pickupAt: number, needs: string[] }} body @returns {Promise<RideRequest>} */
+export async function postRideRequest(body) {
+  return /** @type {RideRequest} */ (await request('POST', '/api/ride-requests', body));
+}
+
+/** @param {string} id */
+export async function deleteRideRequest(id) {
+  await request('DELETE', `/api/ride-requests/${encodeURIComponent(id)}`);
+}

@@ -13,6 +13,7 @@ import {
   pressButton,
 } from './api.js';
 import { installAuditActions, isAuditRoute, loadAudit, renderAuditPage } from './audit.js';
+import { installRidesActions, isRidesRoute, loadRides, renderRidesPage } from './rides.js';
 import { installBatteryListActions, isBatteryListRoute, loadBatteryList, renderBatteryListRoute } from './batteries.js';
 import { installRentalActions, isRentalRoute, loadRental } from './rental.js';
 import { renderRentalPage } from './render-rental.js';
@@ -163,6 +164,7 @@ async function refresh() {
   const rickshaws = rickshawRoute(location.hash);
   if (rickshaws) jobs.push(loadRickshawRoute(rickshaws));
   if (isAuditRoute(location.hash) && isMechanic()) jobs.push(loadAudit(sessionEnded));
+  if (isRidesRoute(location.hash) && isMechanic()) jobs.push(loadRides(sessionEnded));
   if (isBatteryListRoute(location.hash)) jobs.push(loadBatteryList());
   if (isRentalRoute(location.hash) && isMechanic()) jobs.push(loadRental(sessionEnded));
   if (route.name === 'battery') jobs.push(loadBattery(route.id), loadPassport(route.id));
@@ -199,6 +201,7 @@ function renderHeader() {
     h('a', { class: 'nav-link', href: '#/rickshaws', 'data-testid': 'rickshaws-nav' }, t('nav.rickshaws')),
     isMechanic() && h('a', { class: 'nav-link', href: '#/rental', 'data-testid': 'rental-nav' }, t('nav.rental')),
     isMechanic() && h('a', { class: 'nav-link', href: '#/audit', 'data-testid': 'audit-nav' }, t('nav.audit')),
+    isMechanic() && h('a', { class: 'nav-link', href: '#/rides', 'data-testid': 'rides-nav' }, t('nav.rides')),
     h('a', { class: 'nav-link', href: '#/batteries', 'data-testid': 'batteries-nav' }, t('nav.batteries')),
     renderSessionControl(),
     h(
@@ -221,6 +224,7 @@ function renderMain() {
   const rickshaws = rickshawRoute(location.hash);
   if (rickshaws) return renderRickshawRoute(rickshaws, isMechanic());
   if (isAuditRoute(location.hash)) return renderAuditPage(isMechanic());
+  if (isRidesRoute(location.hash)) return renderRidesPage(isMechanic());
   if (isBatteryListRoute(location.hash)) return renderBatteryListRoute();
   if (isRentalRoute(location.hash)) return renderRentalPage(isMechanic());
   const route = currentRoute();
@@ -431,6 +435,7 @@ installAuditActions(() => {
   void poll();
 });
 installBatteryListActions(render);
+installRidesActions({ render, reload: () => void poll(), unauthorized: () => (sessionEnded(), render()) });
 installRentalActions({ render, reload: () => void poll(), unauthorized: () => (sessionEnded(), render()) });
 installPassportActions(render, () => {
   sessionEnded();

@@ -7,6 +7,7 @@ import { RICKSHAW_STRINGS } from './i18n-rickshaws.js';
 import { AUDIT_STRINGS } from './i18n-audit.js';
 import { RENTAL_STRINGS } from './i18n-rental.js';
 import { FLEET_STRINGS } from './i18n-fleet.js';
+import { RIDES_STRINGS } from './i18n-rides.js';
 
 /** @typedef {'de' | 'en'} Lang */
 
@@ -343,6 +344,8 @@ Object.assign(STRINGS.de, RENTAL_STRINGS.de);
 Object.assign(STRINGS.en, RENTAL_STRINGS.en);
 Object.assign(STRINGS.de, FLEET_STRINGS.de);
 Object.assign(STRINGS.en, FLEET_STRINGS.en);
+Object.assign(STRINGS.de, RIDES_STRINGS.de);
+Object.assign(STRINGS.en, RIDES_STRINGS.en);
 
 /** @type {Lang} */
 let current = readStoredLang();
