@@ -54,6 +54,7 @@ describe('ride request page', () => {
     await page.getByTestId('session-user').waitFor(WAIT);
     await page.getByTestId('rides-nav').click();
     await page.getByTestId('ride-form').waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.getByTestId('ride-name').fill('Mila');
     await page.getByTestId('ride-pickup').fill('Eingang Seniorenhaus');
     await page.getByTestId('ride-when').fill('2030-05-04T10:30');
