@@ -94,7 +94,14 @@ function currentRoute() {
 /** True on the start page (the fleet overview), not on any of the other pages the hash can name. */
 function isOverview() {
   const hash = location.hash;
-  if (rickshawRoute(hash) || isAuditRoute(hash) || isBatteryListRoute(hash) || isRentalRoute(hash)) return false;
+  if (
+    rickshawRoute(hash) ||
+    isAuditRoute(hash) ||
+    isBatteryListRoute(hash) ||
+    isRentalRoute(hash) ||
+    isRidesRoute(hash)
+  )
+    return false;
   return currentRoute().name === 'overview';
 }
 
