@@ -369,3 +369,23 @@ export async function postRideRequest(body) {
 export async function deleteRideRequest(id) {
   await request('DELETE', `/api/ride-requests/${encodeURIComponent(id)}`);
 }
+
+/**
+ * @typedef {import('../contract/logbook.ts').LogbookEntry} LogbookEntry
+ * @typedef {import('../contract/logbook.ts').TraineeRecord} TraineeRecord
+ * @typedef {{ items: Array<Omit<TraineeRecord, 'tasks' | 'weeks' | 'entries'>> }} TraineeList
+ * @typedef {{ items: Array<{ trainee: number, name: string, updatedAt: number, updatedBy: string }> }} TraineeNameList
+ */
+
+/** Logbook (open, numbers only): recent runs, trainees, one trainee's record; names need a staff login. */
+export const logbookApi = {
+  runs: async () => /** @type {{ items: LogbookEntry[] }} */ (await request('GET', '/api/logbook')),
+  trainees: async () => /** @type {TraineeList} */ (await request('GET', '/api/trainees')),
+  record: async (/** @type {number} */ n) => /** @type {TraineeRecord} */ (await request('GET', `/api/trainees/${n}`)),
+  names: async () => /** @type {TraineeNameList} */ (await request('GET', '/api/trainee-names')),
+  setName: (/** @type {number} */ n, /** @type {string} */ name) => request('PUT', `/api/trainee-names/${n}`, { name }),
+  deleteName: (/** @type {number} */ n) => request('DELETE', `/api/trainee-names/${n}`),
+  /** @param {string} stationId @param {string} runId @param {number | null} trainee */
+  assign: (stationId, runId, trainee) =>
+    request('POST', `/api/logbook/${encodeURIComponent(stationId)}/${encodeURIComponent(runId)}/trainee`, { trainee }),
+};

@@ -14,6 +14,7 @@ import {
 } from './api.js';
 import { installAuditActions, isAuditRoute, loadAudit, renderAuditPage } from './audit.js';
 import { installRidesActions, isRidesRoute, loadRides, renderRidesPage } from './rides.js';
+import { installLogbookActions, isLogbookRoute, loadLogbook, renderLogbookPage } from './logbook.js';
 import { installBatteryListActions, isBatteryListRoute, loadBatteryList, renderBatteryListRoute } from './batteries.js';
 import { installRentalActions, isRentalRoute, loadRental } from './rental.js';
 import { renderRentalPage } from './render-rental.js';
@@ -99,7 +100,8 @@ function isOverview() {
     isAuditRoute(hash) ||
     isBatteryListRoute(hash) ||
     isRentalRoute(hash) ||
-    isRidesRoute(hash)
+    isRidesRoute(hash) ||
+    isLogbookRoute(hash)
   )
     return false;
   return currentRoute().name === 'overview';
@@ -172,6 +174,7 @@ async function refresh() {
   if (rickshaws) jobs.push(loadRickshawRoute(rickshaws));
   if (isAuditRoute(location.hash) && isMechanic()) jobs.push(loadAudit(sessionEnded));
   if (isRidesRoute(location.hash) && isMechanic()) jobs.push(loadRides(sessionEnded));
+  if (isLogbookRoute(location.hash)) jobs.push(loadLogbook(isMechanic(), sessionEnded));
   if (isBatteryListRoute(location.hash)) jobs.push(loadBatteryList());
   if (isRentalRoute(location.hash) && isMechanic()) jobs.push(loadRental(sessionEnded));
   if (route.name === 'battery') jobs.push(loadBattery(route.id), loadPassport(route.id));
@@ -210,6 +213,7 @@ function renderHeader() {
     isMechanic() && h('a', { class: 'nav-link', href: '#/audit', 'data-testid': 'audit-nav' }, t('nav.audit')),
     isMechanic() && h('a', { class: 'nav-link', href: '#/rides', 'data-testid': 'rides-nav' }, t('nav.rides')),
     h('a', { class: 'nav-link', href: '#/batteries', 'data-testid': 'batteries-nav' }, t('nav.batteries')),
+    h('a', { class: 'nav-link', href: '#/logbook', 'data-testid': 'logbook-nav' }, t('nav.logbook')),
     renderSessionControl(),
     h(
       'button',
@@ -232,6 +236,7 @@ function renderMain() {
   if (rickshaws) return renderRickshawRoute(rickshaws, isMechanic());
   if (isAuditRoute(location.hash)) return renderAuditPage(isMechanic());
   if (isRidesRoute(location.hash)) return renderRidesPage(isMechanic());
+  if (isLogbookRoute(location.hash)) return renderLogbookPage(isMechanic());
   if (isBatteryListRoute(location.hash)) return renderBatteryListRoute();
   if (isRentalRoute(location.hash)) return renderRentalPage(isMechanic());
   const route = currentRoute();
@@ -443,6 +448,7 @@ installAuditActions(() => {
 });
 installBatteryListActions(render);
 installRidesActions({ render, reload: () => void poll(), unauthorized: () => (sessionEnded(), render()) });
+installLogbookActions({ render, reload: () => void poll(), unauthorized: () => (sessionEnded(), render()) });
 installRentalActions({ render, reload: () => void poll(), unauthorized: () => (sessionEnded(), render()) });
 installPassportActions(render, () => {
   sessionEnded();

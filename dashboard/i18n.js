@@ -8,6 +8,7 @@ import { AUDIT_STRINGS } from './i18n-audit.js';
 import { RENTAL_STRINGS } from './i18n-rental.js';
 import { FLEET_STRINGS } from './i18n-fleet.js';
 import { RIDES_STRINGS } from './i18n-rides.js';
+import { LOGBOOK_STRINGS } from './i18n-logbook.js';
 
 /** @typedef {'de' | 'en'} Lang */
 
@@ -346,6 +347,8 @@ Object.assign(STRINGS.de, FLEET_STRINGS.de);
 Object.assign(STRINGS.en, FLEET_STRINGS.en);
 Object.assign(STRINGS.de, RIDES_STRINGS.de);
 Object.assign(STRINGS.en, RIDES_STRINGS.en);
+Object.assign(STRINGS.de, LOGBOOK_STRINGS.de);
+Object.assign(STRINGS.en, LOGBOOK_STRINGS.en);
 
 /** @type {Lang} */
 let current = readStoredLang();
