@@ -1,6 +1,7 @@
 // The trainee logbook page in Debian's Chromium against a real central serving the dashboard, on a 360 px phone: two
 // procedure runs published over MQTT as a station; logged out the page lists them with the trainee number and shows
-// no names; a logged-in mechanic assigns the unassigned run to a number and sets a name, and the API confirms both.
+// no names; a logged-in mechanic assigns the unassigned run to a number, sets a name and removes it, and the API
+// confirms each.
 
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -133,6 +134,12 @@ describe('trainee logbook page', () => {
     expect(names.items).toEqual([expect.objectContaining({ trainee: 12, name: 'Samira', updatedBy: 'anleiterin' })]);
     // Names are staff-only: without a login the API refuses.
     expect((await t.http('/api/trainee-names')).status).toBe(401);
+
+    // Removing the name takes it out of the table (and the API) again; the number's record stays.
+    await page.getByTestId('logbook-name-remove').click();
+    await expect.poll(() => page.getByTestId('logbook-name').count(), WAIT).toBe(0);
+    const after = traineeNameListSchema.parse(await (await t.http('/api/trainee-names', { headers: auth })).json());
+    expect(after.items).toEqual([]);
 
     await page.getByTestId('lang-toggle').click();
     await expect
