@@ -2,13 +2,12 @@
 // the form and finds that login on `#/audit`, beside a refused MQTT guess; logged out, the page shows no entries
 // and the server refuses the list.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connackCode, startTestCentral } from '../broker/helpers.ts';
 import { DASHBOARD_DIR } from './fixture-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Longer than two poll periods of the page (2 s each). */
 const WAIT = { timeout: 10_000 };
 
@@ -19,14 +18,9 @@ let password: string;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
   t = await startTestCentral({ dashboardDir: DASHBOARD_DIR });
   password = t.central.addMechanic('werkstatt');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 360, height: 740 },
     locale: 'de-DE',

@@ -1,12 +1,11 @@
 // Shared set-up of the dashboard page tests: one fixture server and one Debian Chromium (never a downloaded one) per
 // test file, a fresh fixture and fresh browser context per test, and the page's console errors collected.
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { newFixture, startFixtureServer, type Fixture } from './fixture-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Longer than two poll periods (2 s each), so one missed poll does not fail a test. */
 export const WAIT = { timeout: 7000, interval: 100 };
 
@@ -32,16 +31,8 @@ export function useDashboard(): Dashboard {
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}. Install it with \`apt-get install chromium\` (the tests never download a browser).`,
-      );
-    }
     ({ server, baseUrl } = await startFixtureServer(fx));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

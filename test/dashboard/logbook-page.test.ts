@@ -3,8 +3,8 @@
 // no names; a logged-in mechanic assigns the unassigned run to a number, sets a name and removes it, and the API
 // confirms each.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logbookListSchema, traineeNameListSchema } from '../../contract/logbook.ts';
 import type { StationEvent } from '../../contract/messages.ts';
@@ -13,7 +13,6 @@ import { startTestCentral } from '../broker/helpers.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { DASHBOARD_DIR } from './fixture-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 10_000 };
 const STATION = 'st-a';
 
@@ -55,8 +54,6 @@ async function runs() {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
   t = await startTestCentral({ dashboardDir: DASHBOARD_DIR, stations: [STATION] });
   password = t.central.addMechanic('anleiterin');
   const station = await t.station(STATION);
@@ -68,10 +65,7 @@ beforeAll(async () => {
     what: 'both runs in the central logbook',
     timeoutMs: 10_000,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'de-DE' });
   page = await context.newPage();
   page.on('console', (msg) => {

@@ -2,13 +2,12 @@
 // logged out it shows nothing; a logged-in staff member takes a request on the form, sees it listed with its needs
 // and deletion date, and cancels it; in German and English.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCentral } from '../broker/helpers.ts';
 import { DASHBOARD_DIR } from './fixture-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 10_000 };
 
 let t: Awaited<ReturnType<typeof startTestCentral>>;
@@ -18,14 +17,9 @@ let password: string;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
   t = await startTestCentral({ dashboardDir: DASHBOARD_DIR });
   password = t.central.addMechanic('desk');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'de-DE' });
   page = await context.newPage();
   page.on('console', (msg) => {

@@ -2,15 +2,13 @@
 // estimates (or "not enough data"), its timeline, and a work record a mechanic adds through the page's form; a
 // request to add a record without a login is refused. The demo's answers are parsed with their contract schemas.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passportSchema, type Passport } from '../../contract/battery-health.ts';
 import { batteryListSchema } from '../../contract/http-api.ts';
 import { startDemo, type DemoProcess } from '../support/demo-process.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let demo: DemoProcess;
 let browser: Browser;
@@ -22,8 +20,6 @@ const passport = async (): Promise<Passport> =>
   passportSchema.parse(await get(`/api/batteries/${encodeURIComponent(batteryId)}/passport`));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
   demo = await startDemo();
   const creds = await waitFor(() => demo.logs.find((l) => l.user === 'mechanic' && typeof l.password === 'string'), {
     what: 'the mechanic login in the demo log',
@@ -42,10 +38,7 @@ beforeAll(async () => {
     what: `a stay in the passport of ${batteryId}`,
     timeoutMs: 30_000,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {

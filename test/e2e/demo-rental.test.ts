@@ -2,15 +2,14 @@
 // make the demo's rickshaw bookable, book a ride with one pack (the demo station's planner reserves it), check it out
 // with the pack the dashboard ticks, and take it back with a problem report. The API's answers confirm each step.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookingViewSchema, problemListSchema, type BookingView } from '../../contract/rental-api.ts';
 import { rickshawListSchema } from '../../contract/rickshaw-api.ts';
 import { startDemo, type DemoProcess } from '../support/demo-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 15_000, interval: 100 };
 
 let demo: DemoProcess;
@@ -19,17 +18,12 @@ let password = '';
 const base = () => `http://127.0.0.1:${demo.httpPort}`;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
   demo = await startDemo();
   const creds = await waitFor(() => demo.logs.find((l) => l.user === 'mechanic' && typeof l.password === 'string'), {
     what: 'the mechanic login in the demo log',
   });
   password = String(creds.password);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

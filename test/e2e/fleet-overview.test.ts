@@ -2,24 +2,18 @@
 // 8 docks, where a fault injected at one dock must top the attention list within one poll of the page; and the real
 // demo (`rikscha demo`), whose overview shows the counts and its station's line.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionListSchema, stationListSchema } from '../../contract/http-api.ts';
 import { startFleet, type Fleet } from '../../bench/support/fleet-publishers.ts';
 import { startDemo, type DemoProcess } from '../support/demo-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\`.`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
