@@ -72,8 +72,9 @@ const EXPECTED = {
   },
   'no-answer': { codes: ['E41'], reason: /^BMS reading \d+ ms old$/ },
   unplug: { codes: ['E41'], reason: /^BMS reading \d+ ms old$/ },
-  'stuck-relay': { codes: ['E12'], reason: /^battery at [\d.]+ °C, outside 0\.\.45 °C$/ },
   'ignore-setpoints': { codes: ['E33'], reason: /^charger output [\d.]+ A above the battery limit [\d.]+ A$/ },
+  // Last: it can leave the pack at about 47 °C, and cooling back into the window takes a minute or more of real time.
+  'stuck-relay': { codes: ['E12'], reason: /^battery at [\d.]+ °C, outside 0\.\.45 °C$/ },
 } as const;
 const FAULTS = Object.keys(EXPECTED) as (keyof typeof EXPECTED)[];
 
@@ -119,8 +120,8 @@ describe('faults on a charging dock of the demo', () => {
           await post('/api/sim/buttons', { button: 'acknowledge' });
           return null;
         },
-        { what: `dock ${DOCK} to charge again after ${fault} was cleared`, timeoutMs: 50_000, intervalMs: 500 },
+        { what: `dock ${DOCK} to charge again after ${fault} was cleared`, timeoutMs: 120_000, intervalMs: 500 },
       );
-    }, 90_000);
+    }, 150_000);
   }
 });
