@@ -16,6 +16,16 @@ export interface BenchResult {
   unit: string;
   target: number;
   better: 'lower' | 'higher';
+  /** When the figure was measured (ISO time); older files lack it. */
+  measuredAt?: string;
+}
+
+/** The figures on file updated by a run: a re-measured name replaces its old figure in place, new names go last. */
+export function mergeResults(earlier: readonly BenchResult[], fresh: readonly BenchResult[]): BenchResult[] {
+  const byName = new Map(fresh.map((r) => [r.name, r]));
+  const merged = earlier.map((r) => byName.get(r.name) ?? r);
+  const known = new Set(earlier.map((r) => r.name));
+  return [...merged, ...fresh.filter((r) => !known.has(r.name))];
 }
 
 /** p-th percentile (0..100) of a list of samples, nearest-rank. */

@@ -1,10 +1,11 @@
 // `npm run bench [-- <text>]`: runs every bench/*.bench.ts (or those whose benchmark names contain the text),
-// prints a table and writes bench/results.json as [{ name, value, unit, target, better }].
+// prints a table and writes bench/results.json as [{ name, value, unit, target, better, measuredAt }]. A filtered run
+// replaces only the figures it measured, so one benchmark's run does not wipe the others'.
 
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Benchmark, BenchResult } from './benchmark.ts';
+import { mergeResults, type Benchmark, type BenchResult } from './benchmark.ts';
 
 const filter = process.argv.slice(2).join(' ').trim();
 const dir = import.meta.dirname;
@@ -12,6 +13,7 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
 const results: BenchResult[] = [];
+const resultsFile = join(dir, 'results.json');
 
 for (const f of files) {
   const mod = (await import(pathToFileURL(join(dir, f)).href)) as { benchmarks?: Benchmark[] };
@@ -25,6 +27,7 @@ for (const f of files) {
       unit: b.unit,
       target: b.target,
       better: b.better,
+      measuredAt: new Date().toISOString(),
     });
   }
 }
@@ -42,5 +45,16 @@ const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ??
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
 console.log(line(head));
 for (const r of rows) console.log(line(r));
-writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(resultsFile, `${JSON.stringify(mergeResults(readEarlier(), results), null, 2)}\n`);
 if (results.length === 0) console.log(filter ? `no benchmark matches "${filter}"` : 'no benchmarks found');
+
+/** The figures already on file; an unreadable file counts as none (it is rewritten whole). */
+function readEarlier(): BenchResult[] {
+  if (!existsSync(resultsFile)) return [];
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    return Array.isArray(parsed) ? (parsed as BenchResult[]) : [];
+  } catch {
+    return [];
+  }
+}
