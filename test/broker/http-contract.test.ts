@@ -23,6 +23,7 @@ import {
   stationViewSchema,
 } from '../../contract/http-api.ts';
 import { FAULT_CODES } from '../../contract/fault-codes.ts';
+import { alertListSchema, passportSchema } from '../../contract/battery-health.ts';
 import { rickshawListSchema } from '../../contract/rickshaw-api.ts';
 import { rideRequestListSchema } from '../../contract/ride-requests-api.ts';
 import { bookingListSchema, problemListSchema, rentalOverviewSchema } from '../../contract/rental-api.ts';
@@ -163,6 +164,14 @@ describe('every HTTP answer matches its contract schema', () => {
     // The test's station sends healthy packs: a list that parses, with nothing at its dock.
     const list = await answer('/api/attention', attentionListSchema);
     expect(list.items.filter((i) => i.stationId === 'st-c' && i.dock !== null)).toEqual([]);
+  });
+
+  it('GET /api/alerts and /api/batteries/<id>/passport: the battery-health answers', async () => {
+    // A healthy pack with ten readings: no open alert, and a passport that knows where it was.
+    expect((await answer('/api/alerts', alertListSchema)).items).toEqual([]);
+    const passport = await answer(`/api/batteries/${BATTERY}/passport`, passportSchema);
+    expect(passport).toMatchObject({ batteryId: BATTERY, retired: false });
+    expect(passport.stays.map((s) => s.stationId)).toContain('st-c');
   });
 
   it('GET /api/fault-codes: the table of contract/fault-codes.ts', async () => {
