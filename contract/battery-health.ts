@@ -88,6 +88,19 @@ export type ChargeSession = z.infer<typeof chargeSessionSchema>;
  * One health figure as the API serves it. `value` is null exactly when `status` is `not-enough-data` (never 0 for
  * unknown), and `reason` then says what is missing. `uncertainty` is ± two standard deviations, in `unit`.
  */
+/** Why an estimate has not enough data, as a code the dashboard words in the page's language. */
+export const ESTIMATE_REASON_CODES = [
+  'no-session',
+  'no-capacity-session',
+  'no-measurement',
+  'no-current-step',
+  'trend-short',
+  'no-rest-reading',
+  'no-full-charge',
+  'no-temperature',
+] as const;
+export type EstimateReasonCode = (typeof ESTIMATE_REASON_CODES)[number];
+
 export const estimateSchema = z.object({
   status: z.enum(['ok', 'not-enough-data']),
   value: finite.nullable(),
@@ -97,6 +110,9 @@ export const estimateSchema = z.object({
   sessions: z.number().int().nonnegative(),
   method: z.string().max(300),
   reason: z.string().max(300).optional(),
+  /** `reason` as a code, with its figures (trend-short: need, days, has, span), set with it. */
+  reasonCode: z.enum(ESTIMATE_REASON_CODES).optional(),
+  reasonParams: z.record(z.string(), finite).optional(),
   /** epoch ms of the newest evidence used. */
   updatedAt: z.number().int().nonnegative().nullable(),
 });

@@ -51,9 +51,17 @@ export type StationList = z.infer<typeof stationListSchema>;
 
 export const ALERT_SEVERITIES = ['warning', 'fault'] as const;
 export const batteryAlertSchema = z.object({
-  /** Stable key for code and translation: `cell-imbalance`, `over-temperature`, `protection:<flag>`. */
+  /**
+   * Stable key for code and translation: from the latest reading `cell-imbalance`, `over-temperature`,
+   * `protection:<flag>`; `claimed-twice`; or a health alert's code (HEALTH_ALERT_CODES).
+   */
   code: z.string(),
+  /** Where it comes from: the latest reading, two stations reporting the pack, or an open health alert. */
+  origin: z.enum(['reading', 'conflict', 'health']),
   severity: z.enum(ALERT_SEVERITIES),
+  /** The figure it is about: mV (cell spread), °C (reading), or the health alert's own value; null where none. */
+  value: z.number().nullable(),
+  /** In plain English words, for scripts; the dashboard words it by origin, code and value. */
   message: z.string(),
 });
 export type BatteryAlert = z.infer<typeof batteryAlertSchema>;

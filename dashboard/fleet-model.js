@@ -1,5 +1,6 @@
 // The fleet overview's judgements, without DOM: counts by state, a station's worst level, an attention item in the
 // reader's words, and what a search matches. The ratings themselves come from the API (GET /api/attention).
+import { healthAlertText } from './alert-words.js';
 import { ago, num } from './format.js';
 import { has, t } from './i18n.js';
 import { reasonText } from './render-station.js';
@@ -62,21 +63,6 @@ export function stationLevel(station, items) {
 }
 
 /**
- * A health alert's figure with its unit: percent for state of health and resistance rise, mV for drift, days
- * missing, minutes silent, a plain count of hot charges.
- * @param {string | null} code
- * @param {number | null} value
- */
-function alertValue(code, value) {
-  if (value === null) return '—';
-  if (code === 'soh-replace' || code === 'soh-retire' || code === 'resistance-rise') return num(value, '%', 1);
-  if (code === 'cell-drift') return num(value, 'mV', 0);
-  if (code === 'missing') return t('unit.days', { n: num(value, '', 1) });
-  if (code === 'no-data') return t('unit.minutes', { n: num(value, '', 0) });
-  return num(value, '', 0);
-}
-
-/**
  * What an attention item says, in the page's language; the API's English message only for a code the page does
  * not know yet.
  * @param {AttentionItem} item
@@ -100,7 +86,7 @@ export function attentionText(item, now) {
       return item.since === null ? t('attn.stale.never') : t('attn.stale', { ago: ago(item.since, now) });
     case 'health-alert':
       return has(`alert.${item.code}`)
-        ? t(`alert.${item.code}`, { value: alertValue(item.code, item.value) })
+        ? healthAlertText(item.code, item.value, item.message)
         : t('attn.health-alert', { message: item.message });
     default:
       return t(`attn.${item.kind}`);

@@ -1,6 +1,7 @@
 // The battery list (`#/batteries`): every pack the central store has seen, worst first, sortable and filterable by
 // health, cycles, cell spread, resistance, last seen and alerts. Each pack's state is a word and an icon, never a
 // colour alone. Pure: builds nodes from the list and the reader's choices; batteries.js holds state and events.
+import { batteryAlertText } from './alert-words.js';
 import { h } from './dom.js';
 import { ago, isNum, num } from './format.js';
 import { t } from './i18n.js';
@@ -160,7 +161,7 @@ function row(b, now) {
     h(
       'span',
       { class: 'bl-alerts' },
-      first ? `${first.message}${more > 0 ? ` ${t('bl.more', { n: more })}` : ''}` : t('bl.noAlerts'),
+      first ? `${batteryAlertText(first)}${more > 0 ? ` ${t('bl.more', { n: more })}` : ''}` : t('bl.noAlerts'),
     ),
   );
 }

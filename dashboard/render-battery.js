@@ -1,4 +1,5 @@
 // Battery page (`#/battery/<id>`): health figures, alerts, cell voltages and the history charts.
+import { batteryAlertText } from './alert-words.js';
 import { lineChart } from './chart.js';
 import { h } from './dom.js';
 import { DASH, isNum, num, pct } from './format.js';
@@ -95,7 +96,7 @@ function alertList(alerts) {
   return h(
     'ul',
     { class: 'alerts', 'data-testid': 'battery-alerts' },
-    alerts.map((a) => h('li', { class: `alert sev-${a.severity}`, 'data-code': a.code }, '⚠ ', a.message)),
+    alerts.map((a) => h('li', { class: `alert sev-${a.severity}`, 'data-code': a.code }, '⚠ ', batteryAlertText(a))),
   );
 }
 

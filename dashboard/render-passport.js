@@ -1,10 +1,11 @@
 // The battery passport on the battery page: identity, the health estimates with their uncertainty (or "not enough
 // data" and why), the health trend with work records marked, one timeline of where the pack was, its charge
 // sessions, alerts and work, and the work-record form for a logged-in mechanic.
+import { clearedAlertText, healthAlertText } from './alert-words.js';
 import { lineChart } from './chart.js';
 import { h } from './dom.js';
 import { isNum, num, pct } from './format.js';
-import { locale, t } from './i18n.js';
+import { has, locale, t } from './i18n.js';
 
 /**
  * @typedef {import('./api.js').Passport} Passport
@@ -34,6 +35,19 @@ function when(epochMs) {
 const DIGITS = { '%': 1, mΩ: 1, cycles: 1, mV: 0, 'mV/week': 1, h: 1 };
 
 /**
+ * Why an estimate has not enough data, in the page's language (its figures in the page's number format).
+ * @param {Estimate} e
+ * @param {string} method
+ */
+function whyNot(e, method) {
+  if (!e.reasonCode) return e.reason ?? method;
+  /** @type {Record<string, string>} */
+  const params = {};
+  for (const [k, v] of Object.entries(e.reasonParams ?? {})) params[k] = num(v, '', Number.isInteger(v) ? 0 : 1);
+  return t(`bp.why.${e.reasonCode}`, params);
+}
+
+/**
  * @param {string} key which estimate (label and test id)
  * @param {Estimate & { bmsCycles?: number | null }} e
  */
@@ -44,9 +58,8 @@ function estimateRow(key, e) {
   const value = known
     ? `${num(e.value, unit, digits)}${isNum(e.uncertainty) ? ` ± ${num(e.uncertainty, unit, digits)}` : ''}`
     : t('bl.noData');
-  const how = known
-    ? t('bp.est.from', { n: e.sessions, method: e.method })
-    : t('bp.est.why', { reason: e.reason ?? e.method });
+  const method = has(`bp.method.${key}`) ? t(`bp.method.${key}`) : e.method;
+  const how = known ? t('bp.est.from', { n: e.sessions, method }) : t('bp.est.why', { reason: whyNot(e, method) });
   return h(
     'div',
     { class: `bp-est${known ? '' : ' bp-none'}`, 'data-testid': `estimate-${key}`, 'data-status': e.status },
@@ -161,14 +174,14 @@ function events(p) {
       ts: a.raisedAt,
       kind: a.severity === 'fault' ? 'fault' : 'alert',
       icon: '⚠',
-      text: t('bp.ev.alert', { message: a.message, action: a.action }),
+      text: t('bp.ev.alert', { message: healthAlertText(a.code, a.value, `${a.message} ${a.action}`) }),
     });
     if (a.clearedAt !== null)
       out.push({
         ts: a.clearedAt,
         kind: 'cleared',
         icon: '✓',
-        text: t('bp.ev.cleared', { recovery: a.recovery ?? a.message }),
+        text: t('bp.ev.cleared', { what: clearedAlertText(a.code, a.value, a.recovery ?? a.message) }),
       });
   }
   for (const w of p.workRecords)

@@ -44,7 +44,9 @@ describe('estimateHealth', () => {
     expect(e.stateOfHealth.status).toBe('not-enough-data');
     expect(e.stateOfHealth.value).toBeNull();
     expect(e.stateOfHealth.reason).toMatch(/rested 5 min/);
+    expect(e.stateOfHealth.reasonCode).toBe('no-capacity-session');
     expect(e.internalResistance.value).toBeNull();
+    expect(e.internalResistance.reasonCode).toBe('no-current-step');
     expect(e.internalResistance.first).toBeNull();
     expect(e.equivalentCycles.value).toBeCloseTo(1.4);
     expect(e.equivalentCycles.bmsCycles).toBe(102);
@@ -54,6 +56,10 @@ describe('estimateHealth', () => {
     const e = estimateHealth([]);
     for (const x of [e.stateOfHealth, e.internalResistance, e.equivalentCycles, e.timeHot, e.imbalanceTrend])
       expect(x.value).toBeNull();
+    // Each says why as a code the dashboard words; the trend with the figures it lacks.
+    expect(e.stateOfHealth.reasonCode).toBe('no-session');
+    expect(e.timeHot.reasonCode).toBe('no-temperature');
+    expect(e.imbalanceTrend).toMatchObject({ reasonCode: 'trend-short', reasonParams: { has: 0, span: 0 } });
   });
 
   it('weights capacity measurements by their precision', () => {

@@ -2,7 +2,7 @@
 // state of health and resistance as inverse-variance means of the recent measurements, cycles by coulomb counting,
 // imbalance and its trend, time hot and cold. Each says "not enough data" rather than guess.
 
-import type { BatteryEstimates, ChargeSession, Estimate } from '../../contract/battery-health.ts';
+import type { BatteryEstimates, ChargeSession, Estimate, EstimateReasonCode } from '../../contract/battery-health.ts';
 
 export interface EstimateOptions {
   /** Capacity measurements combined for state of health (the newest). Default 6. */
@@ -48,7 +48,14 @@ export function weightedMean(xs: readonly Weighted[]): { mean: number; sigma: nu
   return { mean, sigma };
 }
 
-function none(unit: string, method: string, reason: string): Estimate {
+/** Not enough data: the reason in English for scripts, and as a code (with its figures) for the dashboard. */
+function none(
+  unit: string,
+  method: string,
+  reasonCode: EstimateReasonCode,
+  reason: string,
+  reasonParams?: Record<string, number>,
+): Estimate {
   return {
     status: 'not-enough-data',
     value: null,
@@ -57,6 +64,8 @@ function none(unit: string, method: string, reason: string): Estimate {
     sessions: 0,
     method,
     reason,
+    reasonCode,
+    ...(reasonParams ? { reasonParams } : {}),
     updatedAt: null,
   };
 }
@@ -97,7 +106,7 @@ export function estimateHealth(
             'charge counted into the pack / rated capacity, summed over the sessions seen',
             last.endedAt,
           )
-        : none('cycles', 'coulomb counting', 'no charge session seen yet')),
+        : none('cycles', 'coulomb counting', 'no-session', 'no charge session seen yet')),
       bmsCycles: last?.bmsCycles ?? null,
     },
     ...imbalance(sorted, opts),
@@ -111,13 +120,14 @@ function stateOfHealth(sorted: readonly ChargeSession[], opts: EstimateOptions):
   const with_ = sorted.filter((s) => s.capacity !== null && s.nominalAh > 0).slice(-opts.sohMeasurements);
   if (with_.length === 0) {
     const why = sorted[sorted.length - 1]?.capacityWhyNot;
-    return none(
-      '%',
-      SOH_METHOD,
-      sorted.length === 0
-        ? 'no charge session seen yet'
-        : `no session yet measured the capacity${why ? ` (last one: ${why})` : ''}`,
-    );
+    return sorted.length === 0
+      ? none('%', SOH_METHOD, 'no-session', 'no charge session seen yet')
+      : none(
+          '%',
+          SOH_METHOD,
+          'no-capacity-session',
+          `no session yet measured the capacity${why ? ` (last one: ${why})` : ''}`,
+        );
   }
   const m = weightedMean(
     with_.map((s) => ({
@@ -127,14 +137,18 @@ function stateOfHealth(sorted: readonly ChargeSession[], opts: EstimateOptions):
     })),
   );
   const at = with_[with_.length - 1]?.endedAt ?? 0;
-  return m ? ok(m.mean, m.sigma, '%', with_.length, SOH_METHOD, at) : none('%', SOH_METHOD, 'no measurement');
+  return m
+    ? ok(m.mean, m.sigma, '%', with_.length, SOH_METHOD, at)
+    : none('%', SOH_METHOD, 'no-measurement', 'no measurement');
 }
 
 function resistance(sorted: readonly ChargeSession[], opts: EstimateOptions): BatteryEstimates['internalResistance'] {
   const all = sorted.flatMap((s) => s.resistance.map((r) => ({ r, session: s })));
   if (all.length === 0)
     return {
-      ...none('mΩ', R_METHOD, sorted.length === 0 ? 'no charge session seen yet' : 'no current step measured yet'),
+      ...(sorted.length === 0
+        ? none('mΩ', R_METHOD, 'no-session', 'no charge session seen yet')
+        : none('mΩ', R_METHOD, 'no-current-step', 'no current step measured yet')),
       first: null,
     };
   const pick = (xs: typeof all): Weighted[] =>
@@ -146,7 +160,9 @@ function resistance(sorted: readonly ChargeSession[], opts: EstimateOptions): Ba
   const sessions = new Set(recent.map((x) => x.session)).size;
   const at = recent[recent.length - 1]?.r.at ?? 0;
   return {
-    ...(m ? ok(m.mean, m.sigma, 'mΩ', sessions, R_METHOD, at) : none('mΩ', R_METHOD, 'no measurement')),
+    ...(m
+      ? ok(m.mean, m.sigma, 'mΩ', sessions, R_METHOD, at)
+      : none('mΩ', R_METHOD, 'no-measurement', 'no measurement')),
     first: first ? round(first.mean, 3) : null,
   };
 }
@@ -169,7 +185,9 @@ function imbalance(
     trend = none(
       'mV/week',
       trendMethod,
+      'trend-short',
       `needs ${opts.trendSessions} full charges over ${opts.trendMinDays} days, has ${recent.length} over ${spanDays.toFixed(1)}`,
+      { need: opts.trendSessions, days: opts.trendMinDays, has: recent.length, span: Number(spanDays.toFixed(1)) },
     );
   } else {
     const fit = slope(recent.map((s) => ({ x: s.endedAt / (7 * DAY_MS), y: s.imbalance.endOfChargeMv ?? 0 })));
@@ -178,11 +196,11 @@ function imbalance(
   return {
     cellImbalanceRest: lastRest
       ? ok(lastRest.imbalance.restStartMv ?? 0, null, 'mV', 1, restMethod, lastRest.startedAt)
-      : none('mV', restMethod, 'no rested reading before a charge yet'),
+      : none('mV', restMethod, 'no-rest-reading', 'no rested reading before a charge yet'),
     cellImbalanceEndOfCharge: {
       ...(lastEoc
         ? ok(lastEoc.imbalance.endOfChargeMv ?? 0, null, 'mV', 1, eocMethod, lastEoc.endedAt)
-        : none('mV', eocMethod, 'no full charge seen yet')),
+        : none('mV', eocMethod, 'no-full-charge', 'no full charge seen yet')),
       highCell: lastEoc?.imbalance.highCell ?? null,
     },
     imbalanceTrend: trend,
@@ -194,7 +212,7 @@ function timeAt(sorted: readonly ChargeSession[], key: 'aboveHotS' | 'belowColdS
   const method = `time the warmest sensor read ${word} the limit while docked, summed over the sessions`;
   const observed = sorted.reduce((a, s) => a + s.temperature.observedS, 0);
   const last = sorted[sorted.length - 1];
-  if (!last || observed === 0) return none('h', method, 'no temperature readings in a session yet');
+  if (!last || observed === 0) return none('h', method, 'no-temperature', 'no temperature readings in a session yet');
   const hours = sorted.reduce((a, s) => a + s.temperature[key], 0) / 3600;
   return ok(hours, null, 'h', sorted.length, `${method} (${last.temperature[limit]} °C)`, last.endedAt);
 }

@@ -12,7 +12,7 @@ import {
   type StationView,
 } from '../../contract/http-api.ts';
 import type { BatteryTelemetry, DockTelemetry } from '../../contract/messages.ts';
-import { AlertStore } from '../health/alert-store.ts';
+import { AlertStore, type StoredAlert } from '../health/alert-store.ts';
 import { HealthStore } from '../health/health-store.ts';
 import type { CentralDb, StationRow } from './central-db.ts';
 
@@ -45,14 +45,32 @@ export function batteryHealth(b: BatteryTelemetry, maxTempEverC: number | null):
   const L = HEALTH_LIMITS;
   if (cellSpreadMv !== null && cellSpreadMv > L.cellSpreadWarnMv) {
     const severity = cellSpreadMv > L.cellSpreadFaultMv ? 'fault' : 'warning';
-    alerts.push({ code: 'cell-imbalance', severity, message: `cell spread ${cellSpreadMv} mV` });
+    alerts.push({
+      code: 'cell-imbalance',
+      origin: 'reading',
+      severity,
+      value: cellSpreadMv,
+      message: `cell spread ${cellSpreadMv} mV`,
+    });
   }
   if (maxTempC !== null && maxTempC > L.tempWarnC) {
     const severity = maxTempC > L.tempFaultC ? 'fault' : 'warning';
-    alerts.push({ code: 'over-temperature', severity, message: `max temperature ${maxTempC} °C` });
+    alerts.push({
+      code: 'over-temperature',
+      origin: 'reading',
+      severity,
+      value: maxTempC,
+      message: `max temperature ${maxTempC} °C`,
+    });
   }
   for (const flag of b.protection)
-    alerts.push({ code: `protection:${flag}`, severity: 'fault', message: `BMS protection ${flag}` });
+    alerts.push({
+      code: `protection:${flag}`,
+      origin: 'reading',
+      severity: 'fault',
+      value: null,
+      message: `BMS protection ${flag}`,
+    });
   return {
     stateOfHealthPct: null,
     cycles: b.cycles,
@@ -162,7 +180,7 @@ export class ReadQueries {
     for (const a of this.alerts.openAlerts()) {
       if (a.subjectKind !== 'battery') continue;
       const list = open.get(a.subjectId) ?? [];
-      list.push({ code: a.code, severity: a.severity, message: `${a.message} ${a.action}` });
+      list.push(healthAlert(a));
       open.set(a.subjectId, list);
     }
     return (this.batteries.all() as BatteryRow[]).map((row) => withAlerts(toBattery(row), open.get(row.batteryId)));
@@ -175,7 +193,7 @@ export class ReadQueries {
     const open = this.alerts
       .ofSubject('battery', id, 50)
       .filter((a) => a.clearedAt === null)
-      .map((a): BatteryAlert => ({ code: a.code, severity: a.severity, message: `${a.message} ${a.action}` }));
+      .map(healthAlert);
     return { ...withAlerts(toBattery(row), open), estimates: this.health.estimates(id) };
   }
 
@@ -248,12 +266,19 @@ function withAlerts(b: BatteryView, stored: BatteryAlert[] | undefined): Battery
   return stored?.length ? { ...b, health: { ...b.health, alerts: [...b.health.alerts, ...stored] } } : b;
 }
 
+/** An open health alert as the battery list shows it: its figure, and its reason and action in one sentence. */
+function healthAlert(a: StoredAlert): BatteryAlert {
+  return { code: a.code, origin: 'health', severity: a.severity, value: a.value, message: `${a.message} ${a.action}` };
+}
+
 /** A battery reported by two stations at once gets a fault alert (its record stays with the holder). */
 function withConflict(health: BatteryHealth, row: BatteryRow): BatteryHealth {
   if (row.claimStation === null) return health;
   const alert: BatteryAlert = {
     code: 'claimed-twice',
+    origin: 'conflict',
     severity: 'fault',
+    value: null,
     message: `also reported by ${row.claimStation} dock ${row.claimDock ?? '?'} (${row.claimCount ?? 1}x) while ${row.stationId} dock ${row.dock} reports it`,
   };
   return { ...health, alerts: [...health.alerts, alert] };

@@ -11,9 +11,22 @@ export function manyBatteries(n: number, now: number): BatteryView[] {
     const id = `B-${String(k + 1).padStart(4, '0')}`;
     const cells = Array.from({ length: 13 }, (_, i) => 3.9 + (i === 4 ? (k % 13) * 0.006 : 0));
     const alerts: BatteryAlert[] = [];
-    if (k % 11 === 3) alerts.push({ code: 'over-temperature', severity: 'fault', message: `max temperature 58 °C` });
+    if (k % 11 === 3)
+      alerts.push({
+        code: 'over-temperature',
+        origin: 'reading',
+        severity: 'fault',
+        value: 58,
+        message: `max temperature 58 °C`,
+      });
     if (k % 5 === 2)
-      alerts.push({ code: 'cell-drift', severity: 'warning', message: 'Cell 5 keeps drifting. Rebalance the pack.' });
+      alerts.push({
+        code: 'cell-drift',
+        origin: 'health',
+        severity: 'warning',
+        value: 62,
+        message: 'Cell 5 keeps drifting. Rebalance the pack.',
+      });
     const estimated = k % 7 !== 0;
     return {
       batteryId: id,

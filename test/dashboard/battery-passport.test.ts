@@ -14,7 +14,8 @@ describe('battery passport', () => {
     expect(await text(page, 'estimate-stateOfHealth')).toContain('aus 4 Messungen');
     const ri = (await text(page, 'estimate-internalResistance')) ?? '';
     expect(ri).toContain('zu wenig Daten');
-    expect(ri).toContain('no current step measured yet');
+    // The reason by its code, in the page's language (the API's English `reason` is for scripts).
+    expect(ri).toContain('Warum: noch kein Stromsprung gemessen');
     expect(ri).not.toMatch(/\b0 mΩ/);
     expect(await text(page, 'estimate-equivalentCycles')).toContain('BMS zählt 212');
     const soh = (await page.getByTestId('trend-soh').locator('svg path').getAttribute('d')) ?? '';
@@ -27,6 +28,11 @@ describe('battery passport', () => {
     expect(await text(page, 'passport-timeline')).toContain(
       'Ladung 21 % → 100 % · 15,2 Ah · 790 Wh · max. 38,5 °C · Ende: voll',
     );
+    // The alert and its recovery worded by code and figure in German, not the API's English message.
+    const timeline = (await text(page, 'passport-timeline')) ?? '';
+    expect(timeline).toContain('Warnung: In 3 Ladungen zu heiß geworden: Ursache suchen');
+    expect(timeline).toContain('Behoben: Zu oft zu heiß beim Laden – jetzt 3');
+    expect(timeline).not.toContain('Pack ran above');
     // Without a login there is no form, only the hint.
     expect(await page.getByTestId('work-form').count()).toBe(0);
     expect(await text(page, 'work-login-hint')).toContain('als Mechaniker anmelden');

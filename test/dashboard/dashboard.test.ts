@@ -208,7 +208,7 @@ describe('dashboard battery page', () => {
     expect(await text(page, 'battery-field-cellSpreadMv')).toBe('—');
     // Not estimated yet: said in words, never 0 and not a bare dash.
     expect(await text(page, 'battery-field-internalResistanceMilliOhm')).toBe('zu wenig Daten');
-    expect(await text(page, 'battery-alerts')).toContain('Zelle 7 driftet');
+    expect(await text(page, 'battery-alerts')).toContain('Zellspreizung 62 mV');
     await expect.poll(() => text(page, 'battery-where'), WAIT).toContain('demo-1, Dock 1');
     expect(await page.getByTestId('battery-cells').locator('li').count()).toBe(13);
     for (const id of ['chart-voltage', 'chart-current', 'chart-soc', 'chart-temp']) {

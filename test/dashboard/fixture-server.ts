@@ -204,7 +204,9 @@ function batteryDetail(fx: Fixture, id: string): BatteryView {
           maxTempC: 33.5,
           maxTempEverC: 38,
           internalResistanceMOhm: null,
-          alerts: [{ code: 'cell-imbalance', severity: 'warning', message: 'Zelle 7 driftet' }],
+          alerts: [
+            { code: 'cell-imbalance', origin: 'reading', severity: 'warning', value: 62, message: 'cell spread 62 mV' },
+          ],
         },
       };
     }

@@ -1,7 +1,7 @@
 // A battery passport as GET /api/batteries/<id>/passport answers, typed by the contract, for the page tests: a state
 // of health with its uncertainty, a resistance with "not enough data", two stays, two charge sessions (one ended by a
 // fault), a cleared alert, and whatever work records the test added.
-import type { Estimate, Passport, WorkRecord } from '../../contract/battery-health.ts';
+import type { Estimate, EstimateReasonCode, Passport, WorkRecord } from '../../contract/battery-health.ts';
 
 const HOUR = 3_600_000;
 
@@ -14,7 +14,7 @@ const ok = (value: number, uncertainty: number | null, unit: string, sessions: n
   method: 'fixture method',
   updatedAt: Date.now() - HOUR,
 });
-const none = (unit: string, reason: string): Estimate => ({
+const none = (unit: string, reasonCode: EstimateReasonCode, reason: string): Estimate => ({
   status: 'not-enough-data',
   value: null,
   uncertainty: null,
@@ -22,6 +22,7 @@ const none = (unit: string, reason: string): Estimate => ({
   sessions: 0,
   method: 'fixture method',
   reason,
+  reasonCode,
   updatedAt: null,
 });
 
@@ -69,16 +70,16 @@ export function passportFor(batteryId: string, work: WorkRecord[], now = Date.no
         message: 'Pack ran above 45 °C in 3 sessions.',
         action: 'Check the dock fan.',
         recovery: 'No hot session for 9 hours.',
-        value: 47,
+        value: 3,
       },
     ],
     estimates: {
       stateOfHealth: ok(91.5, 1.8, '%', 4),
-      internalResistance: { ...none('mΩ', 'no current step measured yet'), first: null },
+      internalResistance: { ...none('mΩ', 'no-current-step', 'no current step measured yet'), first: null },
       equivalentCycles: { ...ok(41.2, null, 'cycles', 9), bmsCycles: 212 },
       cellImbalanceRest: ok(12, null, 'mV', 1),
       cellImbalanceEndOfCharge: { ...ok(18, null, 'mV', 1), highCell: 7 },
-      imbalanceTrend: none('mV/week', 'fewer than 3 sessions in 30 days'),
+      imbalanceTrend: none('mV/week', 'trend-short', 'fewer than 3 sessions in 30 days'),
       timeHot: ok(0.5, null, 'h', 9),
       timeCold: ok(0, null, 'h', 9),
       sessions: 9,
