@@ -124,8 +124,8 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
         controller,
         views: () => loop.views(),
         language: screenLanguage(config.display),
-        record: (type, dock, message, data) =>
-          raise({ type, severity: 'info', ...(dock !== undefined ? { dock } : {}), message, data }),
+        record: (type, dock, message, data, severity) =>
+          raise({ type, severity: severity ?? 'info', ...(dock !== undefined ? { dock } : {}), message, data }),
         procedures: config.procedures,
         traineeNumbers: config.traineeNumbers,
         bays: config.bays.map((b) => b.bay),

@@ -58,6 +58,8 @@ export class ChargeController {
   private readonly runtimes = new Map<number, DockRuntime>();
   private readonly leases: SetpointLeases;
   private readonly bookings = new Map<string, Booking>();
+  /** Packs of a booking seen leaving their docks at the station: the planner reserves only the rest. */
+  private readonly packsTaken = new Map<string, number>();
   private readonly dockDepartures = new Map<number, number>();
   private readonly batteryDepartures = new Map<string, number>();
   private readonly maintenance = new Map<number, boolean>();
@@ -280,10 +282,17 @@ export class ChargeController {
   }
 
   private bookingsFor(inputs: TickInputs): Booking[] {
-    if (!inputs.bookings || inputs.bookings.length === 0) return [...this.bookings.values()];
-    const merged = new Map(this.bookings);
-    for (const booking of inputs.bookings) merged.set(booking.id, booking);
-    return [...merged.values()];
+    let list: Booking[] = [...this.bookings.values()];
+    if (inputs.bookings && inputs.bookings.length > 0) {
+      const merged = new Map(this.bookings);
+      for (const booking of inputs.bookings) merged.set(booking.id, booking);
+      list = [...merged.values()];
+    }
+    if (this.packsTaken.size === 0) return list;
+    return list.flatMap((b) => {
+      const packs = b.packs - (this.packsTaken.get(b.id) ?? 0);
+      return packs > 0 ? [{ ...b, packs }] : [];
+    });
   }
 
   // ---- Phase 4: set-points: write only what changed; start and stop chargers; settle charging-side states.
@@ -439,7 +448,18 @@ export class ChargeController {
   }
 
   removeBooking(id: string): boolean {
+    this.packsTaken.delete(id);
     return this.bookings.delete(id);
+  }
+
+  /**
+   * One of the booking's packs left its dock (+1), or went back in before its take was confirmed (-1): without this
+   * the planner would reserve a replacement and the screen would ask for one pack too many.
+   */
+  bookingPackTaken(id: string, delta: 1 | -1): void {
+    const n = Math.max(0, (this.packsTaken.get(id) ?? 0) + delta);
+    if (n === 0) this.packsTaken.delete(id);
+    else this.packsTaken.set(id, n);
   }
 
   /** Holds a dock off (by command) until resumeCharging; its battery stays available. */

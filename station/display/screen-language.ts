@@ -60,6 +60,16 @@ const GERMAN = {
   rickshawLeft: 'Rikscha ist weg.',
   timedOut: 'Zu lange gewartet.',
   dangerStops: 'Gefahr: Aufgabe aus.',
+  // Check-out at the station (station/panel/checkout-prompt.ts).
+  ride: 'Fahrt',
+  packTaken: 'Akku raus',
+  holdToConfirm: 'Lang: bestätigen',
+  checkoutConfirmed: 'Ausgabe bestätigt',
+  attention: 'ACHTUNG',
+  notReserved: 'nicht reserviert!',
+  reservedFor: 'reserviert für',
+  putBack: 'Bitte zurückstecken',
+  packBack: 'Akku wieder drin',
 };
 export type ScreenWord = keyof typeof GERMAN;
 
@@ -75,6 +85,15 @@ export const OPTIONAL_WORDS: ReadonlySet<ScreenWord> = new Set<ScreenWord>([
   'rickshawLeft',
   'timedOut',
   'dangerStops',
+  'ride',
+  'packTaken',
+  'holdToConfirm',
+  'checkoutConfirmed',
+  'attention',
+  'notReserved',
+  'reservedFor',
+  'putBack',
+  'packBack',
 ]);
 
 const ENGLISH: Record<ScreenWord, string> = {
@@ -128,6 +147,15 @@ const ENGLISH: Record<ScreenWord, string> = {
   rickshawLeft: 'Rickshaw has left.',
   timedOut: 'Waited too long.',
   dangerStops: 'Danger: task off.',
+  ride: 'Ride',
+  packTaken: 'pack out',
+  holdToConfirm: 'Long: confirm',
+  checkoutConfirmed: 'Check-out confirmed',
+  attention: 'ATTENTION',
+  notReserved: 'not reserved!',
+  reservedFor: 'reserved for',
+  putBack: 'Please put it back',
+  packBack: 'Pack is back in',
 };
 
 /** The word of each dock state in the overview lines. */

@@ -15,6 +15,7 @@ import type { BayShown } from '../bays/rickshaw-notices.ts';
 import { GERMAN_SCREEN, type ScreenLanguage } from './screen-language.ts';
 import type { DisplayDock } from './station-display.ts';
 import { attachPanelButtons } from '../panel/panel-buttons.ts';
+import { CheckoutPrompt } from '../panel/checkout-prompt.ts';
 import { StationPanel, type PanelDeps } from '../panel/station-panel.ts';
 import { TaskMenu } from '../panel/task-menu.ts';
 import type { Procedure } from '../procedures/procedure-config.ts';
@@ -38,6 +39,8 @@ export class StationBoard {
     private readonly stopButtons: () => void,
     /** The guided procedures on the page button. */
     readonly tasks: TaskMenu,
+    /** Check-out of booked packs: which pack left which dock, confirmed on the page button. */
+    readonly checkout: CheckoutPrompt,
   ) {}
 
   static async open(
@@ -80,15 +83,24 @@ export class StationBoard {
       setMaintenance: (dock, on) => deps.controller.setMaintenance(dock, on),
       ...(deps.runOptions ? { runOptions: deps.runOptions } : {}),
     });
+    const checkout = new CheckoutPrompt({
+      clock: deps.clock,
+      log: deps.log,
+      language,
+      record: (type, dock, message, data, severity) =>
+        deps.record?.(type, dock, message, data, severity) ?? deps.log.info({ type, dock, ...data }, message),
+      packTaken: (id, delta) => deps.controller.bookingPackTaken(id, delta),
+    });
     const panel = new StationPanel({
       ...deps,
       language,
       tasks,
+      checkout,
       nextPage: () => display.nextPage(),
       firstPage: () => display.firstPage(),
     });
     const stop = attachPanelButtons(board, cfg.buttons, panel, deps.clock);
-    const sb = new StationBoard(board, display, cfg.lcd.charset, language, panel, stop, tasks);
+    const sb = new StationBoard(board, display, cfg.lcd.charset, language, panel, stop, tasks, checkout);
     sb.labelBays = (m) => (bayLabels = m);
     return sb;
   }
@@ -120,14 +132,32 @@ export class StationBoard {
         awaitingAck: v.awaitingAck,
         ...(v.alarm !== undefined ? { alarm: v.alarm } : {}),
         bookingId: v.bookingId,
+        batteryId: v.batteryId,
         maxTempC: b && b.tempsC.length > 0 ? Math.max(...b.tempsC) : null,
       };
     });
     this.labelBays(new Map(rickshaws.map((r) => [r.bay, r.label])));
     this.tasks.observe(stationSight(views, shown, docks, rickshaws));
+    this.checkout.observe(
+      shown.map((d) => ({
+        dock: d.dock,
+        state: d.state,
+        batteryId: d.batteryId ?? null,
+        bookingId: d.bookingId ?? null,
+        socPct: d.socPct,
+      })),
+    );
     const overlay = this.panel.overlay();
     const out = this.display.update(
-      { docks: shown, linkUp, charset: this.charset, rickshaws, bays, language: this.language },
+      {
+        docks: shown,
+        linkUp,
+        charset: this.charset,
+        rickshaws,
+        bays,
+        language: this.language,
+        bookingLabels: bookingLabels(shown),
+      },
       overlay,
     );
     this.panel.showing(out.lines, out.page, out.pages);
@@ -139,6 +169,13 @@ export class StationBoard {
     this.stopButtons();
     return this.board.close();
   }
+}
+
+/** The booking pages name each ride by its id when it fits the line ("Fahrt B-7KQ2M:"), as the desk shows it. */
+function bookingLabels(shown: readonly DisplayDock[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const d of shown) if (d.bookingId && d.bookingId.length <= 13) labels[d.bookingId] = d.bookingId;
+  return labels;
 }
 
 /** What the guided procedures see this tick: packs, faults, alarms, charger outputs and rickshaws in the bays. */

@@ -23,6 +23,8 @@ export interface DisplayDock {
   alarm?: string;
   /** The booking this pack is reserved for. */
   bookingId?: string | null;
+  /** The pack's id (BMS), for the booking page's "Dock 2: <pack>". */
+  batteryId?: string | null;
   /** Hottest battery sensor, °C: says whether a temperature fault is "too hot" or "too cold". */
   maxTempC?: number | null;
 }
@@ -239,16 +241,20 @@ function dockList(docks: number[]): [string, string] {
 }
 
 function bookingPages(docks: readonly DisplayDock[], labels: Readonly<Record<string, string>>): string[][] {
-  const byBooking = new Map<string, number[]>();
+  const byBooking = new Map<string, DisplayDock[]>();
   for (const d of docks) {
     if (!d.bookingId || d.state === 'fault' || d.doNotDispatch) continue;
     const list = byBooking.get(d.bookingId) ?? [];
-    list.push(d.dock);
+    list.push(d);
     byBooking.set(d.bookingId, list);
   }
   return [...byBooking].map(([id, list]) => {
     const label = labels[id];
-    return [label ? `Fahrt ${label}:` : 'Für die Fahrt:', 'bitte nehmen', ...dockList(list)];
+    const head = [label ? `Fahrt ${label}:` : 'Für die Fahrt:', 'bitte nehmen'];
+    // Up to two packs: which pack from which dock, one a line, so the trainee can check the label on the pack.
+    if (list.length <= 2 && list.every((d) => d.batteryId))
+      return [...head, ...list.map((d) => `Dock ${d.dock}: ${d.batteryId ?? ''}`.slice(0, 20))];
+    return [...head, ...dockList(list.map((d) => d.dock))];
   });
 }
 

@@ -12,6 +12,7 @@ import type { AckResult } from '../charging/dock-state.ts';
 import type { ScreenLanguage } from '../display/screen-language.ts';
 import { STATE_WORD_KEY } from '../display/screen-language.ts';
 import type { Gesture } from './button-gestures.ts';
+import type { CheckoutPrompt } from './checkout-prompt.ts';
 import type { TaskMenu } from './task-menu.ts';
 
 /** The part of the charge controller the panel drives. */
@@ -33,7 +34,15 @@ export interface PanelDeps {
   /** Guided procedures on the page button (station/panel/task-menu.ts); absent = none. */
   tasks?: TaskMenu;
   /** Records what a person did at the station (an event to the central store). */
-  record?: (type: string, dock: number | undefined, message: string, data: Record<string, unknown>) => void;
+  record?: (
+    type: string,
+    dock: number | undefined,
+    message: string,
+    data: Record<string, unknown>,
+    severity?: 'info' | 'warning',
+  ) => void;
+  /** Check-out of booked packs (checkout-prompt.ts): its prompts stand in for the rotation and take the page button. */
+  checkout?: CheckoutPrompt;
 }
 
 /** How long button feedback stays on the screen, ms; the maintenance picker stays while it is being used. */
@@ -64,6 +73,8 @@ export class StationPanel {
   overlay(): LcdLines | undefined {
     const task = this.deps.tasks?.lines();
     if (task) return task;
+    const checkout = this.deps.checkout?.lines();
+    if (checkout) return checkout;
     const now = this.deps.clock.monotonic();
     if (this.message && now < this.message.until) return this.message.lines;
     this.message = null;
@@ -78,6 +89,7 @@ export class StationPanel {
       if (tasks.button(g) === 'leave') this.deps.firstPage?.();
       return;
     }
+    if (this.deps.checkout?.button(g)) return;
     if (g === 'short') {
       this.message = null;
       // After the rotation's last page comes the tasks page; the press after it brings back the first page.
