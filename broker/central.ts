@@ -310,6 +310,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       mechanic,
       onlineStations: () => queries.stations(clock.now(), staleAfterMs).flatMap((s) => (s.online ? [s.stationId] : [])),
       options: opts.rental,
+      metrics,
     });
     parts.rental = rental;
     parts.rideRequests = startRideRequests({

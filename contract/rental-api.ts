@@ -103,6 +103,20 @@ export const packOutSchema = z.object({
 /** A pack the station saw leave its dock while this booking was open (telemetry showed the dock empty). */
 export const stationTakeSchema = z.object({ packId, stationId: stationIdSchema, dock: z.number().int(), at: ts });
 
+/** A pack the station confirmed leaving a dock reserved for this booking (`booking-pack-out`): its check-out. */
+export const stationCheckoutSchema = z.object({
+  packId,
+  stationId: stationIdSchema,
+  dock: z.number().int(),
+  /** The pack's last SoC in the dock, %. */
+  socOutPct: z.number().nullable(),
+  /** When the station's reading first showed the dock empty. */
+  takenAt: ts,
+  confirmedAt: ts,
+  /** A trainee's long press at the station, or the readings alone (nobody pressed; the pack stayed out). */
+  confirmedBy: z.enum(['button', 'reading']),
+});
+
 export const bookingViewSchema = z.object({
   id: z.string(),
   rickshawId: rickshawHwIdSchema,
@@ -136,6 +150,7 @@ export const bookingViewSchema = z.object({
     .object({ at: ts, by: z.string(), odometerKm: z.number().nullable(), problemId: z.number().int().nullable() })
     .nullable(),
   stationTakes: z.array(stationTakeSchema),
+  stationCheckouts: z.array(stationCheckoutSchema),
   /** Texts of notice restrictions on the rickshaw that overlap the booking. */
   notices: z.array(z.string()),
 });

@@ -84,6 +84,13 @@ export class RentalRead {
         'SELECT pack_id AS packId, station_id AS stationId, dock, at FROM rental_station_takes WHERE booking_id = ? ORDER BY at, dock',
       )
       .all(r.id) as BookingView['stationTakes'];
+    const confirmed = this.db
+      .prepare(
+        `SELECT pack_id AS packId, station_id AS stationId, dock, soc_out_pct AS socOutPct, taken_at AS takenAt,
+        confirmed_at AS confirmedAt, confirmed_by AS confirmedBy FROM rental_station_checkouts WHERE booking_id = ?
+        ORDER BY taken_at, dock`,
+      )
+      .all(r.id) as BookingView['stationCheckouts'];
     const notices = this.db
       .prepare(
         `SELECT text FROM rental_restrictions WHERE item_id = ? AND kind = 'notice' AND lifted_at IS NULL
@@ -117,6 +124,7 @@ export class RentalRead {
           ? { at: r.backAt, by: r.backBy ?? '', odometerKm: r.odometerBackKm, problemId: r.problemId }
           : null,
       stationTakes: takes,
+      stationCheckouts: confirmed,
       notices,
     };
   }

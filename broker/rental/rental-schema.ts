@@ -83,6 +83,24 @@ CREATE TABLE IF NOT EXISTS rental_station_takes (
   PRIMARY KEY (booking_id, dock)
 ) WITHOUT ROWID;
 
+-- A pack the station confirmed leaving a dock reserved for the booking (its 'booking-pack-out' event): the time its
+-- reading first showed the dock empty, the pack's last SoC there, and who confirmed it (a long press, or the reading).
+CREATE TABLE IF NOT EXISTS rental_station_checkouts (
+  booking_id TEXT NOT NULL REFERENCES rental_bookings(id),
+  pack_id TEXT NOT NULL,
+  station_id TEXT NOT NULL,
+  dock INTEGER NOT NULL,
+  soc_out_pct REAL,
+  taken_at INTEGER NOT NULL,
+  confirmed_at INTEGER NOT NULL,
+  confirmed_by TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (booking_id, pack_id)
+) WITHOUT ROWID;
+
+-- How far a reader of the messages table got (its rowid), so a restart neither skips nor repeats events.
+CREATE TABLE IF NOT EXISTS rental_cursor (name TEXT PRIMARY KEY, pos INTEGER NOT NULL);
+
 -- Where the station watch starts reading a booking's station (its highest seq when booked), and the seq of the
 -- station's event that named the reserved docks: a dock empty in a later reading means the pack was taken.
 CREATE TABLE IF NOT EXISTS rental_watch (

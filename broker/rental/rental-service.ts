@@ -14,12 +14,16 @@ import { rentalRoutes, type RentalRouteDeps } from './rental-routes.ts';
 import { RentalStore } from './rental-store.ts';
 import { RentalView, type RentalReadView } from './rental-view.ts';
 import { StationWatch } from './station-watch.ts';
+import { CHECKOUT_OUTCOMES, StationCheckouts } from './station-checkouts.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 export interface RentalParts {
   /** Read by the public feed (GBFS): checked out, reserved, disabled; in memory. */
   readonly view: RentalReadView;
   readonly desk: RentalDesk;
   readonly watch: StationWatch;
+  /** The check-outs stations confirm (`booking-pack-out`), recorded per pack. */
+  readonly checkouts: StationCheckouts;
   readonly reserver: PackReserver;
   readonly routes: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   stop(): Promise<void>;
@@ -41,6 +45,8 @@ export function startRental(deps: {
   /** The stations online now. */
   onlineStations: () => string[];
   options?: RentalOptions;
+  /** Counts station check-outs by outcome (`rikscha_rental_station_checkouts_total`). */
+  metrics?: Metrics;
 }): RentalParts {
   const view = new RentalView(deps.db);
   const facts = new RentalFacts(deps.db);
@@ -64,19 +70,37 @@ export function startRental(deps: {
     intervalMs: deps.options?.watchIntervalMs ?? 2000,
     changed,
   });
+  const metric = 'rikscha_rental_station_checkouts_total';
+  deps.metrics?.counter(
+    metric,
+    "Check-outs stations confirmed (booking-pack-out), by outcome: recorded, or why it was refused",
+    CHECKOUT_OUTCOMES.map((outcome) => ({ outcome })),
+  );
+  const checkouts = new StationCheckouts({
+    db: deps.db,
+    facts,
+    clock: deps.clock,
+    log: deps.log,
+    intervalMs: deps.options?.watchIntervalMs ?? 2000,
+    changed,
+    count: (outcome) => deps.metrics?.inc(metric, { outcome }),
+  });
   const now = (): number => deps.clock.now();
   const desk = new RentalDesk({ store, read, view, reserver, now, log: deps.log, onlineStations: deps.onlineStations });
   const routes = rentalRoutes({ desk, now, log: deps.log, who: deps.mechanic.who, readJson: deps.mechanic.readJson });
   reserver.start();
   watch.start();
+  checkouts.start();
   return {
     view,
     desk,
     watch,
+    checkouts,
     reserver,
     routes,
     async stop() {
       watch.stop();
+      checkouts.stop();
       await reserver.stop();
     },
   };

@@ -74,7 +74,14 @@ async function refused(path: string, body: unknown, status: number, code: Refusa
 function counts(): Record<string, unknown> {
   const db = central.db.db;
   const out: Record<string, unknown> = {};
-  for (const t of ['rental_bookings', 'rental_packs_out', 'rental_problems', 'rental_restrictions', 'rental_concerns'])
+  for (const t of [
+    'rental_bookings',
+    'rental_packs_out',
+    'rental_problems',
+    'rental_restrictions',
+    'rental_concerns',
+    'rental_station_checkouts',
+  ])
     out[t] = db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all();
   return out;
 }
@@ -317,5 +324,68 @@ describe('rental desk API', () => {
     const lifted = await api(`/api/rental/restrictions/${restriction.id}/lift`, {});
     expect(lifted.status).toBe(200);
     expect(central.rental.view.isDisabled(HW, Date.now())).toBe(false);
+  });
+
+  it('records a check-out the station confirmed (pack, dock, SoC, time); refuses and counts an unknown booking', async () => {
+    const r = await api('/api/bookings', booking({ pickupAt: Date.now() + 30 * H, returnAt: Date.now() + 31 * H }));
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const b3 = bookingViewSchema.parse(r.json);
+    const takenAt = Date.now() - 5000;
+    const packOut = (bookingId: string) => ({
+      type: 'booking-pack-out',
+      severity: 'info',
+      dock: 2,
+      message: `booking ${bookingId}: pack P2 out of dock 2 (button)`,
+      data: { bookingId, dock: 2, packId: 'P2', socPct: 77, takenAt, confirmedBy: 'button' },
+    });
+    const seq = await send('event', packOut(b3.id));
+    const seen = await waitFor(
+      async () => {
+        const v = bookingViewSchema.parse((await api(`/api/bookings/${b3.id}`)).json);
+        return v.stationCheckouts.length > 0 ? v : null;
+      },
+      { what: 'the station check-out recorded' },
+    );
+    expect(seen.stationCheckouts).toEqual([
+      {
+        packId: 'P2',
+        stationId: 'st-q',
+        dock: 2,
+        socOutPct: 77,
+        takenAt,
+        confirmedAt: expect.any(Number) as number,
+        confirmedBy: 'button',
+      },
+    ]);
+    // The first pack confirmed at the station starts the ride: out since the reading, by the station.
+    expect(seen).toMatchObject({ state: 'out', checkout: { at: takenAt, by: 'station st-q', odometerKm: 120 } });
+    expect(seen.checkout?.packs.map((p) => [p.packId, p.dock, p.socOutPct, p.backAt])).toEqual([['P2', 2, 77, null]]);
+    expect(central.rental.view.isPackOut('P2')).toBe(true);
+    expect(central.db.db.prepare('SELECT seq FROM rental_station_checkouts').pluck().get()).toBe(seq);
+
+    // An unknown booking, and the same check-out sent again: nothing written, each counted by its outcome.
+    const before = counts();
+    await send('event', packOut('B-NOPE0'));
+    await send('event', packOut(b3.id));
+    await waitFor(() => (central.rental.checkouts.outcomes.get('duplicate') ?? 0) >= 1, { what: 'the repeat read' });
+    expect(central.rental.checkouts.outcomes.get('unknown-booking')).toBe(1);
+    expect(central.rental.checkouts.outcomes.get('recorded')).toBe(1);
+    expect(counts()).toEqual(before);
+    const metrics = await (await fetch(`http://127.0.0.1:${central.httpPort}/metrics`)).text();
+    expect(metrics).toContain('rikscha_rental_station_checkouts_total{outcome="unknown-booking"} 1');
+    expect(metrics).toContain('rikscha_rental_station_checkouts_total{outcome="recorded"} 1');
+
+    // The desk takes it back as any ride: SoC back from a later reading.
+    await docks(['P1', 64], ['P2', 52]);
+    const back = await api(`/api/bookings/${b3.id}/return`, { problem: '' });
+    expect(back.status, JSON.stringify(back.json)).toBe(200);
+    expect(bookingViewSchema.parse(back.json).checkout?.packs.map((p) => [p.packId, p.socBackPct])).toEqual([
+      ['P2', 52],
+    ]);
+    // A check-out for a booking already returned is refused and counted too.
+    await send('event', packOut(b3.id));
+    await waitFor(() => (central.rental.checkouts.outcomes.get('closed-booking') ?? 0) >= 1, {
+      what: 'the closed booking refused',
+    });
   });
 });
