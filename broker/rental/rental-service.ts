@@ -73,7 +73,7 @@ export function startRental(deps: {
   const metric = 'rikscha_rental_station_checkouts_total';
   deps.metrics?.counter(
     metric,
-    "Check-outs stations confirmed (booking-pack-out), by outcome: recorded, or why it was refused",
+    'Check-outs stations confirmed (booking-pack-out), by outcome: recorded, or why it was refused',
     CHECKOUT_OUTCOMES.map((outcome) => ({ outcome })),
   );
   const checkouts = new StationCheckouts({

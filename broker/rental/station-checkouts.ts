@@ -56,7 +56,9 @@ export class StationCheckouts {
       // The type's quoted name is a cheap filter; the contract schema decides on what passes it.
       rows: db.prepare(`SELECT rowid AS pos, station_id AS stationId, seq, payload FROM messages WHERE rowid > ?
         AND kind = 'event' AND instr(payload, '"${PACK_OUT_EVENT}"') > 0 ORDER BY rowid LIMIT ${ROWS_PER_ROUND}`),
-      booking: db.prepare('SELECT station_id AS stationId, state, rickshaw_id AS rickshawId FROM rental_bookings WHERE id = ?'),
+      booking: db.prepare(
+        'SELECT station_id AS stationId, state, rickshaw_id AS rickshawId FROM rental_bookings WHERE id = ?',
+      ),
       packOut: db
         .prepare('SELECT booking_id FROM rental_packs_out WHERE pack_id = ? AND back_at IS NULL AND booking_id != ?')
         .pluck(),
