@@ -75,6 +75,9 @@ export class StationLink {
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
       ca: this.opts.ca,
+      // MQTT.js otherwise fills mqtt-packet's table of 65,536 two-byte Buffers (one per packet id) at its first
+      // packet: ~6 MB of heap that a Pi Zero keeps for ever, to save a 2-byte allocation per QoS 1 publish.
+      writeCache: false,
       will: { topic: topics.status(stationId), payload: Buffer.from(this.statusPayload(false)), qos: 1, retain: true },
     });
     this.client = client;
