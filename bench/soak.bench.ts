@@ -5,7 +5,7 @@
 // native: from their SIGUSR2 memory reports), with the slope of each part, so a leak names its kind.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../lib/clock.ts';
@@ -15,7 +15,7 @@ import { stationConfigFor } from '../hardware/scenario/station-config-snippet.ts
 import { SimStation } from '../hardware/station-sim/sim-station.ts';
 import { requireTool } from '../test/support/socat.ts';
 import type { Benchmark } from './benchmark.ts';
-import { NodeProcess, slope, unitNodeFlags, type MemoryReport } from './support/node-process.ts';
+import { buildDist, NodeProcess, slope, unitLaunch, type MemoryReport } from './support/node-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/rikscha.js');
@@ -40,12 +40,6 @@ interface ProcessFigures {
 interface SoakRun {
   station: ProcessFigures;
   central: ProcessFigures;
-}
-
-function ensureBuild(): void {
-  if (existsSync(join(ROOT, 'dist/cli/main.js'))) return;
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('npm run build failed');
 }
 
 function stationPassword(centralDir: string): string {
@@ -102,7 +96,7 @@ function explain(name: string, f: ProcessFigures): void {
 
 async function measure(): Promise<SoakRun> {
   requireTool('socat', 'socat');
-  ensureBuild();
+  buildDist();
   const dir = mkdtempSync(join(tmpdir(), 'rikscha-soak-'));
   const centralDir = join(dir, 'central');
   const password = stationPassword(centralDir);
@@ -127,9 +121,7 @@ async function measure(): Promise<SoakRun> {
   const procs: NodeProcess[] = [];
   let stopBusy = () => {};
   try {
-    const central = new NodeProcess('central', ['broker', '--config', brokerFile], {
-      nodeFlags: unitNodeFlags('broker'),
-    });
+    const central = new NodeProcess('central', ['broker', '--config', brokerFile], unitLaunch('broker'));
     procs.push(central);
     const started = await central.line((l) => l.msg === 'central started', "'central started'");
     await sim.start();
@@ -142,9 +134,7 @@ async function measure(): Promise<SoakRun> {
         mqtt: { url: `mqtt://127.0.0.1:${String(started.mqttPort)}`, password },
       }),
     );
-    const station = new NodeProcess('station', ['station', '--config', stationFile], {
-      nodeFlags: unitNodeFlags('station'),
-    });
+    const station = new NodeProcess('station', ['station', '--config', stationFile], unitLaunch('station'));
     procs.push(station);
     await station.line((l) => l.msg === 'station started', "'station started'");
     stopBusy = keepBusy(sim, new FaultInjector(sim, { overTemperatureC: 65 }));

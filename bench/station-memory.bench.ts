@@ -1,9 +1,9 @@
-// The station daemon as installed (compiled JavaScript, its own process) with 8 simulated docks on socat ptys and a
-// central: its start-up time until the charge loop runs, and its resident memory sampled over the run (steady
-// level and slope). A Pi Zero 2 W has 512 MB for everything. RIKSCHA_BENCH_MINUTES sets the run (default 10).
+// The station daemon as installed (compiled JavaScript, its own process, the unit's node flags and environment) with
+// 8 simulated docks on socat ptys and a central: its start-up time until the charge loop runs, and its resident memory
+// sampled over the run (steady level, slope, and where it is). A Pi Zero 2 W has 512 MB for everything.
+// RIKSCHA_BENCH_MINUTES sets the run (default 10).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -13,44 +13,32 @@ import { ptyPortFactory } from '../hardware/ports/pty-port.ts';
 import { SimStation } from '../hardware/station-sim/sim-station.ts';
 import { stationConfigFor } from '../hardware/scenario/station-config-snippet.ts';
 import { requireTool } from '../test/support/socat.ts';
+import { waitFor } from '../test/support/wait-for.ts';
 import type { Benchmark } from './benchmark.ts';
-import { unitNodeFlags } from './support/node-process.ts';
+import { buildDist, NodeProcess, slope, unitLaunch, type MemoryReport } from './support/node-process.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const MINUTES = Number(process.env.RIKSCHA_BENCH_MINUTES ?? 10);
 const DOCKS = 8;
+const SAMPLE_MS = 5000;
 
 interface MemoryRun {
+  /** Until the daemon logs 'station started' (devices open, the charge loop running, READY=1 under systemd). */
   startupMs: number;
+  /** Until the first simulated charger's output is on: the first charger decision that reached a device. */
+  firstChargeMs: number;
   steadyMb: number;
+  /** Highest sample of the second half: "flat" means this stays near the steady level. */
+  peakMb: number;
   slopeMbPerHour: number;
-}
-
-/** Resident set of a process in MB, from /proc (what the kernel charges it, shared libraries included). */
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
-  return kb / 1024;
-}
-
-/** Least-squares slope of (t hours, mb) samples. */
-function slope(samples: Array<[number, number]>): number {
-  const n = samples.length;
-  const mt = samples.reduce((a, [t]) => a + t, 0) / n;
-  const mm = samples.reduce((a, [, m]) => a + m, 0) / n;
-  const num = samples.reduce((a, [t, m]) => a + (t - mt) * (m - mm), 0);
-  const den = samples.reduce((a, [t]) => a + (t - mt) ** 2, 0);
-  return den === 0 ? 0 : num / den;
+  /** The station's own report at the end (SIGUSR2): V8 heap, Buffers, and the rest (native). */
+  end: MemoryReport;
 }
 
 let memo: Promise<MemoryRun> | null = null;
 
 async function measure(): Promise<MemoryRun> {
   requireTool('socat', 'socat');
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('npm run build failed');
-  }
+  buildDist();
   const dir = mkdtempSync(join(tmpdir(), 'rikscha-membench-'));
   const log = pino({ level: 'silent' });
   const central = await startCentral({
@@ -74,48 +62,48 @@ async function measure(): Promise<MemoryRun> {
   });
   await sim.start();
   const password = central.addStation('mem-1');
-  const config = {
-    ...stationConfigFor(sim),
-    dataDir: join(dir, 'station'),
-    mqtt: { url: `mqtt://127.0.0.1:${central.mqttPort}`, password },
-  };
   const file = join(dir, 'station.json');
-  writeFileSync(file, JSON.stringify(config));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...stationConfigFor(sim),
+      dataDir: join(dir, 'station'),
+      mqtt: { url: `mqtt://127.0.0.1:${central.mqttPort}`, password },
+    }),
+  );
   const started = performance.now();
-  // With the node flags of the installed unit: the figure is what a Pi runs.
-  const flags = unitNodeFlags('station');
-  const child = spawn(process.execPath, [...flags, join(ROOT, 'bin/rikscha.js'), 'station', '--config', file], {
-    env: { ...process.env, RIKSCHA_COMPILED: '1', RIKSCHA_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // With the node flags and environment of the installed unit: the figure is what a Pi runs.
+  const station = new NodeProcess('station', ['station', '--config', file], unitLaunch('station'));
   try {
     // Devices open and the charge loop deciding: the daemon logs 'station started' right after the loop's start.
-    let startupMs = NaN;
-    const firstDecision = new Promise<void>((resolve) => {
-      let buffered = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        if (Number.isNaN(startupMs) && /"msg":"station started"/.test(buffered)) {
-          startupMs = performance.now() - started;
-          resolve();
-        }
-        if (buffered.length > 100_000) buffered = buffered.slice(-10_000);
-      });
+    await station.line((l) => l.msg === 'station started', "'station started'");
+    const startupMs = performance.now() - started;
+    await waitFor(() => sim.docks.some((d) => d.dock.charger.getSetpoints().outputOn), {
+      what: 'a simulated charger switched on',
+      timeoutMs: 60_000,
+      intervalMs: 10,
     });
-    await firstDecision;
+    const firstChargeMs = performance.now() - started;
     const samples: Array<[number, number]> = [];
-    const end = Date.now() + MINUTES * 60_000;
-    while (Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 5000));
-      samples.push([(Date.now() - (end - MINUTES * 60_000)) / 3_600_000, rssMb(child.pid ?? 0)]);
+    const t0 = Date.now();
+    while (Date.now() - t0 < MINUTES * 60_000) {
+      await new Promise((r) => setTimeout(r, SAMPLE_MS));
+      samples.push([(Date.now() - t0) / 3_600_000, station.rssMb()]);
     }
+    const end = await station.memory();
     // Steady level: the mean of the last half, after start-up allocations have settled.
     const tail = samples.slice(Math.floor(samples.length / 2));
     const steadyMb = tail.reduce((a, [, m]) => a + m, 0) / Math.max(1, tail.length);
-    return { startupMs, steadyMb, slopeMbPerHour: slope(tail) };
+    const peakMb = Math.max(...tail.map(([, m]) => m));
+    const run = { startupMs, firstChargeMs, steadyMb, peakMb, slopeMbPerHour: slope(tail), end };
+    process.stderr.write(
+      `station memory: steady ${steadyMb.toFixed(1)} MB, peak ${peakMb.toFixed(1)} MB, ` +
+        `${run.slopeMbPerHour.toFixed(1)} MB/h; at the end heap used ${end.heapUsedMb} of ${end.heapTotalMb} MB, ` +
+        `external ${end.externalMb} MB, native ${end.nativeMb} MB\n`,
+    );
+    return run;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await station.stop();
     await sim.stop();
     await central.close();
     rmSync(dir, { recursive: true, force: true });
@@ -133,6 +121,13 @@ export const benchmarks: Benchmark[] = [
     run: async () => (await run()).steadyMb,
   },
   {
+    name: 'station memory: peak RSS over the second half',
+    unit: 'MB',
+    target: 80,
+    better: 'lower',
+    run: async () => (await run()).peakMb,
+  },
+  {
     name: 'station memory: RSS slope over the second half of the run',
     unit: 'MB/h',
     target: 1,
@@ -140,10 +135,24 @@ export const benchmarks: Benchmark[] = [
     run: async () => (await run()).slopeMbPerHour,
   },
   {
+    name: 'station memory: V8 heap used at the end',
+    unit: 'MB',
+    target: 30,
+    better: 'lower',
+    run: async () => (await run()).end.heapUsedMb,
+  },
+  {
     name: 'station memory: start-up to the station running, compiled',
     unit: 'ms',
     target: 3000,
     better: 'lower',
     run: async () => (await run()).startupMs,
+  },
+  {
+    name: 'station memory: start-up to the first charger switched on, compiled',
+    unit: 'ms',
+    target: 5000,
+    better: 'lower',
+    run: async () => (await run()).firstChargeMs,
   },
 ];

@@ -1,7 +1,7 @@
 // A rikscha command in a process of its own, as installed (compiled JavaScript): its JSON log lines can be waited
 // for, its resident set read from /proc, and its memory report (SIGUSR2, cli/memory-report.ts) asked for.
 
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,15 +11,41 @@ const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/rikscha.js');
 
 /**
- * The node flags the installed unit starts the process with (deploy/systemd/rikscha-<unit>.service ExecStart), so a
- * bench measures what a Pi runs; RIKSCHA_BENCH_NODE_FLAGS (space-separated) overrides them for experiments.
+ * Compiles the sources to dist/ (`npm run build`, as `npm pack` does) before a bench starts compiled processes: a
+ * dist/ left from an older checkout would be measured instead of the code under test.
  */
-export function unitNodeFlags(unit: 'station' | 'broker'): string[] {
-  const override = process.env.RIKSCHA_BENCH_NODE_FLAGS;
-  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+let built = false;
+export function buildDist(): void {
+  if (built) return;
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  built = true;
+}
+
+/** How the installed unit starts a rikscha command: node's flags from ExecStart and the unit's Environment= lines. */
+export interface UnitLaunch {
+  nodeFlags: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * The node flags and environment the installed unit starts the process with (deploy/systemd/rikscha-<unit>.service,
+ * ExecStart and Environment=), so a bench measures what a Pi runs; RIKSCHA_BENCH_NODE_FLAGS (space-separated)
+ * overrides the flags for experiments.
+ */
+export function unitLaunch(unit: 'station' | 'broker'): UnitLaunch {
   const text = readFileSync(join(ROOT, `deploy/systemd/rikscha-${unit}.service`), 'utf8');
+  const env: Record<string, string> = {};
+  for (const m of text.matchAll(/^Environment=(.*)$/gm)) {
+    for (const pair of (m[1] ?? '').split(/\s+/)) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+  }
+  const override = process.env.RIKSCHA_BENCH_NODE_FLAGS;
+  if (override !== undefined) return { nodeFlags: override.split(/\s+/).filter(Boolean), env };
   const exec = /^ExecStart=\S+\s+(.*?)\s*\S*bin\/rikscha\.js/m.exec(text)?.[1] ?? '';
-  return exec.split(/\s+/).filter((f) => f.startsWith('--'));
+  return { nodeFlags: exec.split(/\s+/).filter((f) => f.startsWith('--')), env };
 }
 
 export type LogLine = { msg?: string; [k: string]: unknown };
