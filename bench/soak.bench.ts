@@ -3,6 +3,9 @@
 // RIKSCHA_SOAK_MINUTES (default 10; 60 or more for a real soak; RIKSCHA_SOAK_SPEED, default 30). Reports each
 // process's resident-memory slope over the second half (least squares) and where its memory is (heap used, external,
 // native: from their SIGUSR2 memory reports), with the slope of each part, so a leak names its kind.
+// RIKSCHA_SOAK_HEAP_DIFF=1 also takes a heap snapshot of each process after a third of the run and at its end and
+// prints the object types that grew in between (a snapshot steps RSS up for good, so the RSS slopes of such a run
+// say nothing; run it to find what grows once a plain run showed a heap slope).
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { stationConfigFor } from '../hardware/scenario/station-config-snippet.ts
 import { SimStation } from '../hardware/station-sim/sim-station.ts';
 import { requireTool } from '../test/support/socat.ts';
 import type { Benchmark } from './benchmark.ts';
+import { heapGrowth } from './support/heap-diff.ts';
 import { buildDist, NodeProcess, slope, unitLaunch, type MemoryReport } from './support/node-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -26,6 +30,7 @@ const PACKS = 24;
 const STATION = 'soak-1';
 /** Above this slope (MB/h) the run prints where the memory went. */
 const ALERT_MB_PER_H = 2;
+const HEAP_DIFF = process.env.RIKSCHA_SOAK_HEAP_DIFF === '1';
 
 type Part = keyof Omit<MemoryReport, 'arrayBuffersMb' | 'heapTotalMb'>;
 const PARTS: Part[] = ['rssMb', 'heapUsedMb', 'externalMb', 'nativeMb'];
@@ -94,6 +99,20 @@ function explain(name: string, f: ProcessFigures): void {
   process.stderr.write(`soak: ${name} ${head}:\n${rows.join('\n')}\n`);
 }
 
+/** The unit's way to start a process; with RIKSCHA_SOAK_HEAP_DIFF, heap snapshots on SIGUSR1 into `dir`. */
+function launch(unit: 'station' | 'broker', dir: string): ReturnType<typeof unitLaunch> & { cwd: string } {
+  const l = unitLaunch(unit);
+  return { ...l, cwd: dir, nodeFlags: HEAP_DIFF ? [...l.nodeFlags, '--heapsnapshot-signal=SIGUSR1'] : l.nodeFlags };
+}
+
+function showGrowth(name: string, earlier: string | undefined, later: string | undefined): void {
+  if (!earlier || !later) return;
+  const rows = heapGrowth(earlier, later).map(
+    (g) => `  ${(g.bytes / 1024).toFixed(1).padStart(9)} KB ${String(g.count).padStart(8)} objects  ${g.type}`,
+  );
+  process.stderr.write(`soak: ${name} heap, what grew between the two snapshots:\n${rows.join('\n')}\n`);
+}
+
 async function measure(): Promise<SoakRun> {
   requireTool('socat', 'socat');
   buildDist();
@@ -121,7 +140,7 @@ async function measure(): Promise<SoakRun> {
   const procs: NodeProcess[] = [];
   let stopBusy = () => {};
   try {
-    const central = new NodeProcess('central', ['broker', '--config', brokerFile], unitLaunch('broker'));
+    const central = new NodeProcess('central', ['broker', '--config', brokerFile], launch('broker', dir));
     procs.push(central);
     const started = await central.line((l) => l.msg === 'central started', "'central started'");
     await sim.start();
@@ -134,19 +153,29 @@ async function measure(): Promise<SoakRun> {
         mqtt: { url: `mqtt://127.0.0.1:${String(started.mqttPort)}`, password },
       }),
     );
-    const station = new NodeProcess('station', ['station', '--config', stationFile], unitLaunch('station'));
+    const station = new NodeProcess('station', ['station', '--config', stationFile], launch('station', dir));
     procs.push(station);
     await station.line((l) => l.msg === 'station started', "'station started'");
     stopBusy = keepBusy(sim, new FaultInjector(sim, { overTemperatureC: 65 }));
 
     const every = Math.max(5000, (MINUTES * 60_000) / 120);
     const t0 = Date.now();
+    const snapshots: Array<{ station: string; central: string }> = [];
+    const snapshotsDue = HEAP_DIFF ? [MINUTES / 3] : [];
     const samples = { station: [] as Parameters<typeof figures>[0], central: [] as Parameters<typeof figures>[0] };
     while (Date.now() - t0 < MINUTES * 60_000) {
       await new Promise((r) => setTimeout(r, every));
       const t = (Date.now() - t0) / 3_600_000;
       samples.station.push({ t, rss: station.rssMb(), mem: await station.memory() });
       samples.central.push({ t, rss: central.rssMb(), mem: await central.memory() });
+      if (snapshotsDue.length > 0 && Date.now() - t0 >= (snapshotsDue[0] ?? 0) * 60_000) {
+        snapshotsDue.shift();
+        snapshots.push({ station: await station.heapSnapshot(dir), central: await central.heapSnapshot(dir) });
+      }
+    }
+    if (HEAP_DIFF) {
+      snapshots.push({ station: await station.heapSnapshot(dir), central: await central.heapSnapshot(dir) });
+      for (const name of ['station', 'central'] as const) showGrowth(name, snapshots[0]?.[name], snapshots[1]?.[name]);
     }
     const run = { station: figures(samples.station), central: figures(samples.central) };
     explain('station', run.station);

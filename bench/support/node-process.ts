@@ -2,7 +2,7 @@
 // for, its resident set read from /proc, and its memory report (SIGUSR2, cli/memory-report.ts) asked for.
 
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -67,9 +67,10 @@ export class NodeProcess {
   constructor(
     readonly name: string,
     args: string[],
-    opts: { nodeFlags?: string[]; env?: Record<string, string> } = {},
+    opts: { nodeFlags?: string[]; env?: Record<string, string>; cwd?: string } = {},
   ) {
     this.child = spawn(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], {
+      cwd: opts.cwd,
       env: { ...process.env, RIKSCHA_COMPILED: '1', RIKSCHA_LOG_LEVEL: 'info', ...opts.env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -108,10 +109,24 @@ export class NodeProcess {
     return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]) / 1024;
   }
 
-  async memory(): Promise<MemoryReport> {
-    const reply = this.line((l) => l.msg === 'memory', 'memory report', 15_000);
+  async memory(timeoutMs = 15_000): Promise<MemoryReport> {
+    const reply = this.line((l) => l.msg === 'memory', 'memory report', timeoutMs);
     this.child.kill('SIGUSR2');
     return (await reply) as unknown as MemoryReport;
+  }
+
+  /**
+   * A heap snapshot written into the process's working directory; needs node's `--heapsnapshot-signal=SIGUSR1`.
+   * Node writes it on its main thread, so the memory report asked for next arrives once the file is complete. Writing
+   * one costs the process a lasting step of resident memory: RSS figures after it no longer say what a Pi runs.
+   */
+  async heapSnapshot(dir: string): Promise<string> {
+    const before = new Set(readdirSync(dir));
+    this.child.kill('SIGUSR1');
+    await this.memory(180_000);
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (!file) throw new Error(`${this.name}: no heap snapshot appeared in ${dir}`);
+    return join(dir, file);
   }
 
   async stop(): Promise<void> {
