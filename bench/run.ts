@@ -1,6 +1,6 @@
-// `npm run bench [-- <text>]`: runs every bench/*.bench.ts (or those whose benchmark names contain the text),
-// prints a table and writes bench/results.json as [{ name, value, unit, target, better, measuredAt }]. A filtered run
-// replaces only the figures it measured, so one benchmark's run does not wipe the others'.
+// `npm run bench [-- <text>]`: runs every bench/*.bench.ts (or those whose benchmark names contain the text, or
+// the file <text>.bench.ts), prints a table and writes bench/results.json as [{ name, value, unit, target, better,
+// measuredAt }]. A filtered run replaces only the figures it measured, so one benchmark's run does not wipe the others'.
 
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,8 @@ const resultsFile = join(dir, 'results.json');
 for (const f of files) {
   const mod = (await import(pathToFileURL(join(dir, f)).href)) as { benchmarks?: Benchmark[] };
   for (const b of mod.benchmarks ?? []) {
-    if (filter && !b.name.includes(filter)) continue;
+    // The text may also name the file: `npm run bench -- station-memory` runs bench/station-memory.bench.ts.
+    if (filter && !b.name.includes(filter) && !f.startsWith(`${filter}.`)) continue;
     process.stderr.write(`running ${b.name} ...\n`);
     const value = await b.run();
     results.push({
