@@ -2,10 +2,12 @@
 // publish QoS 1 as fast as they can over real MQTT connections; measured is what the central side stores in SQLite
 // per second, beside the rate of the same clients against a bare Aedes in this same process (no auth hooks, ACL,
 // validation or ingestion: what Aedes itself costs), their ratio, and the same clients against Mosquitto.
-// The clients run in a child process of their own (this file with --load), so they do not share the broker's loop.
+// Both brokers run in this process and the clients in a child process of their own (this file with --load), measured
+// over the same window; each round also prints the CPU per message of the broker's thread, of the whole broker
+// process (with the write worker) and of the clients. `--profile embedded|bare` runs one measurement (for --cpu-prof).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect, createServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,15 +173,17 @@ async function runLoad(spec: LoadSpec): Promise<void> {
     ),
   );
   process.stdout.write(`${JSON.stringify({ connected })}\n`);
-  setInterval(() => process.stdout.write(`${JSON.stringify({ t: Date.now() - startedAt, acked })}\n`), 250);
   const cpu0 = process.cpuUsage();
+  const cpuUs = (): number => {
+    const c = process.cpuUsage(cpu0);
+    return c.user + c.system;
+  };
+  setInterval(
+    () => process.stdout.write(`${JSON.stringify({ t: Date.now() - startedAt, acked, cpu: cpuUs() })}\n`),
+    250,
+  );
   // The run ends by the clock: the parent measures a window inside it.
   setTimeout(() => {
-    // How busy the clients themselves were: on 2 cores they compete with the broker they measure.
-    const cpu = process.cpuUsage(cpu0);
-    process.stderr.write(
-      `load clients: ${Math.round((cpu.user + cpu.system) / 10 / (Date.now() - startedAt))}% of one core\n`,
-    );
     process.exit(0);
   }, spec.durationMs);
   for (const f of starts.splice(0)) f();
@@ -189,10 +193,17 @@ if (process.argv[1] === SELF && process.argv[2] === '--load') {
   await runLoad(JSON.parse(process.argv[3] ?? '{}') as LoadSpec);
 }
 
-/** Starts the load child; `onProgress` sees its PUBACK count; resolves when it has run its duration. */
+/** A progress line of the load child: PUBACKs so far and its CPU time (µs) since start. */
+interface LoadSample {
+  t: number;
+  acked: number;
+  cpu: number;
+}
+
+/** Starts the load child; `onProgress` sees its progress lines; `done` resolves when it has run its duration. */
 function startLoad(
   spec: LoadSpec,
-  onProgress: (acked: number, t: number) => void,
+  onProgress: (s: LoadSample) => void,
 ): { connected: Promise<void>; done: Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--load', JSON.stringify(spec)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -205,9 +216,10 @@ function startLoad(
     const lines = partial.split('\n');
     partial = lines.pop() ?? '';
     for (const l of lines) {
-      const m = JSON.parse(l) as { connected?: number; acked?: number; t?: number };
+      const m = JSON.parse(l) as Partial<LoadSample> & { connected?: number };
       if (m.connected !== undefined) onConnected();
-      if (m.acked !== undefined && m.t !== undefined) onProgress(m.acked, m.t);
+      if (m.acked !== undefined && m.t !== undefined && m.cpu !== undefined)
+        onProgress({ t: m.t, acked: m.acked, cpu: m.cpu });
     }
   });
   const done = new Promise<void>((resolve, reject) =>
@@ -216,6 +228,88 @@ function startLoad(
     ),
   );
   return { connected, done };
+}
+
+/** One measurement: the rate, and CPU per message (µs) of the broker's threads and of the clients. */
+export interface Measured {
+  rate: number;
+  /** The thread Aedes and our hooks run on. */
+  brokerThreadUs: number;
+  /** The busiest other thread of the process (the write worker when there is one). */
+  workerUs: number;
+  /** The whole broker process: every thread (the two above, GC helpers, libuv's pool). */
+  processUs: number;
+  clientsUs: number;
+  /** Each thread of the process that used CPU in the window, µs per message, busiest first (main thread first). */
+  threadsUs: number[];
+}
+
+/**
+ * CPU time (µs) of each thread of this process by thread id, from /proc (Linux; node 20 has no per-thread CPU
+ * call). Without /proc: the whole process under the main thread's id.
+ */
+function threadCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!existsSync('/proc/self/task')) {
+    const c = process.cpuUsage();
+    return out.set(process.pid, c.user + c.system);
+  }
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime (fields 14 and 15 of stat) in clock ticks of 10 ms.
+      out.set(Number(tid), (Number(f[11]) + Number(f[12])) * 10_000);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs the clients against `url` and measures over the same window for either broker: after WARMUP_MS from the
+ * moment all are connected, for MEASURE_MS by this process's clock. `count` is what is measured (stored messages,
+ * or the PUBACKs the clients report when null). CPU per thread of this process from /proc, the clients' from their
+ * progress lines.
+ */
+async function measureAt(url: string, stations: LoadSpec['stations'], count: (() => number) | null): Promise<Measured> {
+  let last: LoadSample = { t: 0, acked: 0, cpu: 0 };
+  const load = startLoad({ url, stations, durationMs: WARMUP_MS + MEASURE_MS + 1500 }, (s) => (last = s));
+  await load.connected;
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  const snap = () => ({
+    n: count ? count() : last.acked,
+    client: last,
+    t: performance.now(),
+    cpu: process.cpuUsage(),
+    threads: threadCpu(),
+  });
+  const s0 = snap();
+  await new Promise((r) => setTimeout(r, MEASURE_MS));
+  const s1 = snap();
+  await load.done;
+  const n = s1.n - s0.n;
+  if (n <= 0) throw new Error(`nothing measured at ${url}`);
+  const cpu = process.cpuUsage(s0.cpu);
+  const used = [...s1.threads].map(([tid, us]) => [tid, us - (s0.threads.get(tid) ?? 0)] as const);
+  const main = used.find(([tid]) => tid === process.pid)?.[1] ?? 0;
+  const other = Math.max(0, ...used.filter(([tid]) => tid !== process.pid).map(([, us]) => us));
+  return {
+    rate: (n * 1000) / (s1.t - s0.t),
+    brokerThreadUs: main / n,
+    workerUs: other / n,
+    processUs: (cpu.user + cpu.system) / n,
+    // The clients' samples are 250 ms apart: their CPU per acked message over the samples nearest the window.
+    clientsUs: (s1.client.cpu - s0.client.cpu) / Math.max(1, s1.client.acked - s0.client.acked),
+    threadsUs: [
+      main / n,
+      ...used
+        .filter(([tid, us]) => tid !== process.pid && us > 0)
+        .map(([, us]) => us / n)
+        .sort((a, b) => b - a),
+    ],
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -231,7 +325,7 @@ async function freePort(): Promise<number> {
 const stationIds = Array.from({ length: STATIONS }, (_, i) => `bench-${String(i + 1).padStart(2, '0')}`);
 
 /** Messages per second stored by the embedded broker's ingester in SQLite, at steady state (after a warm-up). */
-async function measureEmbedded(): Promise<number> {
+export async function measureEmbedded(): Promise<Measured> {
   const { startCentral } = await import('../broker/central.ts');
   const dir = mkdtempSync(join(tmpdir(), 'rikscha-bench-ingest-'));
   const central = await startCentral({
@@ -244,24 +338,14 @@ async function measureEmbedded(): Promise<number> {
   try {
     const stations = stationIds.map((id) => ({ id, password: central.addStation(id) }));
     const stored = (): number => central.metrics.get('rikscha_messages_ingested_total', { kind: 'telemetry' });
-    const load = startLoad(
-      { url: `mqtt://127.0.0.1:${central.mqttPort}`, stations, durationMs: WARMUP_MS + MEASURE_MS + 1000 },
-      () => undefined,
-    );
-    await load.connected;
-    await new Promise((r) => setTimeout(r, WARMUP_MS));
-    const [n0, t0] = [stored(), performance.now()];
-    await new Promise((r) => setTimeout(r, MEASURE_MS));
-    const [n1, t1] = [stored(), performance.now()];
-    await load.done;
-    return ((n1 - n0) * 1000) / (t1 - t0);
+    return await measureAt(`mqtt://127.0.0.1:${central.mqttPort}`, stations, stored);
   } finally {
     await central.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** PUBACKs per second in the measuring window, from the load child's progress samples. */
+/** PUBACKs per second in a window of the load child's progress samples (for a broker in another process). */
 function ackRate(samples: ReadonlyArray<{ t: number; acked: number }>, what: string): number {
   const from = samples.find((x) => x.t >= WARMUP_MS);
   const to = [...samples].reverse().find((x) => x.t <= WARMUP_MS + MEASURE_MS);
@@ -270,11 +354,11 @@ function ackRate(samples: ReadonlyArray<{ t: number; acked: number }>, what: str
 }
 
 /**
- * PUBACKs per second the same clients get from a bare Aedes in this process: plain TCP, a password check at
- * CONNECT and nothing else (no ACL, no payload validation, no ingestion, no persistence beyond Aedes's default
- * in-memory one). What is left between this and the embedded rate is ours.
+ * PUBACKs per second the same clients get from a bare Aedes in this process, like the embedded one: plain TCP, a
+ * password check at CONNECT and nothing else (no ACL, no payload validation, no ingestion, no persistence beyond
+ * Aedes's default in-memory one). What is left between this and the embedded rate is ours.
  */
-async function measureBareAedes(): Promise<number> {
+export async function measureBareAedes(): Promise<Measured> {
   const stations = stationIds.map((id) => ({ id, password: `pw-${id}` }));
   const passwords = new Map(stations.map((s) => [s.id, s.password]));
   const aedes = await Aedes.createBroker({
@@ -286,14 +370,7 @@ async function measureBareAedes(): Promise<number> {
   const address = tcp.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   try {
-    const samples: Array<{ t: number; acked: number }> = [];
-    const load = startLoad(
-      { url: `mqtt://127.0.0.1:${port}`, stations, durationMs: WARMUP_MS + MEASURE_MS + 1000 },
-      (acked, t) => samples.push({ t, acked }),
-    );
-    await load.connected;
-    await load.done;
-    return ackRate(samples, 'bare Aedes');
+    return await measureAt(`mqtt://127.0.0.1:${port}`, stations, null);
   } finally {
     await new Promise<void>((r) => aedes.close(() => r()));
     await new Promise<void>((r) => tcp.close(() => r()));
@@ -346,10 +423,10 @@ async function measureMosquitto(): Promise<number> {
       if (i > 100) throw new Error('mosquitto did not start');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const samples: Array<{ t: number; acked: number }> = [];
+    const samples: LoadSample[] = [];
     const load = startLoad(
       { url: `mqtt://127.0.0.1:${port}`, stations, durationMs: WARMUP_MS + MEASURE_MS + 1000 },
-      (acked, t) => samples.push({ t, acked }),
+      (x) => samples.push(x),
     );
     await load.connected;
     await load.done;
@@ -362,23 +439,33 @@ async function measureMosquitto(): Promise<number> {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
+const fmt = (m: Measured): string =>
+  `${Math.round(m.rate)} msg/s (CPU µs per message: broker thread ${m.brokerThreadUs.toFixed(1)}, ` +
+  `busiest other thread ${m.workerUs.toFixed(1)}, whole process ${m.processUs.toFixed(1)}, ` +
+  `clients ${m.clientsUs.toFixed(1)})`;
+
 /**
  * Stored rate and bare-Aedes rate from the same run, alternating (bare, embedded, bare, ...) so that a machine
  * getting busier or quieter meanwhile weighs on both alike. Runs once per invocation; the three figures share it.
+ * The ratio is the median of the rounds' ratios (each round's two figures are measured a few seconds apart).
  */
-let paired: Promise<{ stored: number; bare: number }> | null = null;
-const pairedRates = (): Promise<{ stored: number; bare: number }> =>
+let paired: Promise<{ stored: number; bare: number; ratio: number }> | null = null;
+const pairedRates = (): Promise<{ stored: number; bare: number; ratio: number }> =>
   (paired ??= (async () => {
     const stored: number[] = [];
     const bare: number[] = [];
+    const ratios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      bare.push(await measureBareAedes());
-      stored.push(await measureEmbedded());
+      const b = await measureBareAedes();
+      const e = await measureEmbedded();
+      bare.push(b.rate);
+      stored.push(e.rate);
+      ratios.push(e.rate / b.rate);
       process.stderr.write(
-        `  round ${round + 1}: stored ${Math.round(stored.at(-1) ?? 0)} msg/s, bare Aedes ${Math.round(bare.at(-1) ?? 0)} msg/s\n`,
+        `  round ${round + 1}: stored ${fmt(e)}\n           bare Aedes ${fmt(b)}; ratio ${(e.rate / b.rate).toFixed(2)}\n`,
       );
     }
-    return { stored: median(stored), bare: median(bare) };
+    return { stored: median(stored), bare: median(bare), ratio: median(ratios) };
   })());
 
 export const benchmarks: Benchmark[] = [
@@ -401,10 +488,7 @@ export const benchmarks: Benchmark[] = [
     unit: 'ratio',
     target: 0.8,
     better: 'higher',
-    run: async () => {
-      const r = await pairedRates();
-      return r.stored / r.bare;
-    },
+    run: async () => (await pairedRates()).ratio,
   },
   {
     name: 'ingest: same 50 clients against mosquitto, no ingestion',
@@ -414,3 +498,10 @@ export const benchmarks: Benchmark[] = [
     run: measureMosquitto,
   },
 ];
+
+if (process.argv[1] === SELF && process.argv[2] === '--profile') {
+  // One measurement alone, e.g. `node --cpu-prof --import tsx bench/ingest.bench.ts --profile embedded`.
+  const m = process.argv[3] === 'bare' ? await measureBareAedes() : await measureEmbedded();
+  process.stderr.write(`${process.argv[3] ?? 'embedded'}: ${fmt(m)}\n`);
+  process.stderr.write(`  CPU µs per message by thread: ${m.threadsUs.map((us) => us.toFixed(1)).join(', ')}\n`);
+}
