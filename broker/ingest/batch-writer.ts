@@ -26,35 +26,10 @@ export type BatchItem = (
   | { t: 'status'; stationId: string; online: boolean; ts: number; receivedAt: number }
 ) & { payload: string | null; off: number; len: number };
 
-/** A batch: the items and the buffer their packed payloads live in. */
+/** A batch: the items and the buffer their packed payloads live in (filled by batch-queue.ts). */
 export interface Batch {
   items: BatchItem[];
   packed: Uint8Array;
-}
-
-/**
- * Packs the payload bytes of a batch into one buffer with its own ArrayBuffer (so it can be transferred), reusing
- * `spare` when it is large enough: a fresh multi-megabyte buffer per batch cost the broker's thread ~6% in page
- * faults alone (the write worker hands each buffer back with its result).
- */
-export function packBatch(items: BatchItem[], raws: ReadonlyArray<Buffer | null>, spare?: ArrayBuffer): Batch {
-  let total = 0;
-  for (const r of raws) if (r) total += r.length;
-  const store =
-    spare && spare.byteLength >= total
-      ? spare
-      : new ArrayBuffer(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(Math.max(total, 1)))));
-  const packed = new Uint8Array(store, 0, total);
-  let off = 0;
-  items.forEach((item, i) => {
-    const r = raws[i];
-    if (!r) return;
-    packed.set(r, off);
-    item.off = off;
-    item.len = r.length;
-    off += r.length;
-  });
-  return { items, packed };
 }
 
 export interface BatchResult {

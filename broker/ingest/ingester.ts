@@ -9,7 +9,8 @@ import { topics } from '../../contract/topics.ts';
 import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CentralDb } from '../store/central-db.ts';
-import { BatchWriter, packBatch, type Batch, type BatchItem, type BatchResult } from './batch-writer.ts';
+import { BatchQueue } from './batch-queue.ts';
+import { BatchWriter, type BatchItem, type BatchResult } from './batch-writer.ts';
 import { REJECT_REASONS, type Validated } from './validate.ts';
 import { REJECTED_METRIC } from './rejections.ts';
 import type { WriteWorkerClient } from './write-worker-client.ts';
@@ -55,9 +56,8 @@ const M = {
 } as const;
 
 export class Ingester {
-  private queue: BatchItem[] = [];
-  /** The payload bytes of each queued item (null where the item carries text), packed per batch at flush. */
-  private raws: Array<Buffer | null> = [];
+  /** Queued items in batches, their payload bytes already packed (batch-queue.ts). */
+  private readonly queue: BatchQueue;
   private timer: TimerHandle | null = null;
   private closed = false;
   private ackPublisher: AckPublisher | null = null;
@@ -66,8 +66,6 @@ export class Ingester {
   /** The drain to the worker while it runs (see drainToWorker). */
   private inFlight: Promise<void> | null = null;
   private drained: { promise: Promise<void>; resolve: () => void } | null = null;
-  /** A packed-payload buffer back from a written batch, for the next one. */
-  private spare: ArrayBuffer | null = null;
   /** The interval (or a caller) asked for what is queued to be written, full batch or not. */
   private flushDue = false;
   private readonly flushIntervalMs: number;
@@ -79,6 +77,7 @@ export class Ingester {
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
     this.maxBatch = opts.maxBatch ?? 2000;
     this.maxQueued = opts.maxQueued ?? 4 * this.maxBatch;
+    this.queue = new BatchQueue(this.maxBatch);
     this.inline = opts.worker ? null : new BatchWriter(opts.db, opts.batterySampleMs, opts.rickshawMaxDailyKm);
     this.log = opts.log;
     const m = opts.metrics;
@@ -171,9 +170,8 @@ export class Ingester {
     } else {
       return false;
     }
-    this.queue.push(item);
-    this.raws.push(item.payload === null ? raw : null);
-    if (this.queue.length >= this.maxBatch) this.flush();
+    this.queue.push(item, item.payload === null ? raw : null);
+    if (this.queue.hasFull) this.flush();
     else this.timer ??= this.opts.clock.setTimeout(() => this.flush(), this.flushIntervalMs);
     return true;
   }
@@ -201,16 +199,19 @@ export class Ingester {
     this.timer?.cancel();
     this.timer = null;
     if (this.inline) {
-      const batch = this.takeBatch(Infinity);
-      if (batch.items.length === 0) return;
-      let result: BatchResult;
-      try {
-        result = this.inline.write(batch);
-        this.spare = batch.packed.buffer as ArrayBuffer;
-      } catch (err) {
-        return this.failed(err, batch.items.length);
+      for (let batch = this.queue.take(); batch; batch = this.queue.take()) {
+        let result: BatchResult;
+        try {
+          result = this.inline.write(batch);
+        } catch (err) {
+          this.failed(err, batch.items.length);
+          continue;
+        } finally {
+          this.queue.giveBack(batch.packed.buffer as ArrayBuffer);
+        }
+        this.committed(result);
       }
-      return this.committed(result);
+      return;
     }
     this.flushDue = true;
     this.inFlight ??= this.drainToWorker().finally(() => (this.inFlight = null));
@@ -228,10 +229,11 @@ export class Ingester {
       while (
         this.queue.length > 0 &&
         writing.length < PIPELINE &&
-        (this.flushDue || this.closed || this.queue.length >= this.maxBatch)
+        (this.flushDue || this.closed || this.queue.hasFull)
       ) {
         this.flushDue = false;
-        const batch = this.takeBatch(this.maxBatch);
+        const batch = this.queue.take();
+        if (!batch) break;
         if (this.drained && this.queue.length < this.maxQueued) {
           this.drained.resolve();
           this.drained = null;
@@ -240,7 +242,7 @@ export class Ingester {
         writing.push(
           worker.write(batch).then(
             (done) => {
-              this.spare = done.buffer;
+              this.queue.giveBack(done.buffer);
               this.committed(done.result);
             },
             (err: unknown) => this.failed(err, size),
@@ -254,22 +256,6 @@ export class Ingester {
     // Below a full batch, let the interval gather more (fewer, fuller transactions).
     if (this.queue.length > 0 && !this.closed)
       this.timer ??= this.opts.clock.setTimeout(() => this.flush(), this.flushIntervalMs);
-  }
-
-  private takeBatch(max: number): Batch {
-    if (this.queue.length <= max) {
-      const batch = packBatch(this.queue, this.raws, this.takeSpare());
-      this.queue = [];
-      this.raws = [];
-      return batch;
-    }
-    return packBatch(this.queue.splice(0, max), this.raws.splice(0, max), this.takeSpare());
-  }
-
-  private takeSpare(): ArrayBuffer | undefined {
-    const s = this.spare ?? undefined;
-    this.spare = null;
-    return s;
   }
 
   private failed(err: unknown, size: number): void {

@@ -78,12 +78,13 @@ const FAST: Partial<Record<ParsedTopic['kind'], { check: FastValidator | null; p
 };
 
 /**
- * Parsed topics by name: a fleet has a few hundred topic names, and every message used to split its own. Bounded
- * (cleared when full) so a client cycling through invented topics cannot grow it; entries are shared, read-only.
+ * Parsed topics by name: a fleet has a few hundred topic names, and every message used to split its own (here and
+ * in the ACL check). Bounded (cleared when full) so a client cycling through invented topics cannot grow it;
+ * entries are shared, read-only.
  */
 const topicCache = new Map<string, ParsedTopic | null>();
 const TOPIC_CACHE_MAX = 4096;
-function cachedTopic(name: string): ParsedTopic | null {
+export function cachedTopic(name: string): ParsedTopic | null {
   let t = topicCache.get(name);
   if (t === undefined) {
     t = parseTopic(name);

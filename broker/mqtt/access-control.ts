@@ -12,7 +12,8 @@
 // (':' is in no station id or user name), or an empty id (the broker then picks a random one).
 
 import { timingSafeEqual } from 'node:crypto';
-import { TOPIC_ROOT, parseTopic } from '../../contract/topics.ts';
+import { TOPIC_ROOT } from '../../contract/topics.ts';
+import { cachedTopic } from '../ingest/validate.ts';
 import type { Credentials } from '../store/credentials.ts';
 import { BusyError } from '../auth/hash-limiter.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
@@ -102,7 +103,7 @@ export class AccessControl {
 
   canPublish(identity: Identity, topic: string): boolean {
     if (topic.startsWith('$')) return false; // $SYS/ and any other broker-reserved tree
-    const t = parseTopic(topic);
+    const t = cachedTopic(topic);
     if (!t) return false;
     switch (identity.role) {
       case 'station':
