@@ -48,9 +48,9 @@ describe('BatchQueue', () => {
     expect(q.hasFull).toBe(true);
     q.push(item(3), Buffer.from('3'));
     expect(q.length).toBe(3);
-    expect(q.take()?.items.map((i) => i.seq)).toEqual([1, 2]);
+    expect(q.take()?.items.map((i) => i.ts)).toEqual([1, 2]);
     expect(q.hasFull).toBe(false);
-    expect(q.take()?.items.map((i) => i.seq)).toEqual([3]);
+    expect(q.take()?.items.map((i) => i.ts)).toEqual([3]);
   });
 
   it('grows a batch past its first buffer without losing what it holds, and reuses a handed-back buffer', () => {
