@@ -9,6 +9,7 @@ import { rickshawConfigSchema } from './rickshaws/rickshaw-config.ts';
 import { alertConfigSchema } from './health/alert-config.ts';
 import { mqttLimitsSchema } from './mqtt/limits.ts';
 import { gbfsConfigSchema } from './gbfs/gbfs-config.ts';
+import { rentalConfigSchema } from './rental/contact-retention.ts';
 import { rideRequestConfigSchema } from './ride-requests/ride-request-config.ts';
 
 const listen = (defaultPort: number) =>
@@ -164,6 +165,9 @@ export const brokerConfigSchema = z.object({
   rideRequests: rideRequestConfigSchema
     .prefault({})
     .describe("passengers' ride requests: days kept after the ride (then only counts remain), deletion job period"),
+  rental: rentalConfigSchema
+    .prefault({})
+    .describe('the rental desk: days a booking keeps its contact after it ended, deletion job period'),
   gbfs: gbfsConfigSchema
     .optional()
     .describe('the public GBFS v3.0 feed at /gbfs/gbfs.json: system, station places, vehicle types and range model'),

@@ -40,6 +40,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     mqttLimits: cfg.mqttLimits,
     gbfs: cfg.gbfs,
     rideRequests: cfg.rideRequests,
+    rental: cfg.rental,
     logger: log,
   });
   onShutdown(log, () => central.close());

@@ -126,6 +126,7 @@ export const bookingViewSchema = z.object({
   returnAt: ts,
   packs: z.number().int(),
   minSocPct: z.number(),
+  /** Empty once the retention period after the booking ended has passed (broker config `rental`); so is the note. */
   contact: z.string(),
   note: z.string(),
   deskUser: z.string(),

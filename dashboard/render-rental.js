@@ -87,7 +87,7 @@ function bookingCard(b) {
       'div',
       { class: 'rental-head' },
       h('strong', null, `${hm(b.pickupAt)}–${hm(b.returnAt)}`),
-      h('span', null, b.contact),
+      h('span', null, b.contact || '—'),
       h('span', { class: 'rental-state', 'data-testid': 'booking-state' }, t(`rental.state.${b.state}`)),
       h('span', { class: 'muted' }, b.id),
     ),

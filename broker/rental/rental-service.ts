@@ -16,6 +16,7 @@ import { RentalView, type RentalReadView } from './rental-view.ts';
 import { StationWatch } from './station-watch.ts';
 import { CHECKOUT_OUTCOMES, StationCheckouts } from './station-checkouts.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { ContactRetention, rentalConfigSchema, type RentalConfig } from './contact-retention.ts';
 
 export interface RentalParts {
   /** Read by the public feed (GBFS): checked out, reserved, disabled; in memory. */
@@ -24,12 +25,15 @@ export interface RentalParts {
   readonly watch: StationWatch;
   /** The check-outs stations confirm (`booking-pack-out`), recorded per pack. */
   readonly checkouts: StationCheckouts;
+  /** Blanks booking contacts the retention period after the booking ended. */
+  readonly contacts: ContactRetention;
   readonly reserver: PackReserver;
   readonly routes: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   stop(): Promise<void>;
 }
 
-export interface RentalOptions {
+/** The broker config's `rental` (contact retention), plus two periods tests shorten. */
+export interface RentalOptions extends Partial<RentalConfig> {
   /** How often pending pack reservations are sent again (ms). Default 30 000. */
   reserveRetryMs?: number;
   /** How often the stations' reports are read for reservations and taken packs (ms). Default 2000. */
@@ -88,19 +92,31 @@ export function startRental(deps: {
   const now = (): number => deps.clock.now();
   const desk = new RentalDesk({ store, read, view, reserver, now, log: deps.log, onlineStations: deps.onlineStations });
   const routes = rentalRoutes({ desk, now, log: deps.log, who: deps.mechanic.who, readJson: deps.mechanic.readJson });
+  const contacts = new ContactRetention(
+    deps.db,
+    deps.clock,
+    deps.log,
+    rentalConfigSchema.parse({
+      contactRetentionDays: deps.options?.contactRetentionDays,
+      contactPurgeIntervalMs: deps.options?.contactPurgeIntervalMs,
+    }),
+  );
   reserver.start();
   watch.start();
   checkouts.start();
+  contacts.start();
   return {
     view,
     desk,
     watch,
     checkouts,
+    contacts,
     reserver,
     routes,
     async stop() {
       watch.stop();
       checkouts.stop();
+      contacts.stop();
       await reserver.stop();
     },
   };
