@@ -30,6 +30,9 @@ interface MemoryRun {
   /** Highest sample of the second half: "flat" means this stays near the steady level. */
   peakMb: number;
   slopeMbPerHour: number;
+  /** Anonymous memory, second half: RSS without the file-backed code pages of node and its libraries. */
+  anonMb: number;
+  anonSlopeMbPerHour: number;
   /** The station's own report at the end (SIGUSR2): V8 heap, Buffers, and the rest (native). */
   end: MemoryReport;
 }
@@ -85,20 +88,35 @@ async function measure(): Promise<MemoryRun> {
     });
     const firstChargeMs = performance.now() - started;
     const samples: Array<[number, number]> = [];
+    const anon: Array<[number, number]> = [];
     const t0 = Date.now();
     while (Date.now() - t0 < MINUTES * 60_000) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
-      samples.push([(Date.now() - t0) / 3_600_000, station.rssMb()]);
+      const t = (Date.now() - t0) / 3_600_000;
+      samples.push([t, station.rssMb()]);
+      anon.push([t, station.anonMb()]);
     }
     const end = await station.memory();
     // Steady level: the mean of the last half, after start-up allocations have settled.
     const tail = samples.slice(Math.floor(samples.length / 2));
     const steadyMb = tail.reduce((a, [, m]) => a + m, 0) / Math.max(1, tail.length);
     const peakMb = Math.max(...tail.map(([, m]) => m));
-    const run = { startupMs, firstChargeMs, steadyMb, peakMb, slopeMbPerHour: slope(tail), end };
+    const anonTail = anon.slice(Math.floor(anon.length / 2));
+    const anonMb = anonTail.reduce((a, [, m]) => a + m, 0) / Math.max(1, anonTail.length);
+    const run = {
+      startupMs,
+      firstChargeMs,
+      steadyMb,
+      peakMb,
+      slopeMbPerHour: slope(tail),
+      anonMb,
+      anonSlopeMbPerHour: slope(anonTail),
+      end,
+    };
     process.stderr.write(
       `station memory: steady ${steadyMb.toFixed(1)} MB, peak ${peakMb.toFixed(1)} MB, ` +
-        `${run.slopeMbPerHour.toFixed(1)} MB/h; at the end heap used ${end.heapUsedMb} of ${end.heapTotalMb} MB, ` +
+        `${run.slopeMbPerHour.toFixed(1)} MB/h; anonymous ${anonMb.toFixed(1)} MB, ` +
+        `${run.anonSlopeMbPerHour.toFixed(1)} MB/h; at the end heap used ${end.heapUsedMb} of ${end.heapTotalMb} MB, ` +
         `external ${end.externalMb} MB, native ${end.nativeMb} MB\n`,
     );
     return run;
@@ -133,6 +151,20 @@ export const benchmarks: Benchmark[] = [
     target: 1,
     better: 'lower',
     run: async () => (await run()).slopeMbPerHour,
+  },
+  {
+    name: 'station memory: anonymous memory (RSS without code pages), second half',
+    unit: 'MB',
+    target: 40,
+    better: 'lower',
+    run: async () => (await run()).anonMb,
+  },
+  {
+    name: 'station memory: anonymous memory slope over the second half',
+    unit: 'MB/h',
+    target: 1,
+    better: 'lower',
+    run: async () => (await run()).anonSlopeMbPerHour,
   },
   {
     name: 'station memory: V8 heap used at the end',

@@ -109,6 +109,15 @@ export class NodeProcess {
     return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]) / 1024;
   }
 
+  /**
+   * Anonymous memory in MB (smaps_rollup): what the process alone costs, without the node binary's and the shared
+   * libraries' code pages, which RSS counts but the kernel can drop and read again, and other processes share.
+   */
+  anonMb(): number {
+    const rollup = readFileSync(`/proc/${this.child.pid ?? 0}/smaps_rollup`, 'utf8');
+    return Number(/^Anonymous:\s+(\d+) kB$/m.exec(rollup)?.[1]) / 1024;
+  }
+
   async memory(timeoutMs = 15_000): Promise<MemoryReport> {
     const reply = this.line((l) => l.msg === 'memory', 'memory report', timeoutMs);
     this.child.kill('SIGUSR2');
