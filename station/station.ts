@@ -90,7 +90,14 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
   const freshnessMs = policy.freshnessPolls * config.pollIntervalMs;
 
   const events = new EventRaiser({ stationId: config.stationId, clock, outbox, space, pump: () => link.pump() });
-  const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => events.raise(event);
+  // A reading or timer that settles while the station stops may still raise an event: after the database closed it
+  // is logged and dropped (seq 0), never thrown out of a callback where it would end the process.
+  let stopped = false;
+  const raise = (event: Omit<StationEvent, 'stationId' | 'ts' | 'seq'>): number => {
+    if (!stopped) return events.raise(event);
+    log.warn({ event: event.type, dock: event.dock }, 'event after the station stopped, not stored');
+    return 0;
+  };
   // Service bays: the rickshaws' motor controllers, each on a line of its own (station/bays/).
   const bayNumbers = config.bays.map((b) => b.bay);
   const bays = createStationBays(config.bays, { clock, log: partLogger(log, 'bays'), raise });
@@ -228,6 +235,7 @@ export async function startStation(config: StationConfig, deps: StationDeps): Pr
       await bays.stop(); // a docked rickshaw's visit ends in the outbox before the link goes
       await link.stop();
       await devices.stop();
+      stopped = true;
       db.close();
       log.info({ stationId: config.stationId }, 'station stopped');
     },
