@@ -1,6 +1,7 @@
 // The public GBFS feed under a fleet of 100 stations (8 docks, 2 rickshaws each): how long an HTTP request for
-// vehicle_status and station_status takes when every station has sent new telemetry since the last build (the worst
-// case: 100 payloads parsed, packs shared out, the file serialised), and when the built file is served as it is.
+// vehicle_status and station_status takes when every station has sent new telemetry since the last build and the
+// request builds the files itself (the worst case: 100 payloads parsed, packs shared out, the files serialised), as
+// the broker runs it (built every interval on a timer while telemetry keeps coming), and when served as built.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { gbfsRoutes } from '../broker/gbfs/gbfs-routes.ts';
 import { NOTHING_RENTED } from '../broker/gbfs/rental-view.ts';
 import { VehicleIds } from '../broker/gbfs/vehicle-ids.ts';
 import { validatePayload } from '../broker/ingest/validate.ts';
+import { systemClock } from '../lib/clock.ts';
 import { percentile, type Benchmark } from './benchmark.ts';
 
 const STATIONS = 100;
@@ -70,11 +72,12 @@ function arrival(i: number, bay: number, ts: number): Buffer {
 
 interface Rig {
   server: Server;
+  feed: GbfsFeed;
   url: string;
   feedAll(seq: number): void;
 }
 
-async function rig(statusIntervalMs: number): Promise<Rig> {
+async function rig(statusIntervalMs: number, background: boolean): Promise<Rig> {
   const stations = Object.fromEntries(
     Array.from({ length: STATIONS }, (_, i) => [
       stationId(i),
@@ -102,6 +105,7 @@ async function rig(statusIntervalMs: number): Promise<Rig> {
     );
     for (const bay of [1, 2]) observe(`rikscha/v1/${s}/event`, arrival(i, bay, Date.now()));
   }
+  if (background) feed.start(systemClock);
   const handle = gbfsRoutes({ feed, now, baseUrl: 'http://bench.local/gbfs' });
   const server = createServer((req, res) => {
     if (!handle(req, res, new URL(req.url ?? '/', 'http://bench.local'))) res.writeHead(404).end();
@@ -110,6 +114,7 @@ async function rig(statusIntervalMs: number): Promise<Rig> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     server,
+    feed,
     url,
     // The payloads are made before the clock starts: only the feed's own work is timed.
     feedAll(seq) {
@@ -118,8 +123,8 @@ async function rig(statusIntervalMs: number): Promise<Rig> {
   };
 }
 
-async function measure(statusIntervalMs: number, file: string, fresh: boolean): Promise<number[]> {
-  const r = await rig(statusIntervalMs);
+async function measure(statusIntervalMs: number, file: string, fresh: boolean, background: boolean): Promise<number[]> {
+  const r = await rig(statusIntervalMs, background);
   try {
     const samples: number[] = [];
     for (let n = 0; n < REQUESTS + 20; n++) {
@@ -133,26 +138,34 @@ async function measure(statusIntervalMs: number, file: string, fresh: boolean): 
     }
     return samples;
   } finally {
+    r.feed.stop();
     await new Promise<void>((done) => r.server.close(() => done()));
   }
 }
 
 /** One run per scenario feeds both of its percentiles. */
 const runs = new Map<string, Promise<number[]>>();
-const samples = (interval: number, file: string, fresh: boolean): Promise<number[]> => {
-  const key = `${interval}/${file}/${fresh}`;
+const samples = (interval: number, file: string, fresh: boolean, background: boolean): Promise<number[]> => {
+  const key = `${interval}/${file}/${fresh}/${background}`;
   let r = runs.get(key);
-  if (!r) runs.set(key, (r = measure(interval, file, fresh)));
+  if (!r) runs.set(key, (r = measure(interval, file, fresh, background)));
   return r;
 };
 
-const scenario = (label: string, interval: number, file: string, fresh: boolean, targets: [number, number]) =>
+const scenario = (
+  label: string,
+  interval: number,
+  file: string,
+  fresh: boolean,
+  targets: [number, number],
+  background = false,
+) =>
   ([50, 99] as const).map((p, i): Benchmark => ({
     name: `gbfs ${file}, 100 stations, ${label}, p${p}`,
     unit: 'ms',
     target: targets[i] ?? 50,
     better: 'lower',
-    run: async () => percentile(await samples(interval, file, fresh), p),
+    run: async () => percentile(await samples(interval, file, fresh, background), p),
   }));
 
 // The issue's bound is 50 ms for 100 stations; p99 on this shared 2-core machine is mostly other processes and GC.
@@ -160,4 +173,6 @@ export const benchmarks: Benchmark[] = [
   ...scenario('rebuilt from new telemetry', 0, 'vehicle_status', true, [10, 50]),
   ...scenario('rebuilt from new telemetry', 0, 'station_status', true, [10, 50]),
   ...scenario('served as built', 3_600_000, 'vehicle_status', false, [5, 20]),
+  // As the broker runs it: built on a timer (here every 100 ms, so builds fall among the requests), never by them.
+  ...scenario('built every 100 ms on a timer, new telemetry', 100, 'vehicle_status', true, [5, 50], true),
 ];

@@ -136,6 +136,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     audit?: AuditLog;
     rental?: RentalParts;
     rideRequests?: RideRequestParts;
+    gbfs?: GbfsParts;
   } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
@@ -143,6 +144,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       ['rickshaw notices', parts.rickshaws && (() => parts.rickshaws?.stop())],
       ['battery health', parts.batteryHealth && (() => parts.batteryHealth?.stop())],
       ['rental', parts.rental && (() => parts.rental?.stop())],
+      ['gbfs', parts.gbfs && (() => parts.gbfs?.stop())],
       ['commands', parts.relay && (() => parts.relay?.close())],
       ['http', parts.http && (() => parts.http?.close())],
       ['ride requests', parts.rideRequests && (() => parts.rideRequests?.stop())],
@@ -249,6 +251,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
           },
         })
       : undefined;
+    parts.gbfs = gbfs;
     await source.start((v, raw) => {
       const taken = ingester.offer(v, raw);
       if (taken) gbfs?.fleet.observe(v, raw, clock.now());

@@ -18,7 +18,10 @@ export interface StationLive {
   telemetryTs: number;
   /** That telemetry's payload, parsed on first use (most are replaced unread by the next one). */
   raw: Buffer | null;
+  /** Docks given whole (the store's view at start); null while the payload above holds them. */
   docks: DockTelemetry[] | null;
+  /** What the feed needs of them (the SoCs on offer), computed once per telemetry; null: not yet. */
+  offer: readonly number[] | null;
 }
 
 export interface RickshawLive {
@@ -53,6 +56,7 @@ export class FleetState {
       s.telemetryTs = v.env.ts;
       s.raw = raw;
       s.docks = null;
+      s.offer = null;
     } else if (raw.includes('"rickshaw-')) {
       this.rickshawEvent(v.env.stationId, raw);
     }
@@ -71,7 +75,9 @@ export class FleetState {
     s.statusOnline = online;
     s.lastSeen = lastSeen ?? 0;
     s.telemetryTs = telemetryTs ?? 0;
+    s.raw = null;
     s.docks = docks;
+    s.offer = null;
     this.version++;
   }
 
@@ -89,14 +95,21 @@ export class FleetState {
     return this.stations.get(stationId);
   }
 
-  /** The station's latest docks (parsed now if they arrived since the last build). */
+  /** The station's latest docks (parsed from the payload each call: only `offerOf` keeps what it needs). */
   docksOf(s: StationLive): DockTelemetry[] {
-    if (s.docks === null) {
-      // Already checked against the contract on the way in (fast validator or zod): parsing is all that is left.
-      s.docks = s.raw ? (JSON.parse(s.raw.toString('utf8')) as Telemetry).docks : [];
-      s.raw = null;
-    }
-    return s.docks;
+    if (s.docks !== null) return s.docks;
+    // Already checked against the contract on the way in (fast validator or zod): parsing is all that is left.
+    return s.raw ? (JSON.parse(s.raw.toString('utf8')) as Telemetry).docks : [];
+  }
+
+  /**
+   * What `pick` makes of the station's latest docks, once per telemetry. The parsed payload is dropped at once:
+   * kept, every build would leave 100 stations' parsed docks to age into the old generation, and the major GCs
+   * that collect them were the feed's slowest answers.
+   */
+  offerOf(s: StationLive, pick: (docks: readonly DockTelemetry[]) => number[]): readonly number[] {
+    s.offer ??= pick(this.docksOf(s));
+    return s.offer;
   }
 
   rickshawList(): Iterable<RickshawLive> {
@@ -106,7 +119,7 @@ export class FleetState {
   private station(stationId: string): StationLive {
     let s = this.stations.get(stationId);
     if (!s) {
-      s = { stationId, statusOnline: false, lastSeen: 0, telemetryTs: 0, raw: null, docks: [] };
+      s = { stationId, statusOnline: false, lastSeen: 0, telemetryTs: 0, raw: null, docks: [], offer: null };
       this.stations.set(stationId, s);
     }
     return s;

@@ -1,7 +1,8 @@
 // The feed's files, built and serialised ahead of the requests that read them: the static ones (system, vehicle
-// types, station places) once, from the config; station_status and vehicle_status from the in-memory fleet at most
-// once per statusIntervalS. Each file's ttl says when it will next change, so a consumer polls no more than needed.
+// types, station places) once, from the config; station_status and vehicle_status from the in-memory fleet once per
+// statusIntervalS, on a timer (start), so a request only sends bytes. Each file's ttl says when it will next change.
 
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 import { buildStatusSnapshot, type SnapshotDeps } from './status-snapshot.ts';
 import { localize, maxRangeMetres, type GbfsConfig } from './gbfs-config.ts';
 import {
@@ -15,12 +16,27 @@ import {
   type VehicleType,
 } from './gbfs-types.ts';
 
-/** One file ready to send: its JSON text and when it was built, and until when it stays as it is. */
+/** One file ready to send: its bytes and ETag, when it was built, and until when it stays as it is. */
 export interface BuiltFile {
-  body: string;
+  /** The JSON text as UTF-8, encoded once at build rather than on every answer. */
+  bytes: Buffer;
+  etag: string;
   builtAt: number;
   /** Epoch ms of the next change at the earliest (what ttl and max-age count down to). */
   freshUntil: number;
+}
+
+/** A built file from its JSON text. */
+export function builtFile(body: string, builtAt: number, freshUntil: number): BuiltFile {
+  const bytes = Buffer.from(body, 'utf8');
+  return { bytes, etag: `"${builtAt.toString(36)}-${bytes.length.toString(36)}-${hash(body)}"`, builtAt, freshUntil };
+}
+
+/** FNV-1a over the text: cheap, and enough to tell two bodies of the same build time and length apart. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
 }
 
 export interface GbfsFeedOptions extends Omit<SnapshotDeps, 'startedAt'> {
@@ -35,6 +51,8 @@ export class GbfsFeed {
   private readonly statics = new Map<GbfsFileName, BuiltFile>();
   private dynamic: { station_status: BuiltFile; vehicle_status: BuiltFile } | null = null;
   private readonly intervalMs: number;
+  private timer: TimerHandle | null = null;
+  private readonly discoveries = new Map<string, BuiltFile>();
 
   constructor(private readonly opts: GbfsFeedOptions) {
     this.startedAt = opts.now();
@@ -42,11 +60,7 @@ export class GbfsFeed {
     const cfg = opts.config;
     const until = this.startedAt + cfg.staticTtlS * 1000;
     const put = <D>(name: GbfsFileName, data: D): void => {
-      this.statics.set(name, {
-        body: this.wrap(data, this.startedAt, cfg.staticTtlS),
-        builtAt: this.startedAt,
-        freshUntil: until,
-      });
+      this.statics.set(name, builtFile(this.wrap(data, this.startedAt, cfg.staticTtlS), this.startedAt, until));
     };
     put('system_information', systemInformation(cfg));
     put('vehicle_types', { vehicle_types: vehicleTypes(cfg) });
@@ -60,16 +74,36 @@ export class GbfsFeed {
     return this.statics.get(name as GbfsFileName) ?? null;
   }
 
+  /**
+   * Builds the status files now and then every interval on `clock`, off the requests' path. A request still builds
+   * them itself when they are a whole interval overdue (no timer, or one held up), so they are never older than that.
+   */
+  start(clock: Pick<Clock, 'setTimeout'>): void {
+    this.stop();
+    const tick = (): void => {
+      this.buildStatus();
+      this.timer = clock.setTimeout(tick, Math.max(1, this.intervalMs));
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
   private statusFiles(): { station_status: BuiltFile; vehicle_status: BuiltFile } {
     const now = this.opts.now();
-    if (this.dynamic && now < this.dynamic.station_status.freshUntil) return this.dynamic;
+    if (this.dynamic && now < this.dynamic.station_status.freshUntil + (this.timer ? this.intervalMs : 0))
+      return this.dynamic;
+    return this.buildStatus();
+  }
+
+  private buildStatus(): { station_status: BuiltFile; vehicle_status: BuiltFile } {
+    const now = this.opts.now();
     const snap = buildStatusSnapshot({ ...this.opts, startedAt: this.startedAt }, now);
     const ttl = Math.ceil(this.intervalMs / 1000);
-    const file = (data: unknown): BuiltFile => ({
-      body: this.wrap(data, now, ttl),
-      builtAt: now,
-      freshUntil: now + this.intervalMs,
-    });
+    const file = (data: unknown): BuiltFile => builtFile(this.wrap(data, now, ttl), now, now + this.intervalMs);
     this.dynamic = {
       station_status: file({ stations: snap.stations }),
       vehicle_status: file({ vehicles: snap.vehicles }),
@@ -77,7 +111,11 @@ export class GbfsFeed {
     return this.dynamic;
   }
 
+  /** gbfs.json per base URL (one, unless the Host header varies), built once each; at most a few kept. */
   private discovery(baseUrl: string): BuiltFile {
+    const known = this.discoveries.get(baseUrl);
+    if (known) return known;
+    if (this.discoveries.size >= 8) this.discoveries.clear();
     const base = baseUrl.replace(/\/+$/, '');
     const data: Discovery = {
       feeds: [
@@ -86,11 +124,9 @@ export class GbfsFeed {
       ],
     };
     const ttl = this.opts.config.staticTtlS;
-    return {
-      body: this.wrap(data, this.startedAt, ttl),
-      builtAt: this.startedAt,
-      freshUntil: this.startedAt + ttl * 1000,
-    };
+    const file = builtFile(this.wrap(data, this.startedAt, ttl), this.startedAt, this.startedAt + ttl * 1000);
+    this.discoveries.set(baseUrl, file);
+    return file;
   }
 
   /** The envelope every file shares. ttl is given in full: a file's data is rebuilt a whole ttl after it was. */

@@ -16,6 +16,8 @@ export interface GbfsParts {
   readonly fleet: FleetState;
   readonly feed: GbfsFeed;
   readonly routes: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  /** Stops the status files' build timer. */
+  stop(): void;
 }
 
 export interface GbfsDeps {
@@ -52,5 +54,6 @@ export function startGbfs(deps: GbfsDeps): GbfsParts {
     now,
   });
   const routes = gbfsRoutes({ feed, now, baseUrl: deps.config.baseUrl ?? null });
-  return { fleet, feed, routes };
+  feed.start(deps.clock);
+  return { fleet, feed, routes, stop: () => feed.stop() };
 }

@@ -71,7 +71,8 @@ export function buildStatusSnapshot(deps: SnapshotDeps, now: number): StatusSnap
       here.push({ r, state, disabled: state === 'disabled' || r.faultCode !== 0, type });
     }
     here.sort((a, b) => rank(a) - rank(b) || (a.r.hwId < b.r.hwId ? -1 : 1));
-    const packs = live ? packsOnOffer(fleet.docksOf(live)) : [];
+    // A copy: the rickshaws below take packs off it.
+    const packs = live ? [...fleet.offerOf(live, packsOnOffer)] : [];
     const reportedAt = live && live.lastSeen > 0 ? live.lastSeen : deps.startedAt;
     const available = new Map(config.vehicleTypes.map((t) => [t.id, 0]));
     let disabled = 0;
