@@ -137,12 +137,19 @@ async function request(method, path, body, timeoutMs = TIMEOUT_MS) {
   }
 }
 
+/** The last stations answer and the sorted list made of it: an unchanged answer (a 304) gives the same array. */
+/** @type {{ from: StationList | null, items: StationView[] }} */
+let sortedStations = { from: null, items: [] };
+
 /** @returns {Promise<StationView[]>} station items, sorted by id so the page keeps its order, docks by number */
 export async function getStations() {
   const list = /** @type {StationList} */ (await request('GET', '/api/stations'));
-  return list.items
+  if (sortedStations.from === list) return sortedStations.items;
+  const items = list.items
     .map((s) => ({ ...s, docks: [...s.docks].sort((a, b) => a.dock - b.dock) }))
     .sort((a, b) => a.stationId.localeCompare(b.stationId));
+  sortedStations = { from: list, items };
+  return items;
 }
 
 /** Every pack the central store has seen, with its latest reading and health summary. @returns {Promise<BatteryView[]>} */

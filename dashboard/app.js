@@ -15,7 +15,13 @@ import {
 import { installAuditActions, isAuditRoute, loadAudit, renderAuditPage } from './audit.js';
 import { installRidesActions, isRidesRoute, loadRides, renderRidesPage } from './rides.js';
 import { installLogbookActions, isLogbookRoute, loadLogbook, renderLogbookPage } from './logbook.js';
-import { installBatteryListActions, isBatteryListRoute, loadBatteryList, renderBatteryListRoute } from './batteries.js';
+import {
+  installBatteryListActions,
+  isBatteryListRoute,
+  loadBatteryList,
+  paintBatteryList,
+  renderBatteryListRoute,
+} from './batteries.js';
 import { installRentalActions, isRentalRoute, loadRental } from './rental.js';
 import { renderRentalPage } from './render-rental.js';
 import { clearOutcomes, renderDockActions, runAction } from './dock-actions.js';
@@ -271,6 +277,7 @@ function render() {
     renderMain(),
   ]);
   if (state.stations?.length) paintFleet(root, state.stations, isMechanic() ? renderDockActions : undefined);
+  paintBatteryList(root);
 }
 
 // ---- polling --------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // filter and search (kept while moving to a pack's page and back). app.js calls in here for `#/batteries`.
 import { getBatteries } from './api.js';
 import { h } from './dom.js';
-import { FILTER_KEYS, SORT_KEYS, renderBatteryList } from './render-batteries.js';
+import { FILTER_KEYS, SORT_KEYS, patchRows, renderBatteryList, selectBatteries } from './render-batteries.js';
 
 /** @type {import('./api.js').BatteryView[] | null} */
 let list = null;
@@ -18,8 +18,28 @@ export async function loadBatteryList() {
   list = await getBatteries();
 }
 
+/** The packs shown and what they were chosen from: the page redraws every second, the choice changes far less. */
+/** @type {{ from: unknown[], shown: import('./api.js').BatteryView[] }} */
+let chosen = { from: [], shown: [] };
+
+function shownNow() {
+  const from = [list, options.sort, options.reverse, options.filter, options.query];
+  if (!from.every((x, i) => x === chosen.from[i]))
+    chosen = { from, shown: list ? selectBatteries(list, options, Date.now()) : [] };
+  return chosen.shown;
+}
+
 export function renderBatteryListRoute() {
-  return h('main', { class: 'page', 'data-testid': 'page-batteries' }, renderBatteryList(list, options, Date.now()));
+  return h('main', { class: 'page', 'data-testid': 'page-batteries' }, renderBatteryList(list, shownNow(), options));
+}
+
+/**
+ * Fills the list's rows after the page's patch, if the list is showing.
+ * @param {Element} root
+ */
+export function paintBatteryList(root) {
+  const rows = root.querySelector('[data-testid="battery-rows"][data-managed]');
+  if (rows) patchRows(rows, shownNow(), Date.now());
 }
 
 /**

@@ -257,7 +257,9 @@ function skeleton(container) {
     h('section', { class: 'attention card', 'data-testid': 'attention' }, heading, list, note),
     h('section', { class: 'stations-section' }, linesHead, lines),
   );
-  return { counts, input, label, searchNote, heading, note, list, linesHead, lines, sig: '' };
+  /** what the last patch was drawn from */
+  const inputs = /** @type {unknown[] | undefined} */ (undefined);
+  return { counts, input, label, searchNote, heading, note, list, linesHead, lines, sig: '', inputs };
 }
 
 /** @type {WeakMap<Element, ReturnType<typeof skeleton>>} */
@@ -274,6 +276,19 @@ export function patchFleet(container, data) {
   if (!parts) skeletons.set(container, (parts = skeleton(container)));
   const lang = getLang();
   const { stations, attention, now } = data;
+  const only = stations.length === 1;
+  // The page redraws every second for its relative times ("vor 3 s") and after every action. With every station
+  // closed, the overview's only times are the ages of stale data: the same answers in the same second (or, without
+  // a stale item, at any time) draw the same page, so there is nothing to do. An open station is always redrawn
+  // (its card has times and the dock actions' own state), and so is a search (it opens the stations it finds).
+  const anyOpen = stations.some((s) => data.isOpen(s.stationId, only));
+  const ticking = !!attention?.some((i) => i.kind === 'stale');
+  /** @type {unknown[]} */
+  const inputs = [stations, attention, data.attentionFailed, data.rickshaws, data.query, lang];
+  inputs.push(ticking ? Math.floor(now / 1000) : 0);
+  const redraw = anyOpen || data.query.trim() !== '';
+  if (!redraw && parts.inputs && inputs.every((x, i) => x === parts?.inputs?.[i])) return;
+  parts.inputs = redraw ? undefined : inputs;
   const hits = searchStations(stations, data.rickshaws, data.query);
   const perStation = byStation(attention ?? []);
 
@@ -321,7 +336,6 @@ export function patchFleet(container, data) {
         ? t('fleet.noMatch', { q: data.query.trim() })
         : t('fleet.matches', { n: visible.length, q: data.query.trim() });
   if (parts.searchNote.textContent !== searchText) parts.searchNote.textContent = searchText;
-  const only = stations.length === 1;
   patchKeyed(
     parts.lines,
     visible.map((s) => {

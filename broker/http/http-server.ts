@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.ts';
 import { sendError, sendJson, sendText } from './respond.ts';
 import { handleApi, type ApiDeps } from './routes-api.ts';
-import { serveStatic } from './routes-static.ts';
+import { serveBuilt, serveStatic } from './routes-static.ts';
+import { buildDashboard, type BuiltDashboard } from './dashboard-bundle.ts';
 import { Upgrades, type UpgradeHandler } from './upgrades.ts';
 import { checkRequest, setSecurityHeaders } from './request-guard.ts';
 import { faultSheetHtml } from '../sheet/fault-sheet.ts';
@@ -50,6 +51,16 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** The dashboard joined into one script and one style sheet; its files as they are if that fails (logged). */
+function joinDashboard(dir: string, log: Logger): BuiltDashboard | undefined {
+  try {
+    return buildDashboard(dir);
+  } catch (err) {
+    log.warn({ err, dir }, 'dashboard not joined at start-up; serving its modules one by one');
+    return undefined;
+  }
+}
+
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { log, metrics } = opts;
   metrics.counter('rikscha_http_requests_total', 'HTTP requests answered, by status class', [
@@ -57,6 +68,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     { status: '4xx' },
     { status: '5xx' },
   ]);
+
+  const built = opts.dashboardDir ? joinDashboard(opts.dashboardDir, log) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setSecurityHeaders(res);
@@ -83,6 +96,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (opts.rental && (await opts.rental(req, res, url))) return;
     if (handleApi(req, res, url, opts.api)) return;
     if (url.pathname.startsWith('/api/')) return sendError(res, 404, 'not found');
+    if (built && serveBuilt(req, res, url, built)) return;
     if (opts.dashboardDir && (await serveStatic(req, res, url, opts.dashboardDir))) return;
     sendError(res, 404, 'not found');
   }

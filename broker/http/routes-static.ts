@@ -5,6 +5,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import type { BuiltDashboard } from './dashboard-bundle.ts';
+import { matches, pickEncoding } from './negotiate.ts';
 
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -62,5 +64,31 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
     stream.on('end', done);
     stream.pipe(res);
   });
+  return true;
+}
+
+/**
+ * Serves a file of the joined dashboard (dashboard-bundle.ts) from memory: an ETag (304 when the browser holds it)
+ * and the body compressed as the browser accepts. False for any other path.
+ */
+export function serveBuilt(req: IncomingMessage, res: ServerResponse, url: URL, built: BuiltDashboard): boolean {
+  const file = built.get(url.pathname);
+  if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  const common = { etag: file.etag, 'cache-control': 'no-cache', vary: 'accept-encoding' };
+  if (matches(req.headers['if-none-match'], file.etag)) {
+    res.writeHead(304, common);
+    res.end();
+    return true;
+  }
+  const encoding = pickEncoding(req.headers['accept-encoding']);
+  const body = encoding === 'br' ? file.br : encoding === 'gzip' ? file.gzip : file.body;
+  res.writeHead(200, {
+    ...common,
+    'content-type': file.type,
+    'content-length': body.length,
+    'x-content-type-options': 'nosniff',
+    ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }
