@@ -55,9 +55,11 @@ describe('rickshaw pages on the demo', () => {
     await page.goto(`${base}/#/rickshaws`);
     const item = page.locator('[data-testid^="rickshaw-5a"]');
     await item.first().waitFor(WAIT);
-    await expect.poll(() => item.first().textContent(), WAIT).toContain('Rikscha 3');
-    const text = ((await item.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
-    expect(text).toContain('512,0 km');
+    // The name and the odometer come from different messages of the demo: wait for both, then check the rest.
+    const shown = async () => ((await item.first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await expect.poll(shown, WAIT).toContain('Rikscha 3');
+    await expect.poll(shown, WAIT).toContain('512,0 km');
+    const text = await shown();
     expect(text).toContain('fällig');
     expect(text).toContain('In Bucht 1 · demo-1');
   });
@@ -65,7 +67,7 @@ describe('rickshaw pages on the demo', () => {
   it('shows the rickshaw page, readable at 360 px', async () => {
     await page.getByText('Rikscha 3').first().click();
     await page.getByTestId('rickshaw-page').waitFor(WAIT);
-    expect(await textOf('rk-odometer')).toBe('512,0 km');
+    await expect.poll(() => textOf('rk-odometer'), WAIT).toBe('512,0 km');
     expect(await textOf('rk-where')).toContain('In Bucht 1');
     const brakes = await textOf('service-brakes');
     expect(brakes).toContain('Bremsen prüfen');
