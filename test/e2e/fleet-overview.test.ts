@@ -128,7 +128,10 @@ describe('fleet overview against the real demo', () => {
     expect(await lines.count()).toBe(1);
     const id = ((await lines.first().getAttribute('data-testid')) ?? '').replace('station-line-', '');
     expect(await page.getByTestId(`station-toggle-${id}`).getAttribute('aria-expanded')).toBe('true');
-    expect(await page.getByTestId(`station-${id}`).locator('li.dock').count()).toBeGreaterThan(0);
+    // The station's status can arrive before its first telemetry (then "0 Docks"): its docks show with the next poll.
+    await expect
+      .poll(() => page.getByTestId(`station-${id}`).locator('li.dock').count(), { timeout: 20_000, interval: 200 })
+      .toBeGreaterThan(0);
     expect(await page.getByTestId('attention').count()).toBe(1);
     expect(errors).toEqual([]);
   }, 60_000);
