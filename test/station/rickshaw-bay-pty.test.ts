@@ -145,9 +145,10 @@ describe('a rickshaw in a service bay, over a pty', () => {
     const f = await waitFor(
       async () => {
         const x = rickshawDetailSchema.parse(await (await fetch(`${base}/api/rickshaws/${HW}`)).json());
-        return x.faults.length > 0 ? x : null;
+        // The history comes from the fault event, the current fault from the next telemetry: wait for both.
+        return x.faults.length > 0 && x.fault ? x : null;
       },
-      { what: 'the controller fault in the fault history', timeoutMs: 15_000 },
+      { what: 'the controller fault in the fault history and as the current fault', timeoutMs: 15_000 },
     );
     expect(f.fault?.name).toBe('OVER_TEMP_MOTOR');
     expect(f.faults[0]).toMatchObject({ stationId: ID, bay: 1, code: 6, name: 'OVER_TEMP_MOTOR' });
