@@ -7,6 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AuditEntry, AuditList, AuditQuery } from '../../contract/http-api.ts';
 import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
 type Via = AuditEntry['via'];
@@ -93,7 +94,7 @@ export class AuditLog implements AuditSink {
   private pending: Row[] = [];
   private dropped = 0;
   private flushTimer: TimerHandle | null = null;
-  private pruneTimer: TimerHandle | null = null;
+  private readonly pruner: Repeater;
   private stopped = false;
   private readonly s: Record<'insert' | 'byAge' | 'cutoffId' | 'byId', Statement>;
 
@@ -120,7 +121,15 @@ export class AuditLog implements AuditSink {
         `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE id <= ? ORDER BY id LIMIT ?)`,
       ),
     };
-    this.schedulePrune();
+    this.pruner = repeatEvery(
+      this.clock,
+      this.opts.pruneEveryMs,
+      () => {
+        const n = this.prune();
+        if (n > 0) this.log.info({ deleted: n }, 'audit records past retention deleted');
+      },
+      (err) => this.log.warn({ err }, 'audit retention failed'),
+    );
   }
 
   login(r: LoginRecord): void {
@@ -212,18 +221,6 @@ export class AuditLog implements AuditSink {
     return deleted;
   }
 
-  private schedulePrune(): void {
-    this.pruneTimer = this.clock.setTimeout(() => {
-      try {
-        const n = this.prune();
-        if (n > 0) this.log.info({ deleted: n }, 'audit records past retention deleted');
-      } catch (err) {
-        this.log.warn({ err }, 'audit retention failed');
-      }
-      if (!this.stopped) this.schedulePrune();
-    }, this.opts.pruneEveryMs);
-  }
-
   /** A page of records, newest first (what is queued is written first, so a read sees every earlier record). */
   list(q: AuditQuery): AuditList {
     this.flush();
@@ -261,8 +258,7 @@ export class AuditLog implements AuditSink {
   stop(): void {
     this.flush();
     this.stopped = true;
-    this.pruneTimer?.cancel();
-    this.pruneTimer = null;
+    void this.pruner.stop();
   }
 }
 

@@ -4,7 +4,8 @@
 import type { Database } from 'better-sqlite3';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery } from '../../lib/repeat-every.ts';
 import type { CommandRelay } from '../commands/command-relay.ts';
 import type { ExtraRoutes } from '../http/http-server.ts';
 import type { UserRole } from '../store/schema.ts';
@@ -47,8 +48,6 @@ export function startBatteryHealth(deps: {
   const notifier = new RetireNotifier(deps.relay, deps.stations, log);
   notifier.set(retired);
   const passports = new Passports(db, health, check.store, work);
-  let timer: TimerHandle | null = null;
-  let stopped = false;
 
   const runNow = async (): Promise<void> => {
     try {
@@ -58,11 +57,9 @@ export function startBatteryHealth(deps: {
     }
     await notifier.run();
   };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = clock.setTimeout(() => void runNow().finally(schedule), config.checkEveryMs);
-  };
-  schedule();
+  const repeater = repeatEvery(clock, config.checkEveryMs, runNow, (err) =>
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'retired-list notices failed'),
+  );
 
   const routes = healthRoutes({
     alerts: check.store,
@@ -86,8 +83,7 @@ export function startBatteryHealth(deps: {
     notifier,
     runNow,
     stop() {
-      stopped = true;
-      timer?.cancel();
+      void repeater.stop();
     },
   };
 }

@@ -5,7 +5,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 
 export const rentalConfigSchema = z.object({
   contactRetentionDays: z
@@ -29,8 +30,7 @@ const ENDED_AT = `CASE state WHEN 'returned' THEN back_at WHEN 'cancelled' THEN 
   WHEN 'booked' THEN return_at END`;
 
 export class ContactRetention {
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private repeater: Repeater | null = null;
   /** The last checkpoint could not empty the WAL: the next run tries again even with nothing new to blank. */
   private walLeft = false;
 
@@ -44,7 +44,12 @@ export class ContactRetention {
   /** Runs once now (a broker that was down past a retention date catches up at start), then every interval. */
   start(): void {
     this.runOnce();
-    this.schedule();
+    this.repeater ??= repeatEvery(
+      this.clock,
+      this.config.contactPurgeIntervalMs,
+      () => this.runOnce(),
+      (err) => this.log.error({ err }, 'booking contact purge failed'),
+    );
   }
 
   runOnce(): number {
@@ -98,16 +103,7 @@ export class ContactRetention {
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.clock.setTimeout(() => {
-      this.runOnce();
-      this.schedule();
-    }, this.config.contactPurgeIntervalMs);
+    void this.repeater?.stop();
+    this.repeater = null;
   }
 }

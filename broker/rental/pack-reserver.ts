@@ -4,7 +4,8 @@
 
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 import type { CommandRelay } from '../commands/command-relay.ts';
 import type { RentalStore } from './rental-store.ts';
 
@@ -30,9 +31,7 @@ interface Pending {
 }
 
 export class PackReserver {
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private round: Promise<void> | null = null;
+  private repeater: Repeater | null = null;
 
   constructor(private readonly deps: ReserverDeps) {}
 
@@ -78,23 +77,17 @@ export class PackReserver {
   }
 
   start(): void {
-    this.running = true;
-    this.schedule();
+    this.repeater ??= repeatEvery(
+      this.deps.clock,
+      this.deps.intervalMs,
+      () => this.check(),
+      (err) =>
+        this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reservation round failed'),
+    );
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.timer?.cancel();
-    await this.round;
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.round = this.check().finally(() => {
-        this.round = null;
-        this.schedule();
-      });
-    }, this.deps.intervalMs);
+    await this.repeater?.stop();
+    this.repeater = null;
   }
 }

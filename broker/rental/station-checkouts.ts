@@ -5,7 +5,8 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 import type { StationEvent } from '../../contract/messages.ts';
 import { PACK_OUT_EVENT, readPackOutEvent, type PackOutData } from '../../contract/station-checkout.ts';
 import type { RentalFacts } from './rental-facts.ts';
@@ -32,8 +33,7 @@ export class StationCheckouts {
     'cursor' | 'setCursor' | 'maxRowid' | 'rows' | 'booking' | 'packOut' | 'insert' | 'packsOut' | 'goOut',
     Statement
   >;
-  private timer: TimerHandle | null = null;
-  private running = false;
+  private repeater: Repeater | null = null;
 
   constructor(
     private readonly deps: {
@@ -142,24 +142,17 @@ export class StationCheckouts {
   }
 
   start(): void {
-    this.running = true;
-    this.schedule();
+    this.repeater ??= repeatEvery(
+      this.deps.clock,
+      this.deps.intervalMs,
+      () => this.check(),
+      (err) =>
+        this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'station check-outs failed'),
+    );
   }
 
   stop(): void {
-    this.running = false;
-    this.timer?.cancel();
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      try {
-        this.check();
-      } catch (err) {
-        this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'station check-outs failed');
-      }
-      this.schedule();
-    }, this.deps.intervalMs);
+    void this.repeater?.stop();
+    this.repeater = null;
   }
 }

@@ -4,7 +4,8 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 import type { StationEvent, Telemetry } from '../../contract/messages.ts';
 
 interface OpenBooking {
@@ -23,8 +24,7 @@ export class StationWatch {
   /** Per station: the last seq read, and which pack each dock held in the reading before it. */
   private readonly cursor = new Map<string, { seq: number; docks: Map<number, string | null> }>();
   private readonly q: Record<'open' | 'rows' | 'before' | 'reserved' | 'take' | 'taken', Statement>;
-  private timer: TimerHandle | null = null;
-  private running = false;
+  private repeater: Repeater | null = null;
 
   constructor(
     private readonly deps: { db: Database; clock: Clock; log: Logger; intervalMs: number; changed: () => void },
@@ -115,25 +115,17 @@ export class StationWatch {
   }
 
   start(): void {
-    this.running = true;
-    this.schedule();
+    this.repeater ??= repeatEvery(
+      this.deps.clock,
+      this.deps.intervalMs,
+      () => this.check(),
+      (err) => this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'station watch failed'),
+    );
   }
 
   stop(): void {
-    this.running = false;
-    this.timer?.cancel();
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      try {
-        this.check();
-      } catch (err) {
-        this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'station watch failed');
-      }
-      this.schedule();
-    }, this.deps.intervalMs);
+    void this.repeater?.stop();
+    this.repeater = null;
   }
 }
 

@@ -3,15 +3,14 @@
 // one the station accepted, so a quiet fleet sends nothing.
 
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 import type { CommandRelay } from '../commands/command-relay.ts';
 import type { RickshawRegistry } from './rickshaw-registry.ts';
 
 export class RickshawNotifier {
   private readonly sent = new Map<string, string>();
-  private timer: TimerHandle | null = null;
-  private running = false;
-  private round: Promise<void> | null = null;
+  private repeater: Repeater | null = null;
 
   constructor(
     private readonly deps: {
@@ -26,14 +25,17 @@ export class RickshawNotifier {
   ) {}
 
   start(): void {
-    this.running = true;
-    this.schedule();
+    this.repeater ??= repeatEvery(
+      this.deps.clock,
+      this.deps.intervalMs,
+      () => this.check(),
+      (err) => this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'notice round failed'),
+    );
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.timer?.cancel();
-    await this.round;
+    await this.repeater?.stop();
+    this.repeater = null;
   }
 
   /** One round now: sends every changed notice and resolves when the stations answered (or timed out). */
@@ -60,15 +62,5 @@ export class RickshawNotifier {
         }
       }),
     );
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.round = this.check().finally(() => {
-        this.round = null;
-        this.schedule();
-      });
-    }, this.deps.intervalMs);
   }
 }

@@ -2,12 +2,12 @@
 // ride is older than the retention period, leaving only the day's counts. Logs how many, never who.
 
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 import type { RideRequestStore } from './ride-request-store.ts';
 
 export class RideRequestPurge {
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private repeater: Repeater | null = null;
 
   constructor(
     private readonly store: RideRequestStore,
@@ -19,7 +19,12 @@ export class RideRequestPurge {
   /** Runs once now (a broker that was down past a retention date catches up at start), then every interval. */
   start(): void {
     this.runOnce();
-    this.schedule();
+    this.repeater ??= repeatEvery(
+      this.clock,
+      this.intervalMs,
+      () => this.runOnce(),
+      (err) => this.log.error({ err }, 'ride request purge failed'),
+    );
   }
 
   runOnce(): number {
@@ -34,16 +39,7 @@ export class RideRequestPurge {
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.clock.setTimeout(() => {
-      this.runOnce();
-      this.schedule();
-    }, this.intervalMs);
+    void this.repeater?.stop();
+    this.repeater = null;
   }
 }

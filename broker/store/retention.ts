@@ -8,7 +8,8 @@
 
 import type { Logger } from 'pino';
 import type { Statement } from 'better-sqlite3';
-import type { Clock, TimerHandle } from '../../lib/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { repeatEvery, type Repeater } from '../../lib/repeat-every.ts';
 import type { CentralDb } from './central-db.ts';
 
 const DAY_MS = 86_400_000;
@@ -54,7 +55,7 @@ const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export class Retention {
   private readonly opts: RetentionOptions;
-  private timer: TimerHandle | null = null;
+  private repeater: Repeater | null = null;
   private running: Promise<RetentionResult> | null = null;
   private stopped = false;
   private readonly s: {
@@ -96,20 +97,17 @@ export class Retention {
 
   /** Runs the job every intervalMs (the first run after one interval). */
   start(): void {
-    const schedule = (): void => {
-      if (this.stopped) return;
-      this.timer = this.clock.setTimeout(() => {
-        void this.runOnce()
-          .catch((err: unknown) =>
-            this.log.error(
-              { err: err instanceof Error ? err.message : String(err) },
-              'retention run failed; retrying next interval',
-            ),
-          )
-          .finally(schedule);
-      }, this.opts.intervalMs);
-    };
-    schedule();
+    if (this.stopped) return;
+    this.repeater ??= repeatEvery(
+      this.clock,
+      this.opts.intervalMs,
+      () => this.runOnce(),
+      (err) =>
+        this.log.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'retention run failed; retrying next interval',
+        ),
+    );
   }
 
   /** One pass over every table; concurrent calls share the pass in progress. */
@@ -161,7 +159,7 @@ export class Retention {
   /** Stops the schedule and waits for a pass in progress to end (it stops at its next chunk). */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.timer?.cancel();
+    void this.repeater?.stop();
     await this.running?.catch(() => undefined);
   }
 }
