@@ -11,6 +11,8 @@ export interface GestureOptions {
   debounceMs?: number;
   /** Held this long is a long press, ms. Default 1500. */
   longMs?: number;
+  /** Called when a press has settled down, before it is known to be short or long. */
+  onDown?: () => void;
 }
 
 export class ButtonGestures {
@@ -21,6 +23,7 @@ export class ButtonGestures {
   private longFired = false;
   private readonly debounceMs: number;
   private readonly longMs: number;
+  private readonly onDown: (() => void) | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -29,6 +32,7 @@ export class ButtonGestures {
   ) {
     this.debounceMs = opts.debounceMs ?? 50;
     this.longMs = opts.longMs ?? 1500;
+    this.onDown = opts.onDown;
   }
 
   /** A raw edge from the board: true when the button went down. */
@@ -44,6 +48,7 @@ export class ButtonGestures {
     this.stable = this.raw;
     if (this.stable) {
       this.longFired = false;
+      this.onDown?.();
       this.hold = this.clock.setTimeout(() => {
         this.hold = null;
         this.longFired = true;

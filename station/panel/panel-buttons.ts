@@ -24,7 +24,10 @@ export function attachPanelButtons(
     const g = new ButtonGestures(
       clock,
       (x) => (name === 'acknowledge' ? panel.acknowledgeButton(x) : panel.maintenanceButton(x)),
-      { longMs: buttons[name]?.holdMs ?? 2000 },
+      {
+        longMs: buttons[name]?.holdMs ?? 2000,
+        ...(name === 'acknowledge' ? { onDown: () => panel.acknowledgeDown() } : {}),
+      },
     );
     stops.push(board.onButton(name, 'press', () => g.edge(true)));
     stops.push(board.onButton(name, 'release', () => g.edge(false)));

@@ -9,6 +9,7 @@ import { parseIoBoardConfig } from '../../firmware-bridge/io-board/io-board-conf
 import type { VirtualIo } from '../../firmware-bridge/io-board/virtual-io.ts';
 import { Rig, simDock, view } from '../charging/charging-test-kit.ts';
 import { StationBoard } from '../display/station-board.ts';
+import { PAGE_MS } from '../display/station-display.ts';
 import { MESSAGE_MS } from './station-panel.ts';
 
 const ACK = 2;
@@ -86,6 +87,45 @@ describe('station buttons', () => {
     expect(screen(v)[1]).toBe('Quittiert');
     r = rig.run(2);
     expect(view(r, 1).state).not.toBe('fault');
+  });
+
+  it('a long press acknowledges the dock on screen when it began, though the page turns during the hold', async () => {
+    const rig = new Rig([simDock(1), simDock(2)]);
+    rig.run(30);
+    // Both chargers stick; dock 2's relay stays stuck (its fault is still there), dock 1's is mended.
+    rig.dock(1).stuckRelay = true;
+    rig.dock(2).stuckRelay = true;
+    rig.controller.stopCharging(1);
+    rig.controller.stopCharging(2);
+    rig.run(60);
+    rig.dock(1).stuckRelay = false;
+    let r = rig.run(30);
+    expect(view(r, 1).awaitingAck).toBe(true);
+    expect(view(r, 2).state).toBe('fault');
+    const { v, clock, show, events } = await station(rig);
+    show();
+    for (let i = 0; i < 6 && !screen(v)[0]?.startsWith('Dock 1:'); i++) {
+      clock.advance(PAGE_MS);
+      show();
+    }
+    expect(screen(v)[0]).toBe('Dock 1: STOERUNG');
+    // Pressed on dock 1's page, just before the rotation turns to dock 2's.
+    clock.advance(PAGE_MS - (clock.now() % PAGE_MS) - 400);
+    show();
+    expect(screen(v)[0]).toBe('Dock 1: STOERUNG');
+    v.press(ACK);
+    await vi.advanceTimersByTimeAsync(10);
+    clock.advance(400);
+    show();
+    expect(screen(v)[0]).toBe('Dock 2: STOERUNG');
+    clock.advance(1300);
+    v.release(ACK);
+    await vi.advanceTimersByTimeAsync(10);
+    clock.advance(100);
+    expect(events.at(-1)).toMatchObject({ type: 'station-acknowledge', dock: 1, data: { accepted: true } });
+    r = rig.run(2);
+    expect(view(r, 1).state).not.toBe('fault');
+    expect(view(r, 2).state).toBe('fault');
   });
 
   it('maintenance picked and switched at the station turns the charger off and the LED amber', async () => {

@@ -59,6 +59,9 @@ export class StationPanel {
   private message: { lines: LcdLines; until: number } | null = null;
   private picked: { dock: number; until: number } | null = null;
   private shown: readonly string[] = [];
+  /** The page on screen when the acknowledge button went down: the dock a long press means, even if the rotation
+   * turned to the next page while the finger was held. */
+  private pressedOn: readonly string[] | null = null;
   private atLastPage = true;
 
   constructor(private readonly deps: PanelDeps) {}
@@ -83,7 +86,14 @@ export class StationPanel {
     return undefined;
   }
 
+  /** The acknowledge button went down: remember the page the person is looking at. */
+  acknowledgeDown(): void {
+    this.pressedOn = this.shown;
+  }
+
   acknowledgeButton(g: Gesture): void {
+    const pressedOn = this.pressedOn ?? this.shown;
+    this.pressedOn = null;
     const tasks = this.deps.tasks;
     if (tasks?.active) {
       if (tasks.button(g) === 'leave') this.deps.firstPage?.();
@@ -98,7 +108,7 @@ export class StationPanel {
       return;
     }
     const w = (k: Parameters<ScreenLanguage['word']>[0]) => this.deps.language.word(k);
-    const shownDock = pageDock(this.shown);
+    const shownDock = pageDock(pressedOn);
     const faulted = this.deps.views().filter((v) => v.state === 'fault' || v.awaitingAck);
     const targets = shownDock !== null ? faulted.filter((v) => v.dock === shownDock) : faulted;
     if (targets.length === 0) return;
