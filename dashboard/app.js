@@ -175,7 +175,9 @@ async function loadBattery(id) {
 
 async function refresh() {
   const route = currentRoute();
-  const jobs = [loadStations()];
+  // The first answer is drawn as soon as the stations are in, not after the slower answers beside them.
+  const first = state.stations === null;
+  const jobs = [loadStations().then(() => first && state.stations !== null && render())];
   const rickshaws = rickshawRoute(location.hash);
   if (rickshaws) jobs.push(loadRickshawRoute(rickshaws));
   if (isAuditRoute(location.hash) && isMechanic()) jobs.push(loadAudit(sessionEnded));
@@ -467,6 +469,7 @@ installRickshawActions(render, () => {
   render();
 });
 setLang(getLang());
-render();
+// The first requests go out before the first paint of the empty page, not after it.
 void poll();
+render();
 setInterval(render, TICK_MS);
