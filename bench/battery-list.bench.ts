@@ -3,7 +3,8 @@
 // style and layout of 1,000 rows), at phone and desktop width, and how long a re-sort takes. Median of 7 runs each.
 
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.ts';
 import { manyBatteries } from '../test/dashboard/battery-fixtures.ts';
 import { newFixture, startFixtureServer } from '../test/dashboard/fixture-server.ts';
 import type { Benchmark } from './benchmark.ts';
@@ -32,10 +33,7 @@ function start(): Promise<Rig> {
     const fx = newFixture();
     fx.batteries = manyBatteries(PACKS, Date.now());
     const { server, baseUrl } = await startFixtureServer(fx);
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     return { server, baseUrl, browser };
   })();
   return rig;

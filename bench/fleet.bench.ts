@@ -6,7 +6,8 @@
 // `npm run bench -- "fleet overview"` runs these alone ("fleet" also matches the health bench's 24-pack fleet).
 
 import { request } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.ts';
 import { startFleet, type Fleet } from './support/fleet-publishers.ts';
 import type { Benchmark } from './benchmark.ts';
 
@@ -14,7 +15,6 @@ const STATIONS = 50;
 const DOCKS = 8;
 /** Long enough for five polls of 2 s. */
 const WINDOW_MS = 10_000;
-const CHROMIUM = '/usr/bin/chromium';
 
 interface TraceEvent {
   name: string;
@@ -135,10 +135,7 @@ async function measure(): Promise<Figures> {
       const list = (await res.json()) as { items: Array<{ docks: unknown[] }> };
       return list.items.length === STATIONS && list.items.every((s) => s.docks.length === DOCKS);
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     // The first render is timed in a context of its own without tracing (a trace slows the page it records);
     // the longest task is read from a traced load in a second fresh context, whose page then polls.
     const firstRenderMs = (await firstLoad(browser, fleet.baseUrl, false)).ms;

@@ -2,14 +2,13 @@
 // with its odometer and its brake service due, the station's screen says so in plain words, a logged-in mechanic
 // records the service on a 360 px phone and the interval resets; English works too.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simStateSchema } from '../../contract/sim-api.ts';
 import { startDemo, type DemoProcess } from '../support/demo-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 20_000 };
 
 let demo: DemoProcess;
@@ -23,18 +22,14 @@ const textOf = async (testId: string) =>
   ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
+  requireChromium();
   demo = await startDemo();
   base = `http://127.0.0.1:${demo.httpPort}`;
   const creds = await waitFor(() => demo.logs.find((l) => l.user === 'mechanic' && typeof l.password === 'string'), {
     what: 'the mechanic password in the demo log',
   });
   password = String(creds.password);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 360, height: 740 },
     locale: 'de-DE',

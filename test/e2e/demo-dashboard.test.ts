@@ -2,15 +2,13 @@
 // state of charge, voltage and current the API has for that battery, and the training panel offers the faults
 // the demo's simulator names. The demo's answers are parsed with their contract schemas on the way.
 
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batteryListSchema, batteryViewSchema, type BatteryView } from '../../contract/http-api.ts';
 import { simStateSchema } from '../../contract/sim-api.ts';
 import { startDemo, type DemoProcess } from '../support/demo-process.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let demo: DemoProcess;
 let browser: Browser;
@@ -18,13 +16,9 @@ const base = () => `http://127.0.0.1:${demo.httpPort}`;
 const get = async (path: string): Promise<unknown> => (await fetch(`${base()}${path}`)).json();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (the tests never download one)`);
+  requireChromium();
   demo = await startDemo();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type DemoProcess } from '../support/demo-process.ts';
 import { requireTool } from '../support/socat.ts';
@@ -127,12 +127,7 @@ describe('rikscha demo', () => {
   });
 
   it('shows demo-1 and its docks on the dashboard in headless Chromium', async () => {
-    if (!existsSync('/usr/bin/chromium'))
-      throw new Error('chromium is not installed: run `apt-get install -y chromium`');
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
