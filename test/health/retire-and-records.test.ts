@@ -2,27 +2,19 @@
 // without a login the record is refused; a `retired` record reaches the station, which then blocks the pack
 // (quarantined as retire, do-not-dispatch) and says so in its telemetry.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type Central } from '../../broker/central.ts';
+import type { Central } from '../../broker/central.ts';
 import { passportSchema, workRecordSchema } from '../../contract/battery-health.ts';
 import { faultCodeFor } from '../../contract/fault-codes.ts';
 import { stationListSchema } from '../../contract/http-api.ts';
-import { systemClock } from '../../lib/clock.ts';
-import { SimStation } from '../../hardware/station-sim/sim-station.ts';
-import { parseStationConfig } from '../../station/config/station-config.ts';
-import { startStation, type StationHandle } from '../../station/station.ts';
+import { startSimStationRig, type SimStationRig } from '../support/sim-station-rig.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const log = pino({ level: process.env.DEBUG_RETIRE ? 'debug' : 'silent' });
 const ID = 'retire-test';
-let dir: string;
+let rig: SimStationRig;
 let central: Central;
-let sim: SimStation;
-let station: StationHandle;
 let auth: string;
 
 const http = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${central.httpPort}${path}`, init);
@@ -34,50 +26,23 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rikscha-retire-'));
-  central = await startCentral({
-    dataDir: join(dir, 'central'),
-    mqtt: { host: '127.0.0.1', port: 0 },
-    http: { host: '127.0.0.1', port: 0 },
-    logger: log,
+  rig = await startSimStationRig({
+    prefix: 'rikscha-retire-',
+    stationId: ID,
+    log,
+    // Both full: resting packs are judged at once, so the retirement shows without waiting for a charge to end.
+    packs: [1, 2].map((dock) => ({ dock, batteryId: `R-${dock}`, socPct: 100 })),
+    seed: 3,
+    station: { telemetryIntervalMs: 200 },
   });
-  const password = central.addStation(ID);
+  ({ central } = rig);
   const mechPassword = central.addMechanic('mech');
   auth = `Basic ${Buffer.from(`mech:${mechPassword}`).toString('base64')}`;
-  sim = new SimStation({
-    stationId: ID,
-    // Both full: resting packs are judged at once, so the retirement shows without waiting for a charge to end.
-    docks: [1, 2].map((dock) => ({
-      dock,
-      batteryId: `R-${dock}`,
-      pack: { series: 13 as const, socPct: 100, seed: dock },
-      charger: { unit: 1 },
-    })),
-    clock: systemClock,
-    speed: 1,
-    seed: 3,
-  });
-  await sim.start();
-  const config = parseStationConfig({
-    stationId: ID,
-    dataDir: join(dir, 'station'),
-    mqtt: { url: `mqtt://127.0.0.1:${central.mqttPort}` },
-    telemetryIntervalMs: 200,
-    docks: [1, 2].map((dock) => ({
-      dock,
-      bms: { type: 'jbd', port: sim.bmsAddress(dock) },
-      charger: { type: 'riden', port: sim.chargerAddress(dock) ?? undefined, unit: 1 },
-    })),
-  });
-  station = await startStation(config, { clock: systemClock, log, password });
   await waitFor(async () => (await http('/api/batteries/R-2')).status === 200, { what: 'R-2 known centrally' });
 });
 
 afterAll(async () => {
-  await station?.stop();
-  await sim?.stop();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig?.stop();
 });
 
 async function dock(n: number) {

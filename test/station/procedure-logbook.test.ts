@@ -3,19 +3,15 @@
 // appear centrally (the same process runs a real central). Then the logbook over HTTP: CSV, the printable page, the
 // pseudonym table only for staff, and a run assigned later by a mechanic.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type Central } from '../../broker/central.ts';
+import type { Central } from '../../broker/central.ts';
 import { logbookListSchema, traineeNameListSchema, traineeRecordSchema } from '../../contract/logbook.ts';
 import { eventSchema } from '../../contract/messages.ts';
-import { systemClock } from '../../lib/clock.ts';
-import { SimStation } from '../../hardware/station-sim/sim-station.ts';
-import { parseStationConfig } from '../../station/config/station-config.ts';
+import type { SimStation } from '../../hardware/station-sim/sim-station.ts';
 import { RUN_DEFAULTS } from '../../station/procedures/procedure-run.ts';
-import { startStation, type StationHandle } from '../../station/station.ts';
+import type { StationHandle } from '../../station/station.ts';
+import { startSimStationRig, type SimStationRig } from '../support/sim-station-rig.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const log = pino({ level: process.env.DEBUG_PROC ? 'debug' : 'silent' });
@@ -23,6 +19,7 @@ const ID = 'proc-test';
 const PIN = 2;
 /** A long press: held this long fires it (the board config's holdMs). */
 const HOLD_MS = 300;
+let rig: SimStationRig;
 let central: Central;
 let sim: SimStation;
 let station: StationHandle;
@@ -32,46 +29,26 @@ let mechanicPw = '';
 const http = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${central.httpPort}${path}`, init);
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rikscha-proc-'));
-  central = await startCentral({
-    dataDir: join(dir, 'central'),
-    mqtt: { host: '127.0.0.1', port: 0 },
-    http: { host: '127.0.0.1', port: 0 },
-    logger: log,
-    ingest: { flushIntervalMs: 20 },
-  });
-  const password = central.addStation(ID);
-  mechanicPw = central.addMechanic('anleiterin');
-  sim = new SimStation({
+  rig = await startSimStationRig({
+    prefix: 'rikscha-proc-',
     stationId: ID,
-    docks: [{ dock: 1, batteryId: 'B-1', pack: { series: 13, socPct: 40, seed: 1 }, charger: { unit: 1 } }],
-    clock: systemClock,
-    speed: 1,
-    seed: 5,
-  });
-  await sim.start();
-  const config = parseStationConfig({
-    stationId: ID,
-    dataDir: join(dir, 'station'),
-    mqtt: { url: `mqtt://127.0.0.1:${central.mqttPort}` },
-    telemetryIntervalMs: 200,
-    pollIntervalMs: 150,
-    tickMs: 50,
-    traineeNumbers: 3,
-    docks: [
-      {
-        dock: 1,
-        bms: { type: 'jbd', port: sim.bmsAddress(1) },
-        charger: { type: 'riden', port: sim.chargerAddress(1) ?? undefined, unit: 1 },
+    log,
+    packs: [{ dock: 1, batteryId: 'B-1', socPct: 40 }],
+    central: { ingest: { flushIntervalMs: 20 } },
+    station: {
+      telemetryIntervalMs: 200,
+      pollIntervalMs: 150,
+      tickMs: 50,
+      traineeNumbers: 3,
+      ioBoard: {
+        io: { type: 'virtual' },
+        leds: { 'dock-1': { type: 'single', pins: { green: 4, red: 5 } } },
+        buttons: { acknowledge: { pin: PIN, holdMs: HOLD_MS } },
       },
-    ],
-    ioBoard: {
-      io: { type: 'virtual' },
-      leds: { 'dock-1': { type: 'single', pins: { green: 4, red: 5 } } },
-      buttons: { acknowledge: { pin: PIN, holdMs: HOLD_MS } },
     },
   });
-  station = await startStation(config, { clock: systemClock, log, password });
+  ({ central, sim, station } = rig);
+  mechanicPw = central.addMechanic('anleiterin');
   await waitFor(() => station.link.connected && station.docks()[0]?.state === 'charging', {
     what: 'the station connected and dock 1 charging',
     timeoutMs: 20_000,
@@ -85,9 +62,7 @@ beforeAll(async () => {
 }, 40_000);
 
 afterAll(async () => {
-  await station?.stop();
-  await sim?.stop();
-  await central?.close();
+  await rig?.stop();
 });
 
 const screen = (): string[] => station.board?.board.snapshot().lines.map((l) => l.trimEnd()) ?? [];

@@ -2,18 +2,14 @@
 // screen names the pack and dock, the pack is pulled (the simulated BMS stops answering), a long press on the
 // virtual I/O board confirms it, and the central store records that pack's check-out for the booking.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type Central } from '../../broker/central.ts';
+import type { Central } from '../../broker/central.ts';
 import { bookingViewSchema, type BookingView } from '../../contract/rental-api.ts';
-import { systemClock } from '../../lib/clock.ts';
-import { SimStation } from '../../hardware/station-sim/sim-station.ts';
-import { parseStationConfig } from '../../station/config/station-config.ts';
+import type { SimStation } from '../../hardware/station-sim/sim-station.ts';
 import { MIN_SHOWN_MS } from '../../station/panel/checkout-prompt.ts';
-import { startStation, type StationHandle } from '../../station/station.ts';
+import type { StationHandle } from '../../station/station.ts';
+import { startSimStationRig, type SimStationRig } from '../support/sim-station-rig.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const log = pino({ level: 'silent' });
@@ -22,6 +18,7 @@ const HW = 'ab00cd11ef22ab33cd44ef55';
 const PIN = 2;
 const HOLD_MS = 300;
 const H = 3_600_000;
+let rig: SimStationRig;
 let central: Central;
 let sim: SimStation;
 let station: StationHandle;
@@ -35,48 +32,27 @@ const http = (path: string, body?: unknown) =>
   });
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rikscha-checkout-'));
-  central = await startCentral({
-    dataDir: join(dir, 'central'),
-    mqtt: { host: '127.0.0.1', port: 0 },
-    http: { host: '127.0.0.1', port: 0 },
-    logger: log,
-    ingest: { flushIntervalMs: 20 },
-    rental: { watchIntervalMs: 100, reserveRetryMs: 1000 },
+  rig = await startSimStationRig({
+    prefix: 'rikscha-checkout-',
+    stationId: ID,
+    log,
+    packs: [{ dock: 1, batteryId: 'P-77', socPct: 90 }],
+    central: { ingest: { flushIntervalMs: 20 }, rental: { watchIntervalMs: 100, reserveRetryMs: 1000 } },
+    station: {
+      telemetryIntervalMs: 200,
+      pollIntervalMs: 150,
+      tickMs: 50,
+      ioBoard: {
+        io: { type: 'virtual' },
+        leds: { 'dock-1': { type: 'single', pins: { green: 4, red: 5 } } },
+        buttons: { acknowledge: { pin: PIN, holdMs: HOLD_MS } },
+      },
+    },
   });
-  const password = central.addStation(ID);
+  ({ central, sim, station } = rig);
   const pw = central.addMechanic('desk');
   // The rickshaw as the registry knows it once it has stood in a bay (no bay at this station).
   central.db.db.prepare('INSERT INTO rickshaws (hw_id, first_seen) VALUES (?, ?)').run(HW, Date.now());
-  sim = new SimStation({
-    stationId: ID,
-    docks: [{ dock: 1, batteryId: 'P-77', pack: { series: 13, socPct: 90, seed: 1 }, charger: { unit: 1 } }],
-    clock: systemClock,
-    speed: 1,
-    seed: 5,
-  });
-  await sim.start();
-  const config = parseStationConfig({
-    stationId: ID,
-    dataDir: join(dir, 'station'),
-    mqtt: { url: `mqtt://127.0.0.1:${central.mqttPort}` },
-    telemetryIntervalMs: 200,
-    pollIntervalMs: 150,
-    tickMs: 50,
-    docks: [
-      {
-        dock: 1,
-        bms: { type: 'jbd', port: sim.bmsAddress(1) },
-        charger: { type: 'riden', port: sim.chargerAddress(1) ?? undefined, unit: 1 },
-      },
-    ],
-    ioBoard: {
-      io: { type: 'virtual' },
-      leds: { 'dock-1': { type: 'single', pins: { green: 4, red: 5 } } },
-      buttons: { acknowledge: { pin: PIN, holdMs: HOLD_MS } },
-    },
-  });
-  station = await startStation(config, { clock: systemClock, log, password });
   await waitFor(() => station.link.connected && station.docks()[0]?.battery?.id === 'P-77', {
     what: 'the station connected with its pack',
     timeoutMs: 20_000,
@@ -86,9 +62,7 @@ beforeAll(async () => {
 }, 40_000);
 
 afterAll(async () => {
-  await station?.stop();
-  await sim?.stop();
-  await central?.close();
+  await rig?.stop();
 });
 
 const screen = (): string[] => station.board?.board.snapshot().lines.map((l) => l.trimEnd()) ?? [];

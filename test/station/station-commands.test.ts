@@ -1,63 +1,33 @@
 // Commands reach a running station over MQTT (`cmd/<name>`) and are answered on `cmd/<name>/result`:
 // maintenance mode shows in the next telemetry, a bad command is refused with a reason, nothing crashes.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type Central } from '../../broker/central.ts';
+import type { Central } from '../../broker/central.ts';
 import { topics } from '../../contract/topics.ts';
-import { systemClock } from '../../lib/clock.ts';
-import { SimStation } from '../../hardware/station-sim/sim-station.ts';
-import { parseStationConfig } from '../../station/config/station-config.ts';
-import { startStation, type StationHandle } from '../../station/station.ts';
+import type { StationHandle } from '../../station/station.ts';
+import { startSimStationRig, type SimStationRig } from '../support/sim-station-rig.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const log = pino({ level: process.env.DEBUG_CMD ? 'debug' : 'silent' });
 const ID = 'cmd-test';
+let rig: SimStationRig;
 let central: Central;
-let sim: SimStation;
 let station: StationHandle;
 let viewer: mqtt.MqttClient;
 const results: Record<string, { id: string; ok: boolean; error?: string; result?: unknown }> = {};
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rikscha-cmd-'));
-  central = await startCentral({
-    dataDir: join(dir, 'central'),
-    mqtt: { host: '127.0.0.1', port: 0 },
-    http: { host: '127.0.0.1', port: 0 },
-    logger: log,
+  rig = await startSimStationRig({
+    prefix: 'rikscha-cmd-',
+    stationId: ID,
+    log,
+    packs: [1, 2].map((dock) => ({ dock, batteryId: `B-${dock}`, socPct: 40 })),
+    station: { telemetryIntervalMs: 200 },
   });
-  const password = central.addStation(ID);
+  ({ central, station } = rig);
   const viewerPassword = central.addViewer('watcher');
-  sim = new SimStation({
-    stationId: ID,
-    docks: [1, 2].map((dock) => ({
-      dock,
-      batteryId: `B-${dock}`,
-      pack: { series: 13 as const, socPct: 40, seed: dock },
-      charger: { unit: 1 },
-    })),
-    clock: systemClock,
-    speed: 1,
-    seed: 5,
-  });
-  await sim.start();
-  const config = parseStationConfig({
-    stationId: ID,
-    dataDir: join(dir, 'station'),
-    mqtt: { url: `mqtt://127.0.0.1:${central.mqttPort}` },
-    telemetryIntervalMs: 200,
-    docks: [1, 2].map((dock) => ({
-      dock,
-      bms: { type: 'jbd', port: sim.bmsAddress(dock) },
-      charger: { type: 'riden', port: sim.chargerAddress(dock) ?? undefined, unit: 1 },
-    })),
-  });
-  station = await startStation(config, { clock: systemClock, log, password });
   viewer = mqtt.connect(`mqtt://127.0.0.1:${central.mqttPort}`, {
     clientId: 'watcher:sub',
     username: 'watcher',
@@ -77,9 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await viewer?.endAsync();
-  await station?.stop();
-  await sim?.stop();
-  await central?.close();
+  await rig?.stop();
 });
 
 async function command(name: string, id: string, body: Record<string, unknown>) {
