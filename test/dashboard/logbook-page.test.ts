@@ -4,7 +4,7 @@
 // confirms each.
 
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, openPage } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logbookListSchema, traineeNameListSchema } from '../../contract/logbook.ts';
 import type { StationEvent } from '../../contract/messages.ts';
@@ -20,7 +20,7 @@ let t: Awaited<ReturnType<typeof startTestCentral>>;
 let browser: Browser;
 let page: Page;
 let password: string;
-const errors: string[] = [];
+let errors: string[] = [];
 
 /** The start and end events of one finished run, as a station sends them. */
 function run(seq: number, runId: string, trainee: number | null, at: number): StationEvent[] {
@@ -66,12 +66,7 @@ beforeAll(async () => {
     timeoutMs: 10_000,
   });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'de-DE' });
-  page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.location().url.endsWith('/api/sim')) errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
+  ({ page, errors } = await openPage(browser, { viewport: { width: 360, height: 740 } }));
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // records the service on a 360 px phone and the interval resets; English works too.
 
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, requireChromium } from '../support/chromium.ts';
+import { launchChromium, openPage, requireChromium } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simStateSchema } from '../../contract/sim-api.ts';
 import { startDemo, type DemoProcess } from '../support/demo-process.ts';
@@ -16,7 +16,7 @@ let browser: Browser;
 let page: Page;
 let base: string;
 let password: string;
-const errors: string[] = [];
+let errors: string[] = [];
 
 const textOf = async (testId: string) =>
   ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
@@ -30,14 +30,7 @@ beforeAll(async () => {
   });
   password = String(creds.password);
   browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 740 },
-    locale: 'de-DE',
-    timezoneId: 'Europe/Berlin',
-  });
-  page = await context.newPage();
-  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
-  page.on('pageerror', (err) => errors.push(err.message));
+  ({ page, errors } = await openPage(browser, { viewport: { width: 360, height: 740 }, timezoneId: 'Europe/Berlin' }));
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // and deletion date, and cancels it; in German and English.
 
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, openPage } from '../support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCentral } from '../broker/helpers.ts';
 import { DASHBOARD_DIR } from './fixture-server.ts';
@@ -14,18 +14,13 @@ let t: Awaited<ReturnType<typeof startTestCentral>>;
 let browser: Browser;
 let page: Page;
 let password: string;
-const errors: string[] = [];
+let errors: string[] = [];
 
 beforeAll(async () => {
   t = await startTestCentral({ dashboardDir: DASHBOARD_DIR });
   password = t.central.addMechanic('desk');
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'de-DE' });
-  page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.location().url.endsWith('/api/sim')) errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
+  ({ page, errors } = await openPage(browser, { viewport: { width: 360, height: 740 } }));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // Debian's Chromium for the browser tests, headless with the project's flags; never a downloaded browser.
 
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -21,4 +21,32 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** The page's uncaught exceptions and console errors. */
+  errors: string[];
+}
+
+/**
+ * A page in a fresh German context that collects its uncaught exceptions and console errors. The 404 a central
+ * without a simulator gives the page's one question for /api/sim is expected and not collected.
+ */
+export async function openPage(
+  browser: Browser,
+  opts: { viewport: { width: number; height: number }; timezoneId?: string },
+): Promise<OpenedPage> {
+  const context = await browser.newContext({
+    viewport: opts.viewport,
+    locale: 'de-DE',
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.location().url.endsWith('/api/sim')) errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { page, errors };
 }
