@@ -2,54 +2,18 @@
 // page names each pack and dock, a pack leaving its reserved dock is shown with its SoC and confirmed by a long press
 // (or by the readings when nobody presses), a pack put back ends the prompt, and packs from the wrong dock are shown.
 
-import { pino } from 'pino';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../lib/manual-clock.ts';
-import { parseIoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
-import type { VirtualIo } from '../../firmware-bridge/io-board/virtual-io.ts';
+import { describe, expect, it } from 'vitest';
 import { packOutDataSchema, packTakenUnbookedDataSchema } from '../../contract/station-checkout.ts';
 import { Rig, simDock, T0, view } from '../charging/charging-test-kit.ts';
 import type { DockDevices } from '../devices/dock-devices.ts';
-import { StationBoard } from '../display/station-board.ts';
 import { CONFIRM_MS } from './checkout-prompt.ts';
+import { closeBoardsAfterEach, openTestBoard } from './panel-test-kit.ts';
 
-const ACK = 2;
 const B = 'B-7KQ2M';
 const C = 'B-C3PXX';
-const open: StationBoard[] = [];
-afterEach(async () => {
-  for (const b of open.splice(0)) await b.close();
-  vi.useRealTimers();
-});
-
-interface Recorded {
-  type: string;
-  dock: number | undefined;
-  data: Record<string, unknown>;
-  severity: string | undefined;
-}
+closeBoardsAfterEach();
 
 async function station(rig: Rig) {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  const clock = new ManualClock(T0);
-  const events: Recorded[] = [];
-  const board = await StationBoard.open(
-    parseIoBoardConfig({
-      io: { type: 'virtual' },
-      leds: { 'dock-1': { type: 'rgb', pins: { red: 3, green: 5, blue: 6 } } },
-      buttons: { acknowledge: { pin: ACK, holdMs: 1500 } },
-    }),
-    {
-      clock,
-      log: pino({ level: 'silent' }),
-      controller: rig.controller,
-      views: () => rig.controller.views(),
-      record: (type, dock, _m, data, severity) => events.push({ type, dock, data, severity }),
-      procedures: [],
-    },
-  );
-  open.push(board);
-  const v = board.board.virtual as VirtualIo;
   /** The BMS readings as the station's pollers hold them (only the SoC matters to the screen). */
   const devices = () =>
     new Map(
@@ -62,24 +26,7 @@ async function station(rig: Rig) {
         } as unknown as DockDevices,
       ]),
     );
-  const tick = async (ms = 100) => {
-    rig.step(ms);
-    await clock.advanceAsync(ms, 10);
-    board.update(rig.controller.views(), devices(), true);
-  };
-  const ticks = async (n: number) => {
-    for (let i = 0; i < n; i++) await tick();
-  };
-  const press = async (ms: number) => {
-    v.press(ACK);
-    await vi.advanceTimersByTimeAsync(10);
-    await clock.advanceAsync(ms, 50);
-    v.release(ACK);
-    await vi.advanceTimersByTimeAsync(10);
-    await clock.advanceAsync(100, 50);
-    await tick();
-  };
-  const screen = () => v.lcd().lines.map((l) => l.trimEnd());
+  const { clock, tick, ticks, press, screen, events } = await openTestBoard(rig, { clockStartMs: T0, devices });
   const reservedFor = (id: string) =>
     rig.controller
       .views()

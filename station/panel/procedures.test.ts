@@ -2,85 +2,33 @@
 // button, a trainee number picked, steps that wait for what the station sees (charger off, dock empty, pack in),
 // steps confirmed by a long press that neither a held button nor a bouncing one can skip, and a fault that stops it.
 
-import { pino } from 'pino';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../lib/manual-clock.ts';
-import { parseIoBoardConfig } from '../../firmware-bridge/io-board/io-board-config.ts';
-import type { VirtualIo } from '../../firmware-bridge/io-board/virtual-io.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { Rig, simDock, view } from '../charging/charging-test-kit.ts';
-import { StationBoard } from '../display/station-board.ts';
 import { DEFAULT_PROCEDURES } from '../procedures/default-procedures.ts';
 import { procedureListSchema } from '../procedures/procedure-config.ts';
+import { ACK_PIN, closeBoardsAfterEach, openTestBoard } from './panel-test-kit.ts';
 
-const ACK = 2;
-const open: StationBoard[] = [];
-afterEach(async () => {
-  for (const b of open.splice(0)) await b.close();
-  vi.useRealTimers();
-});
-
-interface Recorded {
-  type: string;
-  dock: number | undefined;
-  data: Record<string, unknown>;
-}
+closeBoardsAfterEach();
 
 async function station(rig: Rig) {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  const clock = new ManualClock(0);
-  const events: Recorded[] = [];
-  const board = await StationBoard.open(
-    parseIoBoardConfig({
-      io: { type: 'virtual' },
-      leds: { 'dock-1': { type: 'rgb', pins: { red: 3, green: 5, blue: 6 } } },
-      buttons: { acknowledge: { pin: ACK, holdMs: 1500 } },
-    }),
-    {
-      clock,
-      log: pino({ level: 'silent' }),
-      controller: rig.controller,
-      views: () => rig.controller.views(),
-      record: (type, dock, _m, data) => events.push({ type, dock, data }),
-      procedures: procedureListSchema.parse(DEFAULT_PROCEDURES),
-      traineeNumbers: 12,
-    },
-  );
-  open.push(board);
-  const v = board.board.virtual as VirtualIo;
-  /** One station tick: the charging core, then the board (which lets the procedure see the docks). */
-  const tick = async (ms = 100) => {
-    rig.step(ms);
-    // The board keeper's pings are answered in microtasks: let them settle as the real event loop would.
-    await clock.advanceAsync(ms, 10);
-    board.update(rig.controller.views(), new Map(), true);
-  };
-  const ticks = async (n: number) => {
-    for (let i = 0; i < n; i++) await tick();
-  };
-  /** A finger on the button for `ms`, with johnny-five's and our debounce let through. */
-  const press = async (ms: number) => {
-    v.press(ACK);
-    await vi.advanceTimersByTimeAsync(10);
-    await clock.advanceAsync(ms, 50);
-    v.release(ACK);
-    await vi.advanceTimersByTimeAsync(10);
-    await clock.advanceAsync(100, 50);
-    await tick();
-  };
+  const s = await openTestBoard(rig, {
+    procedures: procedureListSchema.parse(DEFAULT_PROCEDURES),
+    traineeNumbers: 12,
+  });
+  const { v, clock, tick } = s;
   /** A contact that bounces: made and broken within a few ms, `times` over. */
   const bounce = async (times: number) => {
     for (let i = 0; i < times; i++) {
       for (const down of [true, false]) {
-        if (down) v.press(ACK);
-        else v.release(ACK);
+        if (down) v.press(ACK_PIN);
+        else v.release(ACK_PIN);
         await vi.advanceTimersByTimeAsync(3);
         clock.advance(3);
       }
     }
     await tick();
   };
-  const screen = () => v.lcd().lines.map((l) => l.trimEnd());
-  return { v, clock, tick, ticks, press, bounce, screen, events, board };
+  return { ...s, bounce };
 }
 
 describe('guided procedures at the station', () => {
