@@ -282,6 +282,20 @@ function render() {
   paintBatteryList(root);
 }
 
+/**
+ * Between polls only the relative times move. On the overview they are all inside the fleet's slot, which redraws
+ * only what changed (nothing, in most seconds), unless the connection banner or the trainer's panel is showing:
+ * then, and on every other page, the whole page is patched.
+ */
+function tick() {
+  const root = document.getElementById('app');
+  if (root && isOverview() && !state.error && !state.sim && state.stations?.length) {
+    paintFleet(root, state.stations, isMechanic() ? renderDockActions : undefined);
+  } else {
+    render();
+  }
+}
+
 // ---- polling --------------------------------------------------------------------------------------------------
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -472,4 +486,4 @@ setLang(getLang());
 // The first requests go out before the first paint of the empty page, not after it.
 void poll();
 render();
-setInterval(render, TICK_MS);
+setInterval(tick, TICK_MS);

@@ -68,4 +68,15 @@ describe('buildDashboard on the real dashboard', () => {
     expect(html).toMatch(/<script type="module" src="bundle\.js\?v=[\w-]+"><\/script>/);
     expect(built.get('/bundle.css')?.body.toString()).toContain('/* ---- fleet.css */');
   });
+
+  it('loads the early-request script first, versioned, before the style sheet a classic script would wait for', () => {
+    const built = buildDashboard(DASHBOARD);
+    const html = built.get('/')?.body.toString() ?? '';
+    const boot = html.search(/<script src="boot\.js\?v=[\w-]+"><\/script>/);
+    expect(boot).toBeGreaterThan(0);
+    expect(boot).toBeLessThan(html.indexOf('<link rel="stylesheet"'));
+    const js = built.get('/boot.js')?.body.toString() ?? '';
+    expect(() => new Script(js)).not.toThrow();
+    expect(js).toContain("'/api/stations'");
+  });
 });

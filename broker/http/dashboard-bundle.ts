@@ -26,6 +26,8 @@ const EXPORT_LIST = /^export\s*\{([^}]*)\};[ \t]*$/gm;
 const LEFT_OVER = /^[ \t]*(?:import|export)\b.*$/m;
 const STYLESHEET = /^[ \t]*<link rel="stylesheet" href="([\w.-]+\.css)" \/>\n/gm;
 const SCRIPT = '<script type="module" src="app.js"></script>';
+/** The classic script that sends the first API requests before the joined script has loaded (dashboard/boot.js). */
+const BOOT = '<script src="boot.js"></script>';
 
 interface Module {
   name: string;
@@ -102,7 +104,8 @@ export function joinModules(dir: string, entry: string): string {
 const version = (text: string): string => createHash('sha1').update(text).digest('base64url').slice(0, 10);
 
 /**
- * The joined dashboard: `/` and `/index.html` (one style sheet, one script), `/bundle.js` and `/bundle.css`.
+ * The joined dashboard: `/` and `/index.html` (one style sheet, one script), `/bundle.js` and `/bundle.css`, and
+ * `/boot.js` (the early API requests) where index.html loads it.
  * Throws when the files do not have the shape it knows (then the caller serves the files as they are).
  */
 export function buildDashboard(dir: string): BuiltDashboard {
@@ -111,6 +114,7 @@ export function buildDashboard(dir: string): BuiltDashboard {
   const sheets = [...html.matchAll(STYLESHEET)].map((m) => m[1] ?? '');
   const css = sheets.map((f) => `/* ---- ${f} */\n${readFileSync(join(dir, f), 'utf8')}`).join('\n');
   const js = joinModules(dir, 'app.js');
+  const boot = html.includes(BOOT) ? readFileSync(join(dir, 'boot.js'), 'utf8') : undefined;
   let first = true;
   const page = html
     .replace(STYLESHEET, (line) => {
@@ -118,7 +122,8 @@ export function buildDashboard(dir: string): BuiltDashboard {
       first = false;
       return line.replace(/href="[^"]+"/, `href="bundle.css?v=${version(css)}"`);
     })
-    .replace(SCRIPT, `<script type="module" src="bundle.js?v=${version(js)}"></script>`);
+    .replace(SCRIPT, `<script type="module" src="bundle.js?v=${version(js)}"></script>`)
+    .replace(BOOT, boot === undefined ? BOOT : `<script src="boot.js?v=${version(boot)}"></script>`);
   const file = (type: string, text: string): BuiltFile => ({
     type,
     etag: etagOf(text),
@@ -134,5 +139,6 @@ export function buildDashboard(dir: string): BuiltDashboard {
     ['/index.html', index],
     ['/bundle.js', file('text/javascript; charset=utf-8', js)],
     ['/bundle.css', file('text/css; charset=utf-8', css)],
+    ...(boot === undefined ? [] : [['/boot.js', file('text/javascript; charset=utf-8', boot)] as const]),
   ]);
 }

@@ -60,6 +60,31 @@ describe('fleet overview against a central fed by 50 stations', () => {
     await fleet?.stop();
   });
 
+  it('asks for the stations and the attention list once, from boot.js, before its main script has run', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    /** Each API request before the first paint, with the script that sent it. */
+    const sent: Array<{ path: string; from: string }> = [];
+    cdp.on('Network.requestWillBeSent', (e) => {
+      const path = new URL(e.request.url).pathname;
+      if (!path.startsWith('/api/')) return;
+      const frame = e.initiator.stack?.callFrames[0];
+      sent.push({ path, from: frame ? new URL(frame.url).pathname : e.initiator.type });
+    });
+    await cdp.send('Network.enable');
+    await page.goto(fleet.baseUrl);
+    await page.getByTestId('station-line-st-50').waitFor({ timeout: 15_000 });
+    const firstPaint = [...sent];
+    await context.close();
+    // Sent by the small classic script, not after the joined script had loaded and run; and asked once, so the page
+    // drew from those answers.
+    expect(firstPaint.filter((r) => r.path === '/api/stations')).toEqual([{ path: '/api/stations', from: '/boot.js' }]);
+    expect(firstPaint.filter((r) => r.path === '/api/attention')).toEqual([
+      { path: '/api/attention', from: '/boot.js' },
+    ]);
+  }, 60_000);
+
   it('puts a fault injected at one dock at the top of the attention list within one poll', async () => {
     const { page, errors } = await openPage(fleet.baseUrl);
     await page.getByTestId('station-line-st-50').waitFor({ timeout: 15_000 });
