@@ -33,7 +33,7 @@ const ALERT_MB_PER_H = 2;
 const HEAP_DIFF = process.env.RIKSCHA_SOAK_HEAP_DIFF === '1';
 
 type Part = keyof Omit<MemoryReport, 'arrayBuffersMb' | 'heapTotalMb'>;
-const PARTS: Part[] = ['rssMb', 'heapUsedMb', 'externalMb', 'nativeMb'];
+const PARTS: Part[] = ['rssMb', 'heapUsedMb', 'externalMb', 'threadHeapTotalMb', 'nativeMb'];
 
 interface ProcessFigures {
   /** Slope of /proc RSS over the second half, MB/h. */
@@ -86,14 +86,15 @@ function figures(samples: { t: number; rss: number; mem: MemoryReport }[]): Proc
   const half = samples.slice(Math.floor(samples.length / 2));
   const last = samples[samples.length - 1];
   const parts = {} as ProcessFigures['parts'];
-  for (const p of PARTS) parts[p] = { slope: slope(half.map((s) => [s.t, s.mem[p]])), end: last?.mem[p] ?? NaN };
+  for (const p of PARTS)
+    parts[p] = { slope: slope(half.map((s) => [s.t, s.mem[p] ?? 0])), end: last ? (last.mem[p] ?? 0) : NaN };
   return { rssSlope: slope(half.map((s) => [s.t, s.rss])), parts };
 }
 
 function explain(name: string, f: ProcessFigures): void {
   const rows = PARTS.map(
     (p) =>
-      `  ${p.padEnd(11)} ${f.parts[p].end.toFixed(1).padStart(7)} MB  ${f.parts[p].slope.toFixed(2).padStart(7)} MB/h`,
+      `  ${p.padEnd(17)} ${f.parts[p].end.toFixed(1).padStart(7)} MB  ${f.parts[p].slope.toFixed(2).padStart(7)} MB/h`,
   );
   const head = f.rssSlope > ALERT_MB_PER_H ? `grows ${f.rssSlope.toFixed(2)} MB/h; where` : 'at the end';
   process.stderr.write(`soak: ${name} ${head}:\n${rows.join('\n')}\n`);
@@ -219,6 +220,7 @@ function processBenchmarks(name: 'station' | 'central', rssTarget: number, heapT
     unit('heapUsedMb', 'heap used', heapTarget),
     growth('heapUsedMb', 'heap used'),
     growth('externalMb', 'external'),
+    ...(name === 'central' ? [growth('threadHeapTotalMb', 'write worker heap')] : []),
     growth('nativeMb', 'native (SQLite, code)'),
   ];
 }

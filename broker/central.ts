@@ -11,6 +11,7 @@ import { mechanicRoutes } from './http/routes-mechanic.ts';
 import { Sessions } from './http/sessions.ts';
 import { Ingester } from './ingest/ingester.ts';
 import { WriteWorkerClient } from './ingest/write-worker-client.ts';
+import type { WorkerHeap } from './ingest/write-worker-thread.ts';
 import { Rejections } from './ingest/rejections.ts';
 import { ExternalSource, embeddedSource, redact, type IngestSink, type IngestSource } from './ingest/sources.ts';
 import { Metrics } from './metrics/metrics.ts';
@@ -110,6 +111,8 @@ export interface Central {
   readonly gbfs?: GbfsParts;
   /** Passengers' ride requests (staff API, deletion after the retention period). */
   readonly rideRequests: RideRequestParts;
+  /** The write worker's V8 heap (not in the process's own heap figures); undefined with the inline writer. */
+  workerHeap(): Promise<WorkerHeap | undefined>;
   close(): Promise<void>;
 }
 
@@ -391,6 +394,7 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
         return pw;
       },
       setFirstSeq: (id, seq) => db.setFirstSeq(id, seq, clock.now()),
+      workerHeap: async () => parts.worker?.heap(),
       close() {
         closing ??= closeAll().then(() => log.info('central stopped'));
         return closing;

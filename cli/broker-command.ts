@@ -44,7 +44,7 @@ export async function runBroker(file: string | undefined): Promise<void> {
     logger: log,
   });
   onShutdown(log, () => central.close());
-  onMemoryReport(log);
+  onMemoryReport(log, () => central.workerHeap());
 }
 
 /** Declares where a station's seq history starts (a new or restored central store; see CentralDb.setFirstSeq). */

@@ -1,24 +1,40 @@
 // `kill -USR2 <pid>` on a running station or broker logs one line with where its memory is: V8 heap used and total,
-// external (Buffers), and what remains of the resident set (SQLite page caches, code, libraries). The soak bench
-// reads it; a mechanic can too, from the journal.
+// external (Buffers), the heaps of worker threads (the broker's write worker), and what remains of the resident set
+// (SQLite page caches, code, libraries, allocator slack). The soak bench reads it; a mechanic can too, from the journal.
 
 import type { Logger } from 'pino';
 
 const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
 
-export function memoryFigures(): Record<string, number> {
+/** Another isolate's heap in this process (a worker thread): `process.memoryUsage()` counts only the main one. */
+export interface ThreadHeap {
+  usedBytes: number;
+  totalBytes: number;
+}
+
+export function memoryFigures(threads?: ThreadHeap): Record<string, number> {
   const m = process.memoryUsage();
+  const threadTotal = threads?.totalBytes ?? 0;
   return {
     rssMb: mb(m.rss),
     heapUsedMb: mb(m.heapUsed),
     heapTotalMb: mb(m.heapTotal),
     externalMb: mb(m.external),
     arrayBuffersMb: mb(m.arrayBuffers),
+    ...(threads ? { threadHeapUsedMb: mb(threads.usedBytes), threadHeapTotalMb: mb(threads.totalBytes) } : {}),
     // Outside V8's view: SQLite's page caches, the binary's code, shared libraries, allocator slack.
-    nativeMb: mb(m.rss - m.heapTotal - m.external),
+    nativeMb: mb(m.rss - m.heapTotal - m.external - threadTotal),
   };
 }
 
-export function onMemoryReport(log: Logger): void {
-  process.on('SIGUSR2', () => log.info(memoryFigures(), 'memory'));
+/** `threads` reads the worker threads' heaps; when it fails the line goes out without them. */
+export function onMemoryReport(log: Logger, threads?: () => Promise<ThreadHeap | undefined>): void {
+  process.on('SIGUSR2', () => {
+    void (threads?.() ?? Promise.resolve(undefined))
+      .catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'worker heap not readable');
+        return undefined;
+      })
+      .then((t) => log.info(memoryFigures(t), 'memory'));
+  });
 }

@@ -56,6 +56,8 @@ export interface MemoryReport {
   heapTotalMb: number;
   externalMb: number;
   arrayBuffersMb: number;
+  /** Worker threads' V8 heaps (the central's write worker), reserved; 0 where the process has none. */
+  threadHeapTotalMb?: number;
   nativeMb: number;
 }
 

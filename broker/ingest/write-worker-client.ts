@@ -6,11 +6,12 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Batch, BatchResult } from './batch-writer.ts';
-import type { WriteWorkerData } from './write-worker-thread.ts';
+import type { WorkerHeap, WriteWorkerData } from './write-worker-thread.ts';
 
 type Reply =
   | { ready: true }
   | { closed: true }
+  | { heap: WorkerHeap }
   | { id: number; result: BatchResult; buffer: ArrayBuffer }
   | { id: number; error: string; buffer: ArrayBuffer };
 
@@ -41,6 +42,7 @@ export class WriteWorkerClient {
   private readonly ready: Promise<void>;
   private closed: Promise<void> | null = null;
   private failure: Error | null = null;
+  private heapWaiters: Array<{ resolve: (h: WorkerHeap) => void; reject: (e: Error) => void }> = [];
 
   constructor(opts: WriteWorkerData) {
     // Compiled (dist/) the worker is plain JavaScript; from the sources it goes through tsx like the rest.
@@ -55,6 +57,10 @@ export class WriteWorkerClient {
     this.worker.on('message', (m: Reply) => {
       if ('ready' in m) return onReady();
       if ('closed' in m) return;
+      if ('heap' in m) {
+        for (const w of this.heapWaiters.splice(0)) w.resolve(m.heap);
+        return;
+      }
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       if ('error' in m) p?.reject(new Error(m.error));
@@ -65,6 +71,7 @@ export class WriteWorkerClient {
       onFail(err);
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
+      for (const w of this.heapWaiters.splice(0)) w.reject(err);
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => {
@@ -85,6 +92,15 @@ export class WriteWorkerClient {
     return new Promise<WriteDone>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, batch }, [batch.packed.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** The thread's V8 heap (its own isolate: `process.memoryUsage()` on the main thread does not include it). */
+  async heap(): Promise<WorkerHeap> {
+    await this.ready;
+    if (this.failure) throw this.failure;
+    return new Promise<WorkerHeap>((resolve, reject) => {
+      if (this.heapWaiters.push({ resolve, reject }) === 1) this.worker.postMessage({ heap: true });
     });
   }
 

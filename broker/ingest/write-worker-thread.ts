@@ -1,7 +1,10 @@
 // The write worker's thread: its own connection to central.sqlite and a BatchWriter, so the synchronous SQLite
 // work of ingestion (a few ms per batch of 500) runs beside the broker's event loop instead of inside it.
-// Protocol: { id, batch } in, { id, result, buffer } or { id, error, buffer } out (the batch's buffer goes back); { close: true } checkpoints, closes and exits.
+// Protocol: { id, batch } in, { id, result, buffer } or { id, error, buffer } out (the batch's buffer goes back);
+// { heap: true } answers { heap } (this thread's V8 heap, which the process's own figures leave out);
+// { close: true } checkpoints, closes and exits.
 
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CentralDb } from '../store/central-db.ts';
 import { BatchWriter, type Batch } from './batch-writer.ts';
@@ -12,7 +15,13 @@ export interface WriteWorkerData {
   rickshawMaxDailyKm?: number;
 }
 
-export type WorkerRequest = { id: number; batch: Batch } | { close: true };
+export type WorkerRequest = { id: number; batch: Batch } | { heap: true } | { close: true };
+
+/** The thread's V8 heap in bytes: what it holds (used) and what it has reserved and touched (total). */
+export interface WorkerHeap {
+  usedBytes: number;
+  totalBytes: number;
+}
 
 const port = parentPort;
 if (!port) throw new Error('write-worker-thread.ts runs as a worker thread only');
@@ -27,6 +36,12 @@ port.on('message', (req: WorkerRequest) => {
     db.close();
     port.postMessage({ closed: true });
     port.close();
+    return;
+  }
+  if ('heap' in req) {
+    const h = getHeapStatistics();
+    const heap: WorkerHeap = { usedBytes: h.used_heap_size, totalBytes: h.total_heap_size };
+    port.postMessage({ heap });
     return;
   }
   const buffer = req.batch.packed.buffer;

@@ -36,6 +36,18 @@ async function canConnect(port: number, username: string, password: string): Pro
   return ok;
 }
 
+type LogLine = { msg?: string; mqttPort?: number; httpPort?: number } & Partial<Record<string, number>>;
+
+function lines(out: string): Array<LogLine | null> {
+  return out.split('\n').map((l) => {
+    try {
+      return JSON.parse(l) as LogLine;
+    } catch {
+      return null;
+    }
+  });
+}
+
 describe('rikscha broker', () => {
   it('adds a station once, refuses to silently replace it, and lets exactly that password in', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rikscha-broker-'));
@@ -67,20 +79,10 @@ describe('rikscha broker', () => {
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
-      const started = await waitFor(
-        () =>
-          out
-            .split('\n')
-            .map((l) => {
-              try {
-                return JSON.parse(l) as { msg?: string; mqttPort?: number; httpPort?: number };
-              } catch {
-                return null;
-              }
-            })
-            .find((l) => l?.msg === 'central started'),
-        { what: 'the broker to start', timeoutMs: 20_000 },
-      );
+      const started = await waitFor(() => lines(out).find((l) => l?.msg === 'central started'), {
+        what: 'the broker to start',
+        timeoutMs: 20_000,
+      });
       const port = Number(started.mqttPort);
       expect(await canConnect(port, 'kiez-nord', password)).toBe(true);
       expect(await canConnect(port, 'kiez-nord', `${password}x`)).toBe(false);
@@ -95,6 +97,13 @@ describe('rikscha broker', () => {
       });
       expect(login.status).toBe(200);
       expect(await login.json()).toEqual({ username: 'werkstatt', role: 'mechanic' });
+      // SIGUSR2: one 'memory' line, with the write worker's heap apart from the main heap and the native rest.
+      proc.kill('SIGUSR2');
+      const mem = await waitFor(() => lines(out).find((l) => l?.msg === 'memory'), { what: 'the memory report' });
+      expect(mem.threadHeapTotalMb).toBeGreaterThan(1);
+      expect(mem.threadHeapUsedMb).toBeLessThanOrEqual(mem.threadHeapTotalMb ?? 0);
+      const rest = (mem.rssMb ?? 0) - (mem.heapTotalMb ?? 0) - (mem.externalMb ?? 0) - (mem.threadHeapTotalMb ?? 0);
+      expect(Math.abs((mem.nativeMb ?? 0) - rest)).toBeLessThan(0.5);
     } finally {
       const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
       proc.kill('SIGTERM');
