@@ -52,6 +52,8 @@ describe('central lifecycle', () => {
     expect(again.db.getStation('st-a')).toMatchObject({ ackSeq: 1, highestSeq: 1 });
     // Acked means durable: every commit syncs the WAL (2 = FULL), on the writer's connection as on this one.
     expect(again.db.db.pragma('synchronous', { simple: true })).toBe(2);
+    // A bounded page cache (4 MiB, not the 16 MB better-sqlite3 builds in): the central's memory levels off.
+    expect(again.db.db.pragma('cache_size', { simple: true })).toBe(-4096);
     expect(again.hasStation('st-a')).toBe(true);
     await again.close();
     dir.remove();
