@@ -128,15 +128,19 @@ export class NodeProcess {
 
   /**
    * A heap snapshot written into the process's working directory; needs node's `--heapsnapshot-signal=SIGUSR1`.
-   * Node writes it on its main thread, so the memory report asked for next arrives once the file is complete. Writing
+   * Node writes it on its main thread: once the file exists, the memory report asked for next arrives after it is
+   * complete. (Both signals sent at once may be taken in either order, so the file is waited for first.) Writing
    * one costs the process a lasting step of resident memory: RSS figures after it no longer say what a Pi runs.
    */
-  async heapSnapshot(dir: string): Promise<string> {
+  async heapSnapshot(dir: string, timeoutMs = 180_000): Promise<string> {
     const before = new Set(readdirSync(dir));
     this.child.kill('SIGUSR1');
-    await this.memory(180_000);
-    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-    if (!file) throw new Error(`${this.name}: no heap snapshot appeared in ${dir}`);
+    const fresh = (): string | undefined => readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    const until = Date.now() + timeoutMs;
+    while (!fresh() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const file = fresh();
+    if (!file) throw new Error(`${this.name}: no heap snapshot appeared in ${dir} within ${timeoutMs} ms`);
+    await this.memory(timeoutMs);
     return join(dir, file);
   }
 
