@@ -42,7 +42,7 @@ export class WriteWorkerClient {
   private readonly ready: Promise<void>;
   private closed: Promise<void> | null = null;
   private failure: Error | null = null;
-  private heapWaiters: Array<{ resolve: (h: WorkerHeap) => void; reject: (e: Error) => void }> = [];
+  private readonly heapWaiters: Array<{ resolve: (h: WorkerHeap) => void; reject: (e: Error) => void }> = [];
 
   constructor(opts: WriteWorkerData) {
     // Compiled (dist/) the worker is plain JavaScript; from the sources it goes through tsx like the rest.

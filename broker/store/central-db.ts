@@ -44,7 +44,7 @@ const STATION_COLS = `station_id AS stationId, created_at AS createdAt, first_se
   highest_seq AS highestSeq, settled_count AS settledCount, rejected_count AS rejectedCount, last_seen AS lastSeen`;
 
 /** Page cache per connection, KiB (see the constructor). */
-export const CACHE_KIB = 4096;
+const CACHE_KIB = 4096;
 
 export class CentralDb {
   readonly db: Db;
