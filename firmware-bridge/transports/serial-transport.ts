@@ -15,6 +15,9 @@ export interface SerialOptions {
 
 type AnyPort = SerialPort | SerialPortMock;
 
+/** Bytes a read may return at most, and the size of the pool reads are cut from (see open()). */
+export const READ_POOL_BYTES = 1024;
+
 export class SerialTransport extends TransportEvents implements ByteTransport {
   private port: AnyPort | null = null;
   private closingOnPurpose = false;
@@ -40,6 +43,10 @@ export class SerialTransport extends TransportEvents implements ByteTransport {
       parity: this.opts.parity ?? 'none',
       stopBits: this.opts.stopBits ?? 1,
       autoOpen: false,
+      // serialport reads into a 64 KiB pool per port by default, and a pool lives (in the old generation, until a
+      // major GC) while any chunk cut from it does: with 16 ports that churned megabytes of malloc'd memory the
+      // station's heap could not give back. Our frames are under 300 bytes; 1 KiB pools come from node's buffer slab.
+      highWaterMark: READ_POOL_BYTES,
     };
     const port: AnyPort = mock ? new SerialPortMock(settings) : new SerialPort(settings);
     await new Promise<void>((resolve, reject) => {
