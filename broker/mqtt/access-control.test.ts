@@ -50,6 +50,12 @@ describe('ACL', () => {
   ])('subscribe %o to %s: %s', (who, filter, allowed) => {
     expect(acl.canSubscribe(who, filter)).toBe(allowed);
   });
+
+  it("keeps the sessions of stations and the ingester, never a viewer's", () => {
+    expect(acl.keepsSession(V)).toBe(false);
+    expect(acl.keepsSession(A)).toBe(true);
+    expect(acl.keepsSession(I)).toBe(true);
+  });
 });
 
 describe('authentication', () => {

@@ -10,6 +10,7 @@ import {
   type AedesPublishPacket,
   type AuthenticateError,
   type Client,
+  type ConnectPacket,
   type PublishPacket,
   type Subscription,
 } from 'aedes';
@@ -69,6 +70,7 @@ const M = {
   aclDenied: 'rikscha_mqtt_acl_denied_total',
   clients: 'rikscha_mqtt_clients_connected',
   refused: 'rikscha_mqtt_connections_refused_total',
+  sessionsEnded: 'rikscha_mqtt_sessions_not_kept_total',
 } as const;
 
 function authError(message: string, returnCode: number): AuthenticateError {
@@ -85,11 +87,14 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
   const identities = new WeakMap<Client, Identity>();
   // Clients that sent an empty client id: Aedes gave them a random one, which cannot be anybody else's.
   const generatedIds = new WeakSet<Client>();
+  /** Each client's CONNECT, from preConnect to authenticate: whether its session is kept is decided on it. */
+  const connects = new WeakMap<Client, ConnectPacket>();
   // The published hook sees a copy of the packet, but the same payload Buffer: the validation result rides on it,
   // as a symbol-keyed property (a WeakMap entry per message made every young-generation GC walk them all).
   const validatedOf = (b: Buffer): Validated | undefined => (b as Tagged)[VALIDATED];
   metrics.counter(M.authFailures, 'MQTT connections refused at authentication, by reason');
   metrics.counter(M.aclDenied, 'MQTT publishes and subscriptions refused by the ACL, by action');
+  metrics.counter(M.sessionsEnded, 'MQTT logins that asked for a persistent session and got a clean one (viewers)');
   metrics.counter(
     M.refused,
     'MQTT connections refused or closed by the limits (limits.ts), by reason',
@@ -112,6 +117,7 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
     connectTimeout: limits.connectTimeoutMs,
     preConnect(client, packet, done) {
       if (!packet.clientId) generatedIds.add(client);
+      connects.set(client, packet);
       done(null, true);
     },
     authenticate(client, username, password, done) {
@@ -126,6 +132,7 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
             if (r.ok) {
               opts.audit?.login({ user, address, via, outcome: 'ok', reason: null });
               identities.set(client, r.identity);
+              endSessionWithConnection(client, r.identity);
               if (client.conn instanceof GuardedStream) client.conn.markLoggedIn();
               done(null, true);
               return;
@@ -182,6 +189,22 @@ export async function startMqttServer(opts: MqttServerOptions): Promise<MqttServ
       else done(null);
     },
   });
+
+  /**
+   * A login whose session may not outlive its connection (access-control.ts, keepsSession) is connected as if it had
+   * asked for a clean session: Aedes reads the flag from the CONNECT and the client after authentication, so the old
+   * session is dropped, CONNACK says there is none (sessionPresent 0, so the client subscribes again) and nothing is
+   * kept for it once it leaves.
+   */
+  function endSessionWithConnection(client: Client, identity: Identity): void {
+    const packet = connects.get(client);
+    connects.delete(client);
+    if (!packet || packet.clean || access.keepsSession(identity)) return;
+    packet.clean = true;
+    (client as { clean: boolean }).clean = true;
+    metrics.inc(M.sessionsEnded);
+    log.debug({ clientId: client.id }, 'persistent session refused: it ends with the connection');
+  }
 
   /** Validates a publish; an invalid one is counted, logged and re-routed to the sink. True if valid. */
   function check(packet: PublishPacket, clientId: string | undefined): boolean {

@@ -13,6 +13,23 @@ afterAll(async () => {
   await t.stop();
 });
 
+/** Logs in asking for a persistent session, recording messages from the first byte (a backlog follows CONNACK). */
+async function persistentLogin(clientId: string, username: string, password: string) {
+  const client = mqtt.connect(`mqtt://127.0.0.1:${t.mqttPort}`, {
+    clientId,
+    username,
+    password,
+    clean: false,
+    reconnectPeriod: 0,
+  });
+  const seen = collect(client);
+  const connack = await new Promise<{ sessionPresent: boolean }>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
+  return { client, seen, sessionPresent: connack.sessionPresent };
+}
+
 describe('embedded broker security', () => {
   it('refuses a wrong password (CONNACK 4)', async () => {
     expect(await connackCode(t.mqttPort, { clientId: 'st-a', username: 'st-a', password: 'wrong' })).toBe(4);
@@ -74,6 +91,31 @@ describe('embedded broker security', () => {
     await waitFor(() => seen.find((m) => m.topic === 'rikscha/v1/st-a/status'), { what: 'the station status' });
     expect(seen.find((m) => m.topic.includes('/cmd/'))).toBeUndefined();
     await Promise.all([viewer.endAsync(true), other.endAsync(), a.endAsync()]);
+  });
+
+  it('keeps no session for a viewer: nothing is queued while it is away; a station keeps its session', async () => {
+    const away = await t.viewer({ clientId: 'viewer:away', clean: false });
+    await away.subscribeAsync('rikscha/v1/#', { qos: 1 });
+    await away.endAsync();
+    const a = await t.station('st-a', { clean: false });
+    await a.subscribeAsync('rikscha/v1/st-a/cmd/#', { qos: 1 });
+    const first = t.central.db.getStation('st-a')?.highestSeq ?? 0;
+    for (let seq = first + 1; seq <= first + 20; seq++)
+      await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
+    await waitFor(() => t.central.db.getStation('st-a')?.highestSeq === first + 20, { what: 'the 20 stored' });
+
+    const back = await persistentLogin('viewer:away', 'viewer', t.viewerPassword);
+    expect(back.sessionPresent).toBe(false);
+    await back.client.subscribeAsync('rikscha/v1/st-a/telemetry', { qos: 1 });
+    await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', first + 21)), { qos: 1 });
+    await waitFor(() => back.seen.find((m) => m.topic === 'rikscha/v1/st-a/telemetry'), { what: 'the live message' });
+    expect(back.seen.map((m) => (m.json as { seq: number }).seq)).toEqual([first + 21]);
+    expect(t.central.metrics.get('rikscha_mqtt_sessions_not_kept_total')).toBeGreaterThanOrEqual(2);
+
+    await a.endAsync();
+    const again = await persistentLogin('st-a', 'st-a', t.password('st-a'));
+    expect(again.sessionPresent).toBe(true);
+    await Promise.all([back.client.endAsync(), again.client.endAsync()]);
   });
 
   it('blocks $SYS publishes', async () => {
