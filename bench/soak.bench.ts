@@ -1,8 +1,9 @@
 // Soak: the compiled station and the central, each in its own process as installed, with 8 simulated docks on socat
 // ptys at fast simulated time (packs charge, are swapped for others from a pool of 24, overheat now and then), for
 // RIKSCHA_SOAK_MINUTES (default 10; 60 or more for a real soak; RIKSCHA_SOAK_SPEED, default 30). Reports each
-// process's resident-memory slope over the second half (least squares) and where its memory is (heap used, external,
-// native: from their SIGUSR2 memory reports), with the slope of each part, so a leak names its kind.
+// process's resident-memory slope over the second half (least squares) and where its memory is (heap used, the heap
+// live after full GCs, external, native: from their SIGUSR2 memory reports), with the slope of each part, so a leak
+// names its kind (heap used also climbs with garbage between full GCs; the live heap does not).
 // RIKSCHA_SOAK_HEAP_DIFF=1 also takes a heap snapshot of each process after a third of the run and at its end and
 // prints the object types that grew in between (a snapshot steps RSS up for good, so the RSS slopes of such a run
 // say nothing; run it to find what grows once a plain run showed a heap slope).
@@ -33,7 +34,7 @@ const ALERT_MB_PER_H = 2;
 const HEAP_DIFF = process.env.RIKSCHA_SOAK_HEAP_DIFF === '1';
 
 type Part = keyof Omit<MemoryReport, 'arrayBuffersMb' | 'heapTotalMb'>;
-const PARTS: Part[] = ['rssMb', 'heapUsedMb', 'externalMb', 'threadHeapTotalMb', 'nativeMb'];
+const PARTS: Part[] = ['rssMb', 'heapUsedMb', 'liveHeapMb', 'externalMb', 'threadHeapTotalMb', 'nativeMb'];
 
 interface ProcessFigures {
   /** Slope of /proc RSS over the second half, MB/h. */
@@ -86,8 +87,11 @@ function figures(samples: { t: number; rss: number; mem: MemoryReport }[]): Proc
   const half = samples.slice(Math.floor(samples.length / 2));
   const last = samples[samples.length - 1];
   const parts = {} as ProcessFigures['parts'];
-  for (const p of PARTS)
-    parts[p] = { slope: slope(half.map((s) => [s.t, s.mem[p] ?? 0])), end: last ? (last.mem[p] ?? 0) : NaN };
+  for (const p of PARTS) {
+    // The live heap is known only once a full GC ran: samples without it are left out, not counted as 0.
+    const known = p === 'liveHeapMb' ? half.filter((s) => s.mem[p] !== undefined) : half;
+    parts[p] = { slope: slope(known.map((s) => [s.t, s.mem[p] ?? 0])), end: last ? (last.mem[p] ?? 0) : NaN };
+  }
   return { rssSlope: slope(half.map((s) => [s.t, s.rss])), parts };
 }
 
@@ -219,6 +223,7 @@ function processBenchmarks(name: 'station' | 'central', rssTarget: number, heapT
     unit('rssMb', 'RSS', rssTarget),
     unit('heapUsedMb', 'heap used', heapTarget),
     growth('heapUsedMb', 'heap used'),
+    growth('liveHeapMb', 'live heap (after full GCs)'),
     growth('externalMb', 'external'),
     ...(name === 'central' ? [growth('threadHeapTotalMb', 'write worker heap')] : []),
     growth('nativeMb', 'native (SQLite, code)'),
