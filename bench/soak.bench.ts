@@ -33,7 +33,7 @@ const STATION = 'soak-1';
 const ALERT_MB_PER_H = 2;
 const HEAP_DIFF = process.env.RIKSCHA_SOAK_HEAP_DIFF === '1';
 
-type Part = keyof Omit<MemoryReport, 'arrayBuffersMb' | 'heapTotalMb'>;
+type Part = keyof Omit<MemoryReport, 'arrayBuffersMb' | 'heapTotalMb' | 'fullGcs'>;
 const PARTS: Part[] = ['rssMb', 'heapUsedMb', 'liveHeapMb', 'externalMb', 'threadHeapTotalMb', 'nativeMb'];
 
 interface ProcessFigures {
@@ -41,6 +41,8 @@ interface ProcessFigures {
   rssSlope: number;
   /** Each part's slope over the second half, MB/h, and its value at the end, MB. */
   parts: Record<Part, { slope: number; end: number }>;
+  /** Full GCs over the run (after the first report): how many points the live heap's slope rests on, at most. */
+  fullGcs: number;
 }
 
 interface SoakRun {
@@ -89,10 +91,14 @@ function figures(samples: { t: number; rss: number; mem: MemoryReport }[]): Proc
   const parts = {} as ProcessFigures['parts'];
   for (const p of PARTS) {
     // The live heap is known only once a full GC ran: samples without it are left out, not counted as 0.
+    // Fewer than two such samples give no slope (NaN, printed as missed), not a flat 0.
     const known = p === 'liveHeapMb' ? half.filter((s) => s.mem[p] !== undefined) : half;
-    parts[p] = { slope: slope(known.map((s) => [s.t, s.mem[p] ?? 0])), end: last ? (last.mem[p] ?? 0) : NaN };
+    parts[p] = {
+      slope: known.length >= 2 ? slope(known.map((s) => [s.t, s.mem[p] ?? 0])) : NaN,
+      end: p === 'liveHeapMb' ? (known[known.length - 1]?.mem[p] ?? NaN) : (last?.mem[p] ?? 0),
+    };
   }
-  return { rssSlope: slope(half.map((s) => [s.t, s.rss])), parts };
+  return { rssSlope: slope(half.map((s) => [s.t, s.rss])), parts, fullGcs: last?.mem.fullGcs ?? 0 };
 }
 
 function explain(name: string, f: ProcessFigures): void {
@@ -101,7 +107,7 @@ function explain(name: string, f: ProcessFigures): void {
       `  ${p.padEnd(17)} ${f.parts[p].end.toFixed(1).padStart(7)} MB  ${f.parts[p].slope.toFixed(2).padStart(7)} MB/h`,
   );
   const head = f.rssSlope > ALERT_MB_PER_H ? `grows ${f.rssSlope.toFixed(2)} MB/h; where` : 'at the end';
-  process.stderr.write(`soak: ${name} ${head}:\n${rows.join('\n')}\n`);
+  process.stderr.write(`soak: ${name} ${head} (${String(f.fullGcs)} full GCs):\n${rows.join('\n')}\n`);
 }
 
 /** The unit's way to start a process; with RIKSCHA_SOAK_HEAP_DIFF, heap snapshots on SIGUSR1 into `dir`. */

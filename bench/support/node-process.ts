@@ -56,6 +56,8 @@ export interface MemoryReport {
   heapTotalMb: number;
   /** V8's heap used just after the last full GC: what is live (absent until one ran after the first report). */
   liveHeapMb?: number;
+  /** Full GCs seen since the first report. */
+  fullGcs?: number;
   externalMb: number;
   arrayBuffersMb: number;
   /** Worker threads' V8 heaps (the central's write worker), reserved; 0 where the process has none. */
