@@ -26,7 +26,8 @@ let fullGcs = 0;
 let watching: PerformanceObserver | undefined;
 
 function watchFullGcs(): void {
-  watching ??= new PerformanceObserver((list) => {
+  if (watching) return;
+  watching = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const detail = (entry as { detail?: { kind?: number } }).detail;
       if (detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
