@@ -41,7 +41,7 @@ interface ProcessFigures {
   rssSlope: number;
   /** Each part's slope over the second half, MB/h, and its value at the end, MB. */
   parts: Record<Part, { slope: number; end: number }>;
-  /** Full GCs over the run (after the first report): how many points the live heap's slope rests on, at most. */
+  /** Full GCs over the run (after the first report); the live heap's slope rests on those of the second half. */
   fullGcs: number;
 }
 
@@ -90,9 +90,12 @@ function figures(samples: { t: number; rss: number; mem: MemoryReport }[]): Proc
   const last = samples[samples.length - 1];
   const parts = {} as ProcessFigures['parts'];
   for (const p of PARTS) {
-    // The live heap is known only once a full GC ran: samples without it are left out, not counted as 0.
-    // Fewer than two such samples give no slope (NaN, printed as missed), not a flat 0.
-    const known = p === 'liveHeapMb' ? half.filter((s) => s.mem[p] !== undefined) : half;
+    // The live heap changes only at a full GC: one point per GC (a sample whose count moved on), not the same value
+    // repeated until the next one. Fewer than two such points give no slope (NaN, printed as missed), not a flat 0.
+    const known =
+      p === 'liveHeapMb'
+        ? half.filter((s, i) => s.mem[p] !== undefined && s.mem.fullGcs !== (half[i - 1]?.mem.fullGcs ?? 0))
+        : half;
     parts[p] = {
       slope: known.length >= 2 ? slope(known.map((s) => [s.t, s.mem[p] ?? 0])) : NaN,
       end: p === 'liveHeapMb' ? (known[known.length - 1]?.mem[p] ?? NaN) : (last?.mem[p] ?? 0),
