@@ -2,8 +2,9 @@
 // 8 simulated docks on socat ptys and a central: its start-up time until the charge loop runs, and its resident memory
 // sampled over the run (steady level, slope, and where it is). A Pi Zero 2 W has 512 MB for everything.
 // The steady figures come from a window of RIKSCHA_BENCH_MINUTES (default 10) after a warm-up of
-// RIKSCHA_BENCH_WARMUP_MINUTES (default 20): a fresh station's RSS climbs ~5 MB over its first 10-20 minutes as V8
-// and malloc settle (the hour-long soak levels off), so a window that starts at once measures the warm-up.
+// RIKSCHA_BENCH_WARMUP_MINUTES (default 20): a fresh station's RSS climbs ~6 MB over its first 12 minutes and ~1 MB
+// more by minute 30 as V8 and malloc settle (the hour-long soak levels off), so a window that starts at once
+// measures the warm-up.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

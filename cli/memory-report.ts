@@ -54,9 +54,12 @@ export function memoryFigures(threads?: ThreadHeap): Record<string, number> {
   };
 }
 
-/** `threads` reads the worker threads' heaps; when it fails the line goes out without them. */
-export function onMemoryReport(log: Logger, threads?: () => Promise<ThreadHeap | undefined>): void {
-  process.on('SIGUSR2', () => {
+/**
+ * `threads` reads the worker threads' heaps; when it fails the line goes out without them. Returns what stops the
+ * reports (the GC watch, once started, stays: it costs one entry per full GC).
+ */
+export function onMemoryReport(log: Logger, threads?: () => Promise<ThreadHeap | undefined>): () => void {
+  const report = (): void => {
     watchFullGcs();
     void (threads?.() ?? Promise.resolve(undefined))
       .catch((err: unknown) => {
@@ -64,5 +67,7 @@ export function onMemoryReport(log: Logger, threads?: () => Promise<ThreadHeap |
         return undefined;
       })
       .then((t) => log.info(memoryFigures(t), 'memory'));
-  });
+  };
+  process.on('SIGUSR2', report);
+  return () => void process.off('SIGUSR2', report);
 }

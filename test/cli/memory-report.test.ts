@@ -20,30 +20,33 @@ describe('memory report', () => {
       { level: 'info' },
       { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, number | string>) },
     );
-    onMemoryReport(log);
-    const report = async (n: number) => {
-      process.emit('SIGUSR2', 'SIGUSR2');
-      return waitFor(() => lines.filter((l) => l.msg === 'memory')[n - 1], { what: `memory report ${n}` });
-    };
-    const first = await report(1);
-    expect(first.heapUsedMb).toBeGreaterThan(0);
+    const stop = onMemoryReport(log);
+    try {
+      const report = async (n: number) => {
+        process.emit('SIGUSR2', 'SIGUSR2');
+        return waitFor(() => lines.filter((l) => l.msg === 'memory')[n - 1], { what: `memory report ${n}` });
+      };
+      const first = await report(1);
+      expect(first.heapUsedMb).toBeGreaterThan(0);
 
-    // 40 MB of garbage, then a full GC: the live figure is below heap used before the GC and counts that GC.
-    let junk: number[][] | null = Array.from({ length: 200 }, () => new Array<number>(25_000).fill(1.5));
-    expect(junk.length).toBe(200);
-    junk = null;
-    const before = process.memoryUsage().heapUsed / 1048576;
-    fullGc();
-    const after = await waitFor(
-      async () => {
-        const r = await report(lines.filter((l) => l.msg === 'memory').length + 1);
-        return r.liveHeapMb !== undefined ? r : undefined;
-      },
-      { what: 'a report with the live heap' },
-    );
-    expect(after.fullGcs).toBeGreaterThanOrEqual(1);
-    expect(after.liveHeapMb).toBeLessThan(before - 30);
-    expect(after.liveHeapMb).toBeGreaterThan(1);
-    process.removeAllListeners('SIGUSR2');
+      // 40 MB of garbage, then a full GC: the live figure is below heap used before the GC and counts that GC.
+      let junk: number[][] | null = Array.from({ length: 200 }, () => new Array<number>(25_000).fill(1.5));
+      expect(junk.length).toBe(200);
+      junk = null;
+      const before = process.memoryUsage().heapUsed / 1048576;
+      fullGc();
+      const after = await waitFor(
+        async () => {
+          const r = await report(lines.filter((l) => l.msg === 'memory').length + 1);
+          return r.liveHeapMb !== undefined ? r : undefined;
+        },
+        { what: 'a report with the live heap' },
+      );
+      expect(after.fullGcs).toBeGreaterThanOrEqual(1);
+      expect(after.liveHeapMb).toBeLessThan(before - 30);
+      expect(after.liveHeapMb).toBeGreaterThan(1);
+    } finally {
+      stop();
+    }
   });
 });
