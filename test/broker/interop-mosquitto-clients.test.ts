@@ -51,6 +51,36 @@ describe('mosquitto_sub / mosquitto_pub against Aedes', () => {
     await waitFor(() => t.central.db.getStation('st-a')?.ackSeq === 1, { what: 'seq 1 stored' });
   });
 
+  it('mosquitto_sub -c as the viewer gets no backlog of what it missed, only what comes after its return', async () => {
+    const desk = [...host(), '-u', 'viewer', '-P', t.viewerPassword, '-i', 'viewer:desk', '-c', '-q', '1', '-v'];
+    const topic = 'rikscha/v1/st-a/telemetry';
+    const subscribed = () => subscriptions.filter((s) => s === `viewer:desk ${topic}`).length;
+    const a = await t.station('st-a');
+    const publish = (seq: number) => a.publishAsync(topic, JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
+    try {
+      const first = (t.central.db.getStation('st-a')?.highestSeq ?? 0) + 1;
+      // Away with a persistent session asked for: it subscribed at QoS 1, took one message and left.
+      const away = start('mosquitto_sub', [...desk, '-t', topic, '-C', '1']);
+      await waitFor(() => subscribed() === 1, { what: 'mosquitto_sub subscribed' });
+      await publish(first);
+      expect((await away.done).code).toBe(0);
+      for (let seq = first + 1; seq <= first + 10; seq++) await publish(seq);
+      await waitFor(() => t.central.db.getStation('st-a')?.highestSeq === first + 10, { what: 'the 10 stored' });
+
+      // Back under the same client id: a kept session would deliver the 10 before anything else.
+      const back = start('mosquitto_sub', [...desk, '-t', topic, '-C', '1']);
+      await waitFor(() => subscribed() === 2, { what: 'mosquitto_sub subscribed again' });
+      await publish(first + 11);
+      const got = await back.done;
+      expect(got.code).toBe(0);
+      const line = got.stdout.trim();
+      expect(line.startsWith(`${topic} `)).toBe(true);
+      expect(JSON.parse(line.slice(topic.length + 1))).toMatchObject({ seq: first + 11 });
+    } finally {
+      await a.endAsync();
+    }
+  });
+
   it('refuses mosquitto_sub without credentials and with a wrong password', async () => {
     const anon = await run('mosquitto_sub', [...host(), '-t', 'rikscha/v1/#', '-C', '1']);
     expect(anon.code).not.toBe(0);
