@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../lib/clock.ts';
+import type { Repeater } from '../lib/repeat-every.ts';
+import { SystemdWatchdog } from '../lib/systemd-watchdog.ts';
+import { startCentralLiveness } from './central-liveness.ts';
 import { CommandRelay } from './commands/command-relay.ts';
 import { startHttpServer, type ExtraRoutes } from './http/http-server.ts';
 import { mechanicRoutes } from './http/routes-mechanic.ts';
@@ -140,9 +143,11 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
     rental?: RentalParts;
     rideRequests?: RideRequestParts;
     gbfs?: GbfsParts;
+    liveness?: Repeater;
   } = {};
   const closeAll = async (): Promise<void> => {
     const steps: Array<[string, (() => Promise<void> | void) | undefined]> = [
+      ['watchdog', parts.liveness && (() => parts.liveness?.stop())],
       ['retention', parts.retention && (() => parts.retention?.stop())],
       ['rickshaw notices', parts.rickshaws && (() => parts.rickshaws?.stop())],
       ['battery health', parts.batteryHealth && (() => parts.batteryHealth?.stop())],
@@ -371,6 +376,12 @@ export async function startCentral(opts: CentralOptions): Promise<Central> {
       },
       'central started',
     );
+    parts.liveness = startCentralLiveness({
+      watchdog: new SystemdWatchdog(child('watchdog')),
+      clock: systemClock,
+      probe: async () => parts.worker?.heap(),
+      log: child('watchdog'),
+    });
     let closing: Promise<void> | null = null;
     return {
       mqttPort: mqttServer?.port,

@@ -1,6 +1,7 @@
 // systemd's watchdog: when the unit sets WatchdogSec, the process must say WATCHDOG=1 within it or be restarted.
-// Node has no unix datagram sockets, so this uses `systemd-notify` (the unit needs NotifyAccess=all); the loop
-// calls alive() from its tick, so a stalled loop stops the notifications and systemd steps in.
+// Node has no unix datagram sockets, so this uses `systemd-notify` (the unit needs NotifyAccess=all). The station's
+// loop calls alive() from its tick and the central after its write path answered, so a stall stops the
+// notifications and systemd steps in.
 
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
@@ -9,6 +10,8 @@ export class SystemdWatchdog {
   private lastSent = -Infinity;
   private readonly intervalMs: number;
   readonly enabled: boolean;
+  /** Under systemd at all (Type=notify wants READY=1 even without a watchdog). */
+  private readonly underSystemd: boolean;
 
   constructor(
     private readonly log: Logger,
@@ -16,16 +19,22 @@ export class SystemdWatchdog {
     private readonly notify: (state: string) => void = systemdNotify,
   ) {
     const usec = Number(env.WATCHDOG_USEC);
-    this.enabled = Boolean(env.NOTIFY_SOCKET) && usec > 0;
+    this.underSystemd = Boolean(env.NOTIFY_SOCKET);
+    this.enabled = this.underSystemd && usec > 0;
     // Notify at a third of the timeout: one missed notification is not yet a restart.
     this.intervalMs = this.enabled ? usec / 1000 / 3 : Infinity;
   }
 
   ready(): void {
-    if (this.enabled || process.env.NOTIFY_SOCKET) this.notify('READY=1');
+    if (this.underSystemd) this.notify('READY=1');
   }
 
-  /** Called from the loop's tick with a monotonic time; sends at most one notification per interval. */
+  /** How often alive() notifies: a third of WatchdogSec (Infinity outside systemd's watchdog). */
+  get notifyEveryMs(): number {
+    return this.intervalMs;
+  }
+
+  /** Called with a monotonic time each time the process proved itself alive; at most one notification per interval. */
   alive(nowMs: number): void {
     if (!this.enabled || nowMs - this.lastSent < this.intervalMs) return;
     this.lastSent = nowMs;
@@ -33,7 +42,7 @@ export class SystemdWatchdog {
   }
 
   stopping(): void {
-    if (this.enabled) this.notify('STOPPING=1');
+    if (this.underSystemd) this.notify('STOPPING=1');
     this.log.debug('watchdog stopped');
   }
 }

@@ -17,7 +17,7 @@ import type { StationBoard } from './display/station-board.ts';
 import type { startMetricsServer } from './observe/metrics-server.ts';
 import { createStationBays, type StationBays } from './bays/station-bays.ts';
 import { ChargeLoop } from './loop/charge-loop.ts';
-import { SystemdWatchdog } from './loop/systemd-watchdog.ts';
+import { SystemdWatchdog } from '../lib/systemd-watchdog.ts';
 import { kickOnUnsafeReadings } from './loop/unsafe-kick.ts';
 import { StationLink, type CommandHandler } from './mqtt/station-link.ts';
 import { History } from './store/history.ts';

@@ -42,15 +42,18 @@ describe('systemd units', () => {
     expect(r.stderr).toContain("Unknown key 'WatchdogSecs'");
   });
 
-  it('the station unit is a notify service with a watchdog, restarts always, and writes only its data dir', () => {
-    const text = readFileSync(join(UNITS, 'rikscha-station.service'), 'utf8');
+  it.each([
+    ['rikscha-station.service', ['SupplementaryGroups=dialout gpio i2c']],
+    ['rikscha-broker.service', []],
+  ])('%s is a notify service with a watchdog, restarts always, and writes only its data dir', (name, extra) => {
+    const text = readFileSync(join(UNITS, name), 'utf8');
     for (const line of [
       'Type=notify',
       'NotifyAccess=all',
       'Restart=always',
       'ProtectSystem=strict',
       'ReadWritePaths=/var/lib/rikscha',
-      'SupplementaryGroups=dialout gpio i2c',
+      ...extra,
     ]) {
       expect(text.split('\n')).toContain(line);
     }
