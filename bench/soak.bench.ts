@@ -4,6 +4,9 @@
 // process's resident-memory slope over the second half (least squares) and where its memory is (heap used, the heap
 // live after full GCs, external, native: from their SIGUSR2 memory reports), with the slope of each part, so a leak
 // names its kind (heap used also climbs with garbage between full GCs; the live heap does not).
+// RIKSCHA_SOAK_FULL_GC=1 starts both with --expose-gc, so each memory report runs a full GC first: the slopes are
+// then those of what is live (V8 otherwise lets the central's old generation fill with garbage for hours before its
+// next full GC; `npm run bench -- gc-headroom`), and the figures go on file under names of their own.
 // RIKSCHA_SOAK_HEAP_DIFF=1 also takes a heap snapshot of each process after a third of the run and at its end and
 // prints the object types that grew in between (a snapshot steps RSS up for good, so the RSS slopes of such a run
 // say nothing; run it to find what grows once a plain run showed a heap slope).
@@ -32,6 +35,9 @@ const STATION = 'soak-1';
 /** Above this slope (MB/h) the run prints where the memory went. */
 const ALERT_MB_PER_H = 2;
 const HEAP_DIFF = process.env.RIKSCHA_SOAK_HEAP_DIFF === '1';
+const FULL_GC = process.env.RIKSCHA_SOAK_FULL_GC === '1';
+/** Names in the forced-GC mode differ, so its figures do not replace the plain run's on file. */
+const MODE = FULL_GC ? ' (full GC before each report)' : '';
 
 type Part = keyof Omit<MemoryReport, 'arrayBuffersMb' | 'heapTotalMb' | 'fullGcs'>;
 const PARTS: Part[] = ['rssMb', 'heapUsedMb', 'liveHeapMb', 'externalMb', 'threadHeapTotalMb', 'nativeMb'];
@@ -113,10 +119,14 @@ function explain(name: string, f: ProcessFigures): void {
   process.stderr.write(`soak: ${name} ${head} (${String(f.fullGcs)} full GCs):\n${rows.join('\n')}\n`);
 }
 
-/** The unit's way to start a process; with RIKSCHA_SOAK_HEAP_DIFF, heap snapshots on SIGUSR1 into `dir`. */
+/**
+ * The unit's way to start a process; with RIKSCHA_SOAK_HEAP_DIFF, heap snapshots on SIGUSR1 into `dir`; with
+ * RIKSCHA_SOAK_FULL_GC, a full GC before each memory report.
+ */
 function launch(unit: 'station' | 'broker', dir: string): ReturnType<typeof unitLaunch> & { cwd: string } {
   const l = unitLaunch(unit);
-  return { ...l, cwd: dir, nodeFlags: HEAP_DIFF ? [...l.nodeFlags, '--heapsnapshot-signal=SIGUSR1'] : l.nodeFlags };
+  const extra = [...(HEAP_DIFF ? ['--heapsnapshot-signal=SIGUSR1'] : []), ...(FULL_GC ? ['--expose-gc'] : [])];
+  return { ...l, cwd: dir, nodeFlags: [...l.nodeFlags, ...extra] };
 }
 
 function showGrowth(name: string, earlier: string | undefined, later: string | undefined): void {
@@ -180,8 +190,14 @@ async function measure(): Promise<SoakRun> {
     while (Date.now() - t0 < MINUTES * 60_000) {
       await new Promise((r) => setTimeout(r, every));
       const t = (Date.now() - t0) / 3_600_000;
-      samples.station.push({ t, rss: station.rssMb(), mem: await station.memory() });
-      samples.central.push({ t, rss: central.rssMb(), mem: await central.memory() });
+      // RSS read after the report: in the forced-GC mode, after its full GC.
+      for (const [name, p] of [
+        ['station', station],
+        ['central', central],
+      ] as const) {
+        const mem = await p.memory();
+        samples[name].push({ t, rss: p.rssMb(), mem });
+      }
       if (snapshotsDue.length > 0 && Date.now() - t0 >= (snapshotsDue[0] ?? 0) * 60_000) {
         snapshotsDue.shift();
         snapshots.push({ station: await station.heapSnapshot(dir), central: await central.heapSnapshot(dir) });
@@ -208,14 +224,14 @@ const run = (): Promise<SoakRun> => (memo ??= measure());
 
 function processBenchmarks(name: 'station' | 'central', rssTarget: number, heapTarget: number): Benchmark[] {
   const unit = (p: Part, what: string, target: number): Benchmark => ({
-    name: `soak: ${name} ${what} at the end`,
+    name: `soak: ${name} ${what} at the end${MODE}`,
     unit: 'MB',
     target,
     better: 'lower',
     run: async () => (await run())[name].parts[p].end,
   });
   const growth = (p: Part, what: string): Benchmark => ({
-    name: `soak: ${name} ${what} slope, second half`,
+    name: `soak: ${name} ${what} slope, second half${MODE}`,
     unit: 'MB/h',
     target: ALERT_MB_PER_H,
     better: 'lower',
@@ -223,7 +239,7 @@ function processBenchmarks(name: 'station' | 'central', rssTarget: number, heapT
   });
   return [
     {
-      name: `soak: ${name} RSS slope, second half`,
+      name: `soak: ${name} RSS slope, second half${MODE}`,
       unit: 'MB/h',
       target: ALERT_MB_PER_H,
       better: 'lower',

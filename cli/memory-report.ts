@@ -61,6 +61,9 @@ export function memoryFigures(threads?: ThreadHeap): Record<string, number> {
 export function onMemoryReport(log: Logger, threads?: () => Promise<ThreadHeap | undefined>): () => void {
   const report = (): void => {
     watchFullGcs();
+    // Only where node runs with --expose-gc (the soak's RIKSCHA_SOAK_FULL_GC mode, never the units): a full GC
+    // first, so heap and resident figures hold what is live, not the garbage waiting for V8's next full GC.
+    (globalThis as { gc?: () => void }).gc?.();
     void (threads?.() ?? Promise.resolve(undefined))
       .catch((err: unknown) => {
         log.warn({ err: (err as Error).message }, 'worker heap not readable');
