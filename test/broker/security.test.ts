@@ -1,7 +1,9 @@
 // Security of the embedded broker over real sockets: who may connect, publish and subscribe.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect as tcpConnect } from 'node:net';
 import mqtt from 'mqtt';
+import { generate, parser, type Packet } from 'mqtt-packet';
 import { collect, connackCode, startTestCentral, telemetry } from './helpers.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -116,6 +118,52 @@ describe('embedded broker security', () => {
     const again = await persistentLogin('st-a', 'st-a', t.password('st-a'));
     expect(again.sessionPresent).toBe(true);
     await Promise.all([back.client.endAsync(), again.client.endAsync()]);
+  });
+
+  it('keeps nothing waiting for a viewer that never acknowledges, although it asked for a session and QoS 1', async () => {
+    // A hand-written client: persistent session, QoS 1, and never a PUBACK (MQTT.js would acknowledge by itself).
+    // Aedes stores QoS 1 deliveries until acknowledged only for a kept session; a viewer's is not kept.
+    const socket = tcpConnect(t.mqttPort, '127.0.0.1');
+    const got: Packet[] = [];
+    const p = parser();
+    p.on('packet', (packet) => got.push(packet));
+    socket.on('data', (d: Buffer) => p.parse(d));
+    const send = (packet: Packet) => socket.write(generate(packet));
+    send({
+      cmd: 'connect',
+      clientId: 'viewer:raw',
+      clean: false,
+      username: 'viewer',
+      password: Buffer.from(t.viewerPassword),
+    });
+    await waitFor(() => got.find((x) => x.cmd === 'connack'), { what: 'CONNACK' });
+    send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'rikscha/v1/+/telemetry', qos: 1 }] });
+    await waitFor(() => got.find((x) => x.cmd === 'suback'), { what: 'SUBACK' });
+
+    const a = await t.station('st-a');
+    const first = (t.central.db.getStation('st-a')?.highestSeq ?? 0) + 1;
+    for (let seq = first; seq < first + 20; seq++)
+      await a.publishAsync('rikscha/v1/st-a/telemetry', JSON.stringify(telemetry('st-a', seq)), { qos: 1 });
+    const delivered = () => got.flatMap((x) => (x.cmd === 'publish' ? [x.qos] : []));
+    await waitFor(() => delivered().length === 20, { what: 'the 20 deliveries' });
+    expect(delivered()).toEqual(Array<number>(20).fill(1));
+    const aedes = t.central.mqttServer?.aedes as unknown as {
+      clients: Record<string, unknown>;
+      persistence: { outgoingStream(client: unknown): NodeJS.ReadableStream };
+    };
+    const client = aedes.clients['viewer:raw'];
+    expect(client).toBeDefined();
+    const outgoing = await new Promise<unknown[]>((resolve, reject) => {
+      const rows: unknown[] = [];
+      aedes.persistence
+        .outgoingStream(client)
+        .on('data', (row: unknown) => rows.push(row))
+        .on('end', () => resolve(rows))
+        .on('error', reject);
+    });
+    expect(outgoing).toEqual([]);
+    socket.destroy();
+    await a.endAsync();
   });
 
   it('blocks $SYS publishes', async () => {
