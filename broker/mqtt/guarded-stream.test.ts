@@ -30,6 +30,7 @@ function guard(clock: ManualClock) {
     maxConnectBytes: 100,
     maxPacketBytes: 1000,
     connectTimeoutMs: 5000,
+    maxUnsentBytes: 1000,
     clock,
     onRefused: (reason, detail) => refused.push([reason, detail]),
   });
@@ -88,5 +89,30 @@ describe('GuardedStream', () => {
     const t = guard(new ManualClock());
     await new Promise<void>((r) => t.g.write(Buffer.from([0x20, 2, 0, 0]), () => r()));
     expect(Buffer.concat(t.toPeer)).toEqual(Buffer.from([0x20, 2, 0, 0]));
+  });
+
+  it('never holds a write back for a client that does not read; past maxUnsentBytes it closes the connection', async () => {
+    // A socket whose peer reads nothing: its writes never complete, so they pile up in its buffer.
+    const stuck = new Duplex({ read() {}, write() {} });
+    const refused: GuardCloseReason[] = [];
+    const g = new GuardedStream(stuck, {
+      maxConnectBytes: 100,
+      maxPacketBytes: 1000,
+      connectTimeoutMs: 5000,
+      maxUnsentBytes: 1000,
+      clock: new ManualClock(),
+      onRefused: (reason) => refused.push(reason),
+    });
+    g.on('error', () => undefined);
+    // Each write is taken at once (Aedes' next delivery is not held up), while the socket's queue grows.
+    for (let i = 1; i <= 2; i++) {
+      await new Promise<void>((r) => g.write(Buffer.alloc(400), () => r()));
+      expect(g.destroyed).toBe(false);
+    }
+    expect(stuck.writableLength).toBe(800);
+    await new Promise<void>((r) => g.write(Buffer.alloc(400), () => r()));
+    expect(refused).toEqual(['not_reading']);
+    expect(g.destroyed).toBe(true);
+    expect(stuck.destroyed).toBe(true);
   });
 });

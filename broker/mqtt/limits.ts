@@ -1,5 +1,6 @@
 // The embedded broker's limits against misuse before and after login, one zod schema (config file and defaults):
-// packet sizes enforced while reading, the connect timeout, and caps on open connections.
+// packet sizes enforced while reading, the connect timeout, what may wait for a client that does not read, and caps
+// on open connections.
 
 import { z } from 'zod';
 import { MAX_PAYLOAD_BYTES } from '../../contract/messages.ts';
@@ -21,6 +22,15 @@ export const mqttLimitsSchema = z
       .default(1024 * 1024)
       .describe(
         'largest packet after login, bytes; a payload over the 256 KiB message limit but under this is rejected, settled and counted, a larger packet closes the connection',
+      ),
+    maxUnsentBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024)
+      .describe(
+        'bytes waiting to go out to one client that does not read them; over this it is disconnected, since the broker would otherwise stop delivering to everyone until that client read',
       ),
     connectTimeoutMs: z
       .number()

@@ -127,6 +127,7 @@ export async function startTestCentral(
     logger?: Logger;
     dashboardDir?: string;
     extraRoutes?: import('../../broker/http/http-server.ts').ExtraRoutes;
+    mqttLimits?: Partial<import('../../broker/mqtt/limits.ts').MqttLimits>;
   } = {},
 ) {
   const { startCentral } = await import('../../broker/central.ts');
@@ -136,6 +137,7 @@ export async function startTestCentral(
     mqtt: { host: '127.0.0.1', port: 0 },
     http: { host: '127.0.0.1', port: 0 },
     logger: opts.logger ?? pino({ level: 'silent' }),
+    mqttLimits: opts.mqttLimits,
     dashboardDir: opts.dashboardDir,
     extraRoutes: opts.extraRoutes,
     ingest: { flushIntervalMs: 20 },
