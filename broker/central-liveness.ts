@@ -16,7 +16,10 @@ export interface CentralLivenessOptions {
   log: Logger;
 }
 
-/** Says READY=1 and then WATCHDOG=1 after each answered probe; nothing at all outside systemd's watchdog. */
+/**
+ * Says READY=1, then WATCHDOG=1 after each answered probe (only when the unit sets WatchdogSec), and STOPPING=1 at
+ * stop; nothing outside systemd.
+ */
 export function startCentralLiveness(opts: CentralLivenessOptions): Repeater {
   const { watchdog, clock, log } = opts;
   watchdog.ready();
